@@ -1,0 +1,163 @@
+//! Splitting a Markdown file into YAML front matter and body, and parsing the front matter.
+
+use crate::config::{Date, Source, yaml_error};
+use crate::diagnostics::{BuildErrors, Diagnostic};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The keys a page may set; anything else is an error with a "did you mean" hint.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title", "description", "weight", "slug", "draft", "reviewed", "sources", "operator",
+    "template", "search", "extra",
+];
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub reviewed: Option<Date>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub operator: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub search: Option<bool>,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A file split into front matter and body, with line endings normalised to `\n`.
+#[derive(Debug)]
+pub struct SplitFile {
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// 1-based file line of each top-level front matter key, for later located errors.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+/// Decodes bytes as UTF-8 (a BOM is dropped, CRLF becomes LF) and parses the front matter.
+pub fn parse_file(file: &Path, bytes: &[u8]) -> Result<SplitFile, BuildErrors> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Diagnostic::new(format!(
+            "invalid UTF-8 at byte offset {}",
+            e.valid_up_to()
+        ))
+        .in_file(file)
+        .with_hint("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+    split(file, &text)
+}
+
+fn split(file: &Path, text: &str) -> Result<SplitFile, BuildErrors> {
+    let missing = || {
+        Diagnostic::new("front matter: missing; a page starts with a `---` line, YAML with at least `title:`, and another `---` line")
+            .in_file(file)
+            .at(1, Some(1))
+    };
+    let rest = text.strip_prefix("---\n").ok_or_else(missing)?;
+    let (yaml, body) = match rest.find("\n---\n") {
+        Some(i) => (&rest[..=i], &rest[i + 5..]),
+        None if rest.ends_with("\n---") => (&rest[..rest.len() - 3], ""),
+        None if rest.starts_with("---\n") => ("", &rest[4..]),
+        None => {
+            return Err(Diagnostic::new("front matter: no closing `---` line")
+                .in_file(file)
+                .at(1, Some(1))
+                .into());
+        }
+    };
+    let yaml_lines = yaml.matches('\n').count();
+    let front: FrontMatter = serde_yaml::from_str(yaml).map_err(|e| {
+        let mut d = yaml_error(file, yaml, 1, &e, FRONT_MATTER_KEYS);
+        d.message = format!("front matter: {}", d.message);
+        if d.message.contains("missing field") {
+            d.message = d.message.replace("missing field", "missing required field");
+            d = d.at(1, Some(1));
+        }
+        d
+    })?;
+    if front.title.trim().is_empty() {
+        return Err(Diagnostic::new("front matter: `title` is empty").in_file(file).at(2, None).into());
+    }
+    let key_lines = yaml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']))
+        .filter_map(|(i, l)| l.split_once(':').map(|(k, _)| (k.trim().to_owned(), i + 2)))
+        .collect();
+    Ok(SplitFile {
+        front,
+        body: body.to_owned(),
+        body_line: yaml_lines + 3,
+        key_lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<SplitFile, BuildErrors> {
+        parse_file(Path::new("content/en/faq.md"), s.as_bytes())
+    }
+
+    #[test]
+    fn splits_and_counts_body_line() {
+        let f = parse("---\ntitle: FAQ\nweight: 3\n---\n# Hi\n").unwrap();
+        assert_eq!(f.front.title, "FAQ");
+        assert_eq!(f.front.weight, Some(3));
+        assert_eq!(f.body, "# Hi\n");
+        assert_eq!(f.body_line, 5);
+        assert_eq!(f.key_lines["weight"], 3);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let f = parse("\u{feff}---\r\ntitle: FAQ\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(f.front.title, "FAQ");
+        assert_eq!(f.body, "body\n");
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_hint() {
+        let e = parse("---\ntitle: FAQ\nweight: 1\ndescripton: x\n---\n").unwrap_err();
+        assert_eq!(
+            e.0[0].to_string(),
+            "content/en/faq.md:4:1: front matter: unknown field 'descripton' (did you mean 'description'?)"
+        );
+    }
+
+    #[test]
+    fn missing_title_is_reported() {
+        let e = parse("---\nweight: 1\n---\n").unwrap_err();
+        assert!(e.0[0].message.contains("missing required field 'title'"), "{}", e.0[0]);
+    }
+
+    #[test]
+    fn invalid_utf8_names_offset() {
+        let e = parse_file(Path::new("a.md"), b"---\ntitle: \xff\n---\n").unwrap_err();
+        assert_eq!(e.0[0].message, "invalid UTF-8 at byte offset 11");
+    }
+
+    #[test]
+    fn bad_date_is_located() {
+        let e = parse("---\ntitle: A\nreviewed: 25.11.2026\n---\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(3), "{}", e.0[0]);
+    }
+}

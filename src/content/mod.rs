@@ -1,0 +1,163 @@
+//! Content loading: `content/<lang>/**` → source pages (front matter + body) and asset files.
+//!
+//! Walks are sorted and never follow symlinks, so the same tree always loads in the same order.
+
+mod front_matter;
+
+pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, parse_file};
+
+use crate::config::Config;
+use crate::diagnostics::{BuildErrors, Diagnostic, collect_all};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// One Markdown file of one language.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    pub lang: String,
+    /// Path inside `content/<lang>/`, `/`-separated (`steps/online.md`). The same `rel` in two
+    /// languages is the same page.
+    pub rel: String,
+    /// Path relative to the site root, for messages (`content/en/steps/online.md`).
+    pub file: PathBuf,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// 1-based line of each top-level front matter key.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl SourcePage {
+    /// `_index.md` stands for its folder.
+    pub fn is_section(&self) -> bool {
+        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
+    }
+
+    /// The folder the file is in, relative to `content/<lang>/`, `""` or ending in `/`.
+    pub fn dir(&self) -> &str {
+        self.rel.rfind('/').map_or("", |i| &self.rel[..=i])
+    }
+}
+
+/// A non-Markdown file beside the content, copied to the same place in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub lang: String,
+    pub rel: String,
+    /// Absolute or root-joined path to read from.
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<SourcePage>,
+    pub assets: Vec<Asset>,
+}
+
+/// Files that editors and tools leave beside real content: hidden files (and Emacs' `.#` lock
+/// links), backups (`~`), vim swap files and its `4913` write probe, JetBrains' safe-write temps.
+/// `build` and `watch` share this rule so a temp file never becomes a page.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name == "4913"
+        || (name.contains("___jb_") && name.ends_with("___"))
+}
+
+/// Loads every language's content. Drafts are dropped unless `drafts` is set.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content, BuildErrors> {
+    let content_dir = root.join(CONTENT_DIR);
+    let files = discover(&content_dir, config)?;
+    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, rel, _)| rel.ends_with(".md"));
+    let pages = collect_all(md.into_par_iter().map(|(lang, rel, path)| {
+        let file = Path::new(CONTENT_DIR).join(&lang).join(&rel);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Diagnostic::new(format!("cannot read: {e}")).in_file(&file))?;
+        let split = parse_file(&file, &bytes)?;
+        Ok(SourcePage {
+            lang,
+            rel,
+            file,
+            front: split.front,
+            body: split.body,
+            body_line: split.body_line,
+            key_lines: split.key_lines,
+        })
+    }).collect::<Vec<_>>())?;
+    let pages = pages.into_iter().filter(|p| drafts || !p.front.draft).collect();
+    let assets = other
+        .into_iter()
+        .map(|(lang, rel, source)| Asset { lang, rel, source })
+        .collect();
+    Ok(Content { pages, assets })
+}
+
+/// Every file under `content/`, as (language, path inside the language folder, full path).
+fn discover(content_dir: &Path, config: &Config) -> Result<Vec<(String, String, PathBuf)>, BuildErrors> {
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::new("no content/ folder")
+            .in_file(CONTENT_DIR)
+            .with_hint("put Markdown files under content/<lang>/")
+            .into());
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walk = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Diagnostic::new(format!("cannot read: {e}")).in_file(CONTENT_DIR));
+                continue;
+            }
+        };
+        let rel_to_content = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let shown = Path::new(CONTENT_DIR).join(rel_to_content);
+        let mut parts = rel_to_content.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let lang = parts.next().unwrap_or_default();
+        let rest: Vec<String> = parts.collect();
+        if entry.depth() == 1 {
+            if !entry.file_type().is_dir() {
+                errors.push(Diagnostic::new("a file directly under content/ belongs to no language").in_file(&shown)
+                    .with_hint("move it to content/<lang>/"));
+            } else if config.language(&lang).is_none() {
+                let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+                errors.push(Diagnostic::new(format!("'{lang}' is not a configured language")).in_file(&shown)
+                    .with_hint(format!("configured languages: {}; add it to site.yaml", codes.join(", "))));
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() || config.language(&lang).is_none() {
+            continue;
+        }
+        files.push((lang, rest.join("/"), entry.path().to_path_buf()));
+    }
+    if errors.is_empty() { Ok(files) } else { Err(BuildErrors(errors)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_droppings_are_ignored() {
+        for name in [".hidden.md", "page.md~", ".page.md.swp", "4913", "page.md___jb_tmp___", ".#page.md"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["page.md", "photo.png", "_index.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Markdown rendering: one page's body → HTML, its table of contents, its heading ids, and the
+//! anchors it links to (checked once every page is rendered).
+//!
+//! GFM tables, footnotes, strikethrough, task lists and heading attributes; GitHub alerts become
+//! callouts titled in the page's language; headings get ids by GitHub's rule for every script;
+//! links to `.md` files are rewritten to the built pages.
+
+mod headings;
+mod links;
+mod shortcodes;
+
+pub use headings::slugify;
+pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
+pub use shortcodes::FactSource;
+
+use crate::diagnostics::{BuildErrors, Diagnostic};
+use headings::IdAllocator;
+use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may target on this page.
+    pub ids: Vec<String>,
+    pub anchor_refs: Vec<AnchorRef>,
+}
+
+/// What rendering one page needs to know besides its text.
+pub struct PageInput<'a> {
+    pub file: &'a Path,
+    pub body: &'a str,
+    pub body_line: usize,
+    /// UI strings of the page's language (alert titles).
+    pub strings: &'a BTreeMap<String, String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders one page; all problems of the page are returned together.
+pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> Result<Rendered, BuildErrors> {
+    let mut errors = Vec::new();
+    let text = shortcodes::expand(input.body, input.file, input.body_line, facts, &mut errors);
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: usize| input.body_line + line_starts.partition_point(|&s| s <= offset) - 1;
+
+    let mut out = Rendered::default();
+    let mut ids = IdAllocator::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event>)> = None;
+    let mut fail = |line: usize, (message, hint): (String, String)| {
+        errors.push(Diagnostic::new(message).in_file(input.file).at(line, None).with_hint(hint));
+    };
+
+    // Explicit `{#id}`s win over generated ones wherever they appear on the page.
+    for (event, _) in Parser::new_ext(&text, options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            ids.reserve(&id);
+        }
+    }
+
+    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        let line = line_of(range.start);
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = site.resolve(&dest_url, line, &mut out.anchor_refs).unwrap_or_else(|e| {
+                    fail(line, e);
+                    dest_url.to_string()
+                });
+                Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = site.resolve(&dest_url, line, &mut out.anchor_refs).unwrap_or_else(|e| {
+                    fail(line, e);
+                    dest_url.to_string()
+                });
+                Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id })
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) if html.to_ascii_lowercase().contains("script:") && contains_script_url(html) => {
+                fail(line, ("raw HTML with a script URL (javascript:) is not allowed".into(), "remove the javascript: URL".into()));
+                event
+            }
+            other => other,
+        };
+        if let Some((level, id, classes, buffered)) = heading.as_mut() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                let title = plain_text(buffered);
+                let id = match id.take() {
+                    Some(id) => id,
+                    None => ids.unique(&slugify(&title)),
+                };
+                let n = *level as u8;
+                let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
+                events.push(Event::Html(format!("<h{n} id=\"{}\"{class_attr}>", escape(&id)).into()));
+                events.append(buffered);
+                events.push(Event::Html(format!("</h{n}>\n").into()));
+                if (2..=3).contains(&n) {
+                    out.toc.push(TocEntry { level: n, id: id.clone(), title });
+                }
+                out.ids.push(id);
+                heading = None;
+            } else {
+                buffered.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), Vec::new()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, key) = alert(kind);
+                let title = input.strings.get(key).map(String::as_str).unwrap_or(class);
+                events.push(Event::Html(format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape(title)).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                out.ids.push(format!("fn-{name}"));
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BuildErrors(errors));
+    }
+    out.html.reserve(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    Ok(out)
+}
+
+fn contains_script_url(html: &str) -> bool {
+    html.char_indices().any(|(i, c)| matches!(c, 'j' | 'J' | 'v' | 'V') && is_script_url(&html[i..]))
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "alert_note"),
+        BlockQuoteKind::Tip => ("tip", "alert_tip"),
+        BlockQuoteKind::Important => ("important", "alert_important"),
+        BlockQuoteKind::Warning => ("warning", "alert_warning"),
+        BlockQuoteKind::Caution => ("caution", "alert_caution"),
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside inline HTML that Markdown must not interpret: HTML-escaped, and ASCII
+/// punctuation as numeric entities (a USSD code's `*` would otherwise become emphasis).
+pub fn escape_inline_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if c.is_ascii_punctuation() {
+            out.push_str(&format!("&#{};", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+

@@ -1,0 +1,225 @@
+//! The writer: output files held in memory, a staging directory beside the output, and the
+//! atomic swap. Only this module touches the output directory.
+//!
+//! A build renders everything in memory first, writes it into `.<out>.steppe-staging-<pid>`
+//! beside the output and only then swaps it in, so a failed build never leaves a half-written
+//! site and the last good output stays until a new one is complete.
+
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Marks a folder as steppe's output, so it may be replaced without `--force`.
+pub const MARKER: &str = ".steppe-output";
+
+/// One file of the built site, held in memory until the writer stages it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output root, `/`-separated, never absolute, never containing `..`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("output directory {out} {why}")]
+    Refused { out: PathBuf, why: String, hint: String },
+    #[error("refusing to write {path:?}: it would land outside the output directory")]
+    UnsafePath { path: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl OutputError {
+    /// Refusals are the user's choice of `--out`: a usage error, not a content error.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, OutputError::Refused { .. })
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            OutputError::Refused { hint, .. } => Some(hint),
+            _ => None,
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// An absolute, normalised path, whether or not it exists yet.
+pub fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so `out` cannot sneak into the root that way.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
+}
+
+/// Checks that `out` is a safe place to build into for the site at `root`.
+pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    let refuse = |why: &str, hint: &str| OutputError::Refused { out: out.to_path_buf(), why: why.into(), hint: hint.into() };
+    let root = absolute(root).map_err(io_err(root))?;
+    let abs = absolute(out).map_err(io_err(out))?;
+    if abs == root || root.starts_with(&abs) {
+        return Err(refuse("is or contains the site root", "choose a folder inside the site, such as public/"));
+    }
+    for dir in ["content", "themes"] {
+        if abs.starts_with(root.join(dir)) {
+            return Err(refuse(&format!("is inside {dir}/"), "choose a folder outside content/ and themes/, such as public/"));
+        }
+    }
+    if abs.exists() {
+        if !abs.is_dir() {
+            return Err(refuse("exists and is not a folder", "remove it or choose another --out"));
+        }
+        let empty = std::fs::read_dir(&abs).map_err(io_err(&abs))?.next().is_none();
+        if !empty && !abs.join(MARKER).exists() && !force {
+            return Err(refuse(
+                "is not empty and was not made by steppe",
+                "pass --force to replace it, or choose another --out",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a relative output path stays inside the output directory.
+pub fn is_safe_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains(['\\', ':', '\0'])
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    out.with_file_name(format!(".{name}.steppe-{what}-{}", std::process::id()))
+}
+
+/// Writes `files` into a staging directory beside `out`, then swaps it in. On any error the
+/// staging directory is removed and `out` is left as it was.
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let out = absolute(out).map_err(io_err(out))?;
+    if let Some(bad) = files.iter().find(|f| !is_safe_path(&f.path)) {
+        return Err(OutputError::UnsafePath { path: bad.path.clone() });
+    }
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let staging = sibling(&out, "staging");
+    let result = stage(&staging, files).and_then(|()| swap(&staging, &out));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    if staging.exists() {
+        std::fs::remove_dir_all(staging).map_err(io_err(staging))?;
+    }
+    std::fs::create_dir_all(staging).map_err(io_err(staging))?;
+    let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+    for dir in dirs {
+        let path = staging.join(dir);
+        std::fs::create_dir_all(&path).map_err(io_err(&path))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = staging.join(&f.path);
+        std::fs::write(&path, &f.bytes).map_err(io_err(&path))
+    })?;
+    let marker = staging.join(MARKER);
+    std::fs::write(&marker, "This folder is written by steppe and replaced on each build.\n").map_err(io_err(&marker))
+}
+
+fn swap(staging: &Path, out: &Path) -> Result<(), OutputError> {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(io_err(out));
+    }
+    let old = sibling(out, "old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+    }
+    std::fs::rename(out, &old).map_err(io_err(out))?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        // Put the last good output back before reporting.
+        let _ = std::fs::rename(&old, out);
+        return Err(io_err(out)(e));
+    }
+    std::fs::remove_dir_all(&old).map_err(io_err(&old))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a\\b", "C:x", "./a"] {
+            assert!(!is_safe_path(bad), "{bad:?}");
+        }
+        assert!(is_safe_path("zh/steps/online/index.html"));
+    }
+
+    #[test]
+    fn swap_replaces_and_refuses_unsafe() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "one")]).unwrap();
+        write_atomic(&out, &[OutputFile::new("b.txt", "two")]).unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
+        let err = write_atomic(&out, &[OutputFile::new("../evil", "x")]).unwrap_err();
+        assert!(matches!(err, OutputError::UnsafePath { .. }));
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn destination_rules() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_destination(root, root, false).unwrap_err().is_usage());
+        assert!(check_destination(root, &root.join("content/out"), false).is_err());
+        assert!(check_destination(root, &root.join("public"), false).is_ok());
+        std::fs::create_dir_all(root.join("mine")).unwrap();
+        std::fs::write(root.join("mine/keep.txt"), "x").unwrap();
+        assert!(check_destination(root, &root.join("mine"), false).is_err());
+        assert!(check_destination(root, &root.join("mine"), true).is_ok());
+    }
+}

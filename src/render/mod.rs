@@ -1,0 +1,121 @@
+//! Templates: the site model → output files in memory (pages, the language picker, 404,
+//! sitemap, robots.txt, theme assets, content assets). Nothing here touches the disk but reads.
+
+mod site_files;
+mod theme;
+pub mod views;
+
+pub use theme::{Theme, content_hash};
+
+use crate::diagnostics::{BuildErrors, Diagnostic};
+use crate::output::OutputFile;
+use crate::site::Site;
+use crate::urls::file_of;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use views::Views;
+
+/// Values every page of one language shares, turned into template values once.
+struct LanguageGlobals {
+    site: tera::Value,
+    lang: tera::Value,
+    t: tera::Value,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: Option<&'a str>,
+    languages: &'a [crate::config::Language],
+}
+
+fn globals(site: &Site, lang: &str) -> LanguageGlobals {
+    let config = &site.config;
+    let view = SiteView {
+        title: config.title.get(lang),
+        description: config.description.as_ref().map(|d| d.get(lang)),
+        base_url: config.base_url.as_deref(),
+        languages: &config.languages,
+    };
+    LanguageGlobals {
+        site: tera::Value::from_serializable(&view),
+        lang: tera::Value::from_serializable(config.language(lang).expect("configured language")),
+        t: tera::Value::from_serializable(site.i18n.strings(lang)),
+    }
+}
+
+/// A page's HTML plus what the search index needs to know about it.
+pub struct RenderedPage {
+    pub index: usize,
+    pub html: String,
+}
+
+/// Renders every page with its template, in parallel. All template errors are collected, once
+/// each.
+pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, BuildErrors> {
+    let by_lang: BTreeMap<&str, LanguageGlobals> =
+        site.config.languages.iter().map(|l| (l.code.as_str(), globals(site, &l.code))).collect();
+    let assets = tera::Value::from_serializable(&theme.assets);
+    let views = Views { site };
+    let results: Vec<Result<RenderedPage, Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|index| {
+            let page = &site.pages[index];
+            let g = &by_lang[page.lang.as_str()];
+            let mut ctx = tera::Context::from_serialize(&views.page_context(index))
+                .map_err(|e| theme.error(&e, ""))?;
+            ctx.insert_value("site", g.site.clone());
+            ctx.insert_value("lang", g.lang.clone());
+            ctx.insert_value("t", g.t.clone());
+            ctx.insert_value("assets", assets.clone());
+            let template = page.template();
+            if !theme.tera.contains_template(template) {
+                let line = page.key_lines.get("template").copied();
+                let mut d = Diagnostic::new(format!("front matter: template '{template}' does not exist in {}", theme.dir.display()))
+                    .in_file(&page.file);
+                if let Some(line) = line {
+                    d = d.at(line, None);
+                }
+                return Err(d);
+            }
+            let html = theme
+                .tera
+                .render(template, &ctx)
+                .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))?;
+            Ok(RenderedPage { index, html })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            // One broken template fails every page that uses it: report it once.
+            Err(d) => {
+                if !errors.iter().any(|e| e.file == d.file && e.line == d.line && e.message.split(" (rendering").next() == d.message.split(" (rendering").next()) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(pages) } else { Err(BuildErrors(errors)) }
+}
+
+/// Every output file of the site except the search index.
+pub fn render_site(site: &Site, theme: &Theme, pages: Vec<RenderedPage>) -> Result<Vec<OutputFile>, BuildErrors> {
+    let mut files: Vec<OutputFile> = pages
+        .into_iter()
+        .map(|p| OutputFile::new(file_of(&site.pages[p.index].url), p.html.into_bytes()))
+        .collect();
+    files.extend(theme.static_files.iter().cloned());
+    files.extend(site_files::render(site, theme)?);
+    for asset in &site.assets {
+        let bytes = std::fs::read(&asset.source).map_err(|e| {
+            Diagnostic::new(format!("cannot read: {e}")).in_file(std::path::Path::new("content").join(&asset.lang).join(&asset.rel))
+        })?;
+        files.push(OutputFile::new(format!("{}/{}", asset.lang, asset.rel), bytes));
+    }
+    Ok(files)
+}

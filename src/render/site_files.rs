@@ -1,0 +1,105 @@
+//! Site-wide files: the root language picker, 404.html, sitemap.xml and robots.txt.
+
+use super::Theme;
+use crate::diagnostics::{BuildErrors, Diagnostic};
+use crate::markdown::escape;
+use crate::output::OutputFile;
+use crate::site::Site;
+use crate::urls::relative;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct HomeLink {
+    code: String,
+    tag: String,
+    name: String,
+    title: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: Option<&'a str>,
+}
+
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildErrors> {
+    let mut files = vec![
+        OutputFile::new("index.html", render_root(site, theme, "languages.html", false)?),
+        OutputFile::new("404.html", render_root(site, theme, "404.html", true)?),
+        OutputFile::new("robots.txt", robots(site)),
+    ];
+    if let Some(sitemap) = sitemap(site) {
+        files.push(OutputFile::new("sitemap.xml", sitemap));
+    }
+    Ok(files)
+}
+
+/// A page at the output root, in the default language. The 404 page is served at any depth, so
+/// its links are absolute (from `base_url`) where the site has one.
+fn render_root(site: &Site, theme: &Theme, template: &str, absolute: bool) -> Result<String, Diagnostic> {
+    let config = &site.config;
+    let lang = config.default_language();
+    let base = if absolute { config.base_url.as_deref().map(|b| format!("{}/", b.trim_end_matches('/'))) } else { None };
+    let homes: Vec<HomeLink> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let url = format!("{}/", l.code);
+            HomeLink {
+                code: l.code.clone(),
+                tag: l.tag.clone(),
+                name: l.name.clone(),
+                title: config.title.get(&l.code).to_owned(),
+                href: match &base {
+                    Some(b) => format!("{b}{url}"),
+                    None => relative("", &url),
+                },
+            }
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &SiteView {
+        title: config.title.get(&lang.code),
+        description: config.description.as_ref().map(|d| d.get(&lang.code)),
+        base_url: config.base_url.as_deref(),
+    });
+    ctx.insert("languages", &config.languages);
+    ctx.insert("lang", lang);
+    ctx.insert("t", site.i18n.strings(&lang.code));
+    ctx.insert("assets", &theme.assets);
+    ctx.insert("homes", &homes);
+    ctx.insert("root", base.as_deref().unwrap_or(""));
+    theme.tera.render(template, &ctx).map_err(|e| theme.error(&e, ""))
+}
+
+fn robots(site: &Site) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &site.config.base_url {
+        s.push_str(&format!("Sitemap: {}/sitemap.xml\n", base.trim_end_matches('/')));
+    }
+    s
+}
+
+/// Every page with its translations as `xhtml:link` alternates; needs `base_url`.
+fn sitemap(site: &Site) -> Option<String> {
+    let base = site.config.base_url.as_ref()?.trim_end_matches('/');
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let mut pages: Vec<&crate::site::Page> = site.pages.iter().collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    for page in pages {
+        s.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}/{}", page.url))));
+        if let Some(d) = page.front.reviewed {
+            s.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        for i in site.translations(page) {
+            let t = &site.pages[i];
+            let tag = site.config.language(&t.lang).map(|l| l.tag.as_str()).unwrap_or_default();
+            s.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{}\"/>\n", escape(&format!("{base}/{}", t.url))));
+        }
+        s.push_str("  </url>\n");
+    }
+    s.push_str("</urlset>\n");
+    Some(s)
+}

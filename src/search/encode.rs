@@ -1,0 +1,85 @@
+//! Compact text encodings for the index files: JavaScript string literals and posting lists.
+//!
+//! Index files are classic scripts (they must load from `file://`), so everything is written as
+//! JavaScript literals. Posting lists are strings over a 64-letter alphabet that needs no escaping,
+//! decoded by `decodePostings` in `search.js`.
+
+/// The alphabet of posting strings: letters 0–31 end a number, 32–63 continue it.
+pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Appends `s` as a JSON/JavaScript double-quoted string literal.
+pub fn push_str_lit(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
+/// the continuation half of the alphabet.
+pub fn push_varint(out: &mut String, n: u32) {
+    let mut digits = [0u8; 7];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        digits[len] = (v & 31) as u8;
+        len += 1;
+        v >>= 5;
+        if v == 0 {
+            break;
+        }
+    }
+    for k in (0..len).rev() {
+        let continuation = if k > 0 { 32 } else { 0 };
+        out.push(ALPHABET[(digits[k] + continuation) as usize] as char);
+    }
+}
+
+/// Encodes a posting list: for each `(doc, level)` in ascending doc order, the gap to the previous
+/// doc (minus one) as a varint, then the level (1–31) as one letter.
+pub fn postings(list: &[(u32, u8)]) -> String {
+    let mut out = String::with_capacity(list.len() * 2);
+    let mut next = 0;
+    for &(doc, level) in list {
+        push_varint(&mut out, doc - next);
+        out.push(ALPHABET[usize::from(level & 31)] as char);
+        next = doc + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{postings, push_str_lit, push_varint};
+
+    #[test]
+    fn varints_use_continuation_letters() {
+        let mut s = String::new();
+        for n in [0, 31, 32, 1025] {
+            push_varint(&mut s, n);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 V X0 XW1 ");
+    }
+
+    #[test]
+    fn postings_are_gaps_and_levels() {
+        assert_eq!(postings(&[(0, 5), (1, 31), (40, 1)]), "05 0V X61".replace(' ', ""));
+    }
+
+    #[test]
+    fn string_literals_escape_what_javascript_needs() {
+        let mut s = String::new();
+        push_str_lit(&mut s, "a\"b\\c\nd\u{2028}é");
+        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\u2028é\"");
+    }
+}

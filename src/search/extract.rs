@@ -1,0 +1,415 @@
+//! HTML → searchable sections: a rendered page in, one [`Section`] per heading out.
+//!
+//! Only the `<main … data-search-body>` element is read; navigation, footer and language
+//! switcher live outside it. A heading `h1`–`h4` with an `id` starts a new section (its anchor);
+//! text before the first such heading forms a section without anchor. Headings without an `id`,
+//! `h5` and `h6` stay body text.
+//!
+//! A small hand-written tag scanner instead of an HTML5 parser: the input is the theme's own
+//! well-formed output, only text and a few attributes matter, and this runs over every page of
+//! every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`, and
+//! any element marked `data-search-ignore`, is skipped. Block elements and table cells become
+//! separators, so words of neighbouring cells do not run together.
+
+use super::entities::decode_into;
+
+/// One heading section of a page.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's `id` (URL fragment); empty for text before the first heading.
+    pub anchor: String,
+    /// The heading's text; empty for text before the first heading.
+    pub heading: String,
+    /// The texts of the headings above this one, outermost first.
+    pub parents: Vec<String>,
+    /// The body text, whitespace collapsed.
+    pub text: String,
+}
+
+/// The sections of a rendered page, in document order; empty if no marked `<main>` exists.
+pub fn sections(html: &str) -> Vec<Section> {
+    let mut scan = Scanner { html, pos: 0 };
+    // Find the start tag of the marked <main>.
+    loop {
+        match scan.next() {
+            Some(Item::Start(tag)) if tag.name.eq_ignore_ascii_case("main") && tag.search_body => break,
+            Some(_) => {}
+            None => return Vec::new(),
+        }
+    }
+    let mut builder = Builder::default();
+    while let Some(item) = scan.next() {
+        match item {
+            Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => break,
+            item => builder.feed(item),
+        }
+    }
+    builder.finish()
+}
+
+/// One lexical item of HTML.
+enum Item<'a> {
+    Text(&'a str),
+    Start(Tag<'a>),
+    End(&'a str),
+}
+
+/// A start tag with the attributes search cares about.
+struct Tag<'a> {
+    name: &'a str,
+    id: Option<String>,
+    search_body: bool,
+    search_ignore: bool,
+    self_closing: bool,
+}
+
+/// Elements whose content is raw text or not readable text.
+const SKIPPED: &[&str] = &["script", "style", "template", "textarea", "noscript", "svg"];
+/// Elements that never have content or an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+/// Elements whose start and end separate words.
+const BLOCK: &[&str] = &[
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead",
+    "ul",
+];
+
+fn is_one_of(name: &str, list: &[&str]) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+struct Scanner<'a> {
+    html: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn rest(&self) -> &'a str {
+        &self.html[self.pos..]
+    }
+
+    /// Moves past the next occurrence of `needle` (or to the end).
+    fn skip_past(&mut self, needle: &str) {
+        self.pos = match self.rest().find(needle) {
+            Some(i) => self.pos + i + needle.len(),
+            None => self.html.len(),
+        };
+    }
+
+    fn next(&mut self) -> Option<Item<'a>> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return None;
+        }
+        let lt = rest.find('<').unwrap_or(rest.len());
+        if lt > 0 {
+            self.pos += lt;
+            return Some(Item::Text(&rest[..lt]));
+        }
+        let after = &rest[1..];
+        if after.starts_with("!--") {
+            self.skip_past("-->");
+            return self.next();
+        }
+        if after.starts_with(['!', '?']) {
+            self.skip_past(">");
+            return self.next();
+        }
+        if let Some(end) = after.strip_prefix('/') {
+            let name = tag_name(end);
+            self.skip_past(">");
+            return Some(Item::End(name));
+        }
+        if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            self.pos += 1;
+            return Some(Item::Text("<"));
+        }
+        let tag = self.start_tag();
+        if is_one_of(tag.name, SKIPPED) && !tag.self_closing {
+            self.skip_raw(tag.name);
+            return self.next();
+        }
+        Some(Item::Start(tag))
+    }
+
+    /// Parses the start tag at `pos` and moves past it.
+    fn start_tag(&mut self) -> Tag<'a> {
+        let html = self.html;
+        let name = tag_name(&html[self.pos + 1..]);
+        let mut tag = Tag { name, id: None, search_body: false, search_ignore: false, self_closing: false };
+        let mut i = self.pos + 1 + name.len();
+        let bytes = html.as_bytes();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'>' => {
+                    tag.self_closing = bytes[i - 1] == b'/';
+                    i += 1;
+                    break;
+                }
+                b if b.is_ascii_whitespace() || b == b'/' => i += 1,
+                _ => i = attribute(html, i, &mut tag),
+            }
+        }
+        self.pos = i.min(html.len());
+        tag
+    }
+
+    /// Skips the content of a raw-text element up to and past its end tag.
+    fn skip_raw(&mut self, name: &str) {
+        loop {
+            let rest = self.rest();
+            let Some(i) = rest.find("</") else {
+                self.pos = self.html.len();
+                return;
+            };
+            self.pos += i + 2;
+            if tag_name(self.rest()).eq_ignore_ascii_case(name) {
+                self.skip_past(">");
+                return;
+            }
+        }
+    }
+}
+
+/// The tag name at the start of `s` (letters, digits, `-`).
+fn tag_name(s: &str) -> &str {
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Reads one attribute starting at byte `i`, records the interesting ones, returns the index after it.
+fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
+    let bytes = html.as_bytes();
+    let name_end = (i..bytes.len())
+        .find(|&j| matches!(bytes[j], b'=' | b'>' | b'/') || bytes[j].is_ascii_whitespace())
+        .unwrap_or(bytes.len())
+        .max(i + 1);
+    let name = &html[i..name_end];
+    let mut j = name_end;
+    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    let mut value = None;
+    if j < bytes.len() && bytes[j] == b'=' {
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let (start, end, next) = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = html[j + 1..].find(q as char).map_or(bytes.len(), |k| j + 1 + k);
+                (j + 1, end, (end + 1).min(bytes.len()))
+            }
+            _ => {
+                let end = (j..bytes.len())
+                    .find(|&k| bytes[k] == b'>' || bytes[k].is_ascii_whitespace())
+                    .unwrap_or(bytes.len());
+                (j, end, end)
+            }
+        };
+        value = Some(&html[start..end]);
+        j = next;
+    } else if j > name_end {
+        j = name_end; // a bare attribute followed by whitespace: let the caller skip it
+    }
+    if name.eq_ignore_ascii_case("id") {
+        let mut id = String::new();
+        decode_into(value.unwrap_or(""), &mut id);
+        tag.id = Some(id);
+    } else if name.eq_ignore_ascii_case("data-search-body") {
+        tag.search_body = true;
+    } else if name.eq_ignore_ascii_case("data-search-ignore") {
+        tag.search_ignore = true;
+    }
+    j
+}
+
+/// Assembles sections from the items inside `<main>`.
+#[derive(Default)]
+struct Builder {
+    done: Vec<Section>,
+    current: Section,
+    /// Open headings above the current point: (level, text).
+    stack: Vec<(u8, String)>,
+    /// The heading being read: (level, anchor, text).
+    heading: Option<(u8, String, String)>,
+    /// An ignored element being skipped: (name, nesting depth).
+    ignore: Option<(String, u32)>,
+    /// Cells seen in the current table row, for the cell separator.
+    cells: u32,
+}
+
+impl Builder {
+    fn feed(&mut self, item: Item<'_>) {
+        if let Some((name, depth)) = &mut self.ignore {
+            match item {
+                Item::Start(t) if t.name.eq_ignore_ascii_case(name) && !is_void(&t) => *depth += 1,
+                Item::End(n) if n.eq_ignore_ascii_case(name) => {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        self.ignore = None;
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        match item {
+            Item::Text(text) => decode_into(text, self.buffer()),
+            Item::Start(tag) => self.start(tag),
+            Item::End(name) => self.end(name),
+        }
+    }
+
+    /// Where text goes now: the heading being read, or the current body.
+    fn buffer(&mut self) -> &mut String {
+        match &mut self.heading {
+            Some((_, _, text)) => text,
+            None => &mut self.current.text,
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        if tag.search_ignore {
+            if !is_void(&tag) {
+                self.ignore = Some((tag.name.to_ascii_lowercase(), 1));
+            }
+            return;
+        }
+        let level = heading_level(tag.name);
+        if let (Some(level), Some(id), None) = (level, tag.id, &self.heading) {
+            if level <= 4 && !id.is_empty() {
+                self.heading = Some((level, id, String::new()));
+                return;
+            }
+        }
+        let name = tag.name;
+        if name.eq_ignore_ascii_case("tr") {
+            self.cells = 0;
+            self.buffer().push_str(" · ");
+        } else if name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th") {
+            self.cells += 1;
+            let separator = if self.cells > 1 { " | " } else { " " };
+            self.buffer().push_str(separator);
+        } else if is_one_of(name, BLOCK) {
+            self.buffer().push(' ');
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        if let Some((level, _, _)) = &self.heading {
+            if heading_level(name) == Some(*level) {
+                let (level, anchor, text) = self.heading.take().unwrap_or_default();
+                self.open_section(level, anchor, collapse(&text));
+                return;
+            }
+        }
+        if is_one_of(name, BLOCK) {
+            self.buffer().push(' ');
+        }
+    }
+
+    fn open_section(&mut self, level: u8, anchor: String, heading: String) {
+        let finished = std::mem::take(&mut self.current);
+        self.push_done(finished);
+        self.stack.retain(|(l, _)| *l < level);
+        let parents = self.stack.iter().map(|(_, t)| t.clone()).collect();
+        self.stack.push((level, heading.clone()));
+        self.current = Section { anchor, heading, parents, text: String::new() };
+    }
+
+    fn push_done(&mut self, mut section: Section) {
+        section.text = collapse(&section.text);
+        if !section.text.is_empty() || !section.heading.is_empty() {
+            self.done.push(section);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Section> {
+        if let Some((level, anchor, text)) = self.heading.take() {
+            self.open_section(level, anchor, collapse(&text));
+        }
+        let last = std::mem::take(&mut self.current);
+        self.push_done(last);
+        self.done
+    }
+}
+
+fn is_void(tag: &Tag<'_>) -> bool {
+    tag.self_closing || is_one_of(tag.name, VOID)
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h' | b'H', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
+    }
+}
+
+/// Collapses whitespace runs to one space and trims; drops separators left dangling.
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    // Separators of empty cells or rows at the edges carry no information.
+    let trimmed = out.trim_matches(|c: char| c == '·' || c == '|' || c == ' ');
+    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Section, sections};
+
+    fn sec(anchor: &str, heading: &str, parents: &[&str], text: &str) -> Section {
+        Section {
+            anchor: anchor.into(),
+            heading: heading.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn splits_main_into_heading_sections() {
+        let html = r#"<html><head><title>x</title><script>var a = "<main data-search-body>";</script></head>
+<body><nav>Menu</nav><main class="c" data-search-body><h1>Top up</h1><p>Intro &amp; more</p>
+<h2 id="online">Online</h2><p>Use the <a href="x">app</a>.</p><!-- <h2 id="no">x</h2> -->
+<h3 id="kaspi">Kaspi<span>.kz</span></h3><p>Pay</p><h2 id="office">In an office</h2>
+<table><tr><th>Code</th><th>What</th></tr><tr><td>*111#</td><td>Balance</td></tr></table>
+</main><footer>Footer</footer></body></html>"#;
+        assert_eq!(
+            sections(html),
+            vec![
+                sec("", "", &[], "Top up Intro & more"),
+                sec("online", "Online", &[], "Use the app."),
+                sec("kaspi", "Kaspi.kz", &["Online"], "Pay"),
+                sec("office", "In an office", &[], "Code | What · *111# | Balance"),
+            ]
+        );
+    }
+
+    #[test]
+    fn skips_scripts_ignored_elements_and_unmarked_pages() {
+        let html = "<main data-search-body><h2 id=a>A<a data-search-ignore href='#a'>#</a></h2>\
+            <script>let x = '</div>';</script><div data-search-ignore><div>hidden</div></div>\
+            <style>p{}</style><p>Seen&nbsp;text &#1178;&#x4E2D; &bogus;</p><br/></main>";
+        assert_eq!(sections(html), vec![sec("a", "A", &[], "Seen text Қ中 &bogus;")]);
+        assert!(sections("<main><p>Not marked</p></main>").is_empty());
+    }
+
+    #[test]
+    fn heading_parents_follow_levels() {
+        let html = "<main data-search-body><h1 id=t>T</h1><h2 id=a>A</h2><h3 id=b>B</h3>\
+            <h4 id=c>C</h4><h2 id=d>D</h2><p>x</p></main>";
+        let got: Vec<Vec<String>> = sections(html).into_iter().map(|s| s.parents).collect();
+        assert_eq!(got, [vec![], vec!["T"], vec!["T", "A"], vec!["T", "A", "B"], vec!["T"]]);
+    }
+}

@@ -1,0 +1,61 @@
+//! Per-language search index: rendered pages in, index files under `search/<lang>/` out.
+//!
+//! Stages, one file each: [`extract`] reads the `<main data-search-body>` region into heading
+//! sections; [`normalize`] and [`tokenize`] turn text into surface tokens (the browser runs the
+//! same two steps on queries, pinned by `tests/tokenize-cases.json`); [`analyze`] counts them per
+//! section; [`index`] stems each distinct surface once ([`stem`], [`kazakh`]) and builds weighted
+//! posting lists ([`rank`]); [`shard`] writes content-hashed shards plus the `index.js` manifest.
+//!
+//! The browser side is `themes/default/static/search.js`; `src/search/README.md` describes the
+//! whole design, the file formats and the measurements.
+
+mod analyze;
+mod encode;
+mod entities;
+mod extract;
+mod index;
+mod kazakh;
+mod normalize;
+mod rank;
+mod shard;
+mod stem;
+mod tokenize;
+
+use rayon::prelude::*;
+
+use crate::output::OutputFile;
+
+pub use tokenize::tokens;
+
+/// One page to index.
+pub struct SearchPage<'a> {
+    /// Pretty URL of the page relative to the output root, e.g. `zh/steps/online/` (`zh/` for a home).
+    pub url: &'a str,
+    /// Page title (plain text).
+    pub title: &'a str,
+    /// The full rendered HTML page; only its `<main data-search-body>` element is indexed.
+    pub html: &'a str,
+}
+
+/// Builds the index files of one language. `lang` is the URL code (zh, en, ru, kk; any other code
+/// gets a defined fallback: no stemming, generic tokenizing). Output paths are relative to the
+/// output root, under `search/<lang>/`: content-hashed shards plus one un-hashed entry file the
+/// browser loads first, `search/<lang>/index.js`. Same input, byte-identical output.
+pub fn build_index(lang: &str, pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
+    let mut pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+    // Document ids follow URL order, whatever order the caller collected pages in.
+    pages.sort_by(|a, b| a.url.cmp(b.url).then_with(|| a.title.cmp(b.title)));
+    let analysed: Vec<_> = pages.par_iter().map(|p| analyze::page(p)).collect();
+    let meta = pages.iter().map(|p| (p.url, p.title)).collect();
+    let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang));
+    shard::files(lang, &index)
+}
+
+/// The index term (stem) of every token of `text` in `lang`, in text order. For tests and tools.
+pub fn index_terms(lang: &str, text: &str) -> Vec<String> {
+    let stemmer = stem::LangStemmer::for_lang(lang);
+    tokens(text).iter().map(|t| stemmer.stem(t).into_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,55 @@
+//! Build-time ranking: term statistics of one section in, a quantised weight (1–31) out.
+//!
+//! BM25F-like: the body's term frequency is saturated and normalised by section length (BM25's
+//! `k1` and `b`), then a term found in the section's own heading adds [`HEADING_BOOST`] and one
+//! found in a heading above it (page title included) adds [`PARENT_BOOST`], outside the
+//! saturation, so a heading match outranks any number of body mentions. The browser multiplies
+//! the weight by the term's IDF (it knows the document frequency from the dictionary) and sums
+//! over the query's words; precomputing the rest keeps the engine small.
+
+/// BM25 term-frequency saturation.
+const K1: f32 = 1.2;
+/// BM25 length normalisation.
+const B: f32 = 0.75;
+/// Added when the term is in the section's heading (the page title for a page's first section).
+pub const HEADING_BOOST: f32 = 3.0;
+/// Added when the term is in a heading above the section, the page title included.
+pub const PARENT_BOOST: f32 = 1.0;
+/// The largest weight: saturated body frequency plus both boosts.
+const MAX_WEIGHT: f32 = K1 + 1.0 + HEADING_BOOST + PARENT_BOOST;
+/// Quantisation steps; one letter of the posting alphabet's terminal half.
+const LEVELS: f32 = 31.0;
+
+/// Flag: the term occurs in the section's heading.
+pub const IN_HEADING: u8 = 1;
+/// Flag: the term occurs in a heading above the section.
+pub const IN_PARENT: u8 = 2;
+
+/// The weight level (1–31) of a term in a section.
+pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
+    let tf = tf as f32;
+    let norm = K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0));
+    let mut weight = if tf > 0.0 { tf * (K1 + 1.0) / (tf + norm) } else { 0.0 };
+    if flags & IN_HEADING != 0 {
+        weight += HEADING_BOOST;
+    }
+    if flags & IN_PARENT != 0 {
+        weight += PARENT_BOOST;
+    }
+    (weight / MAX_WEIGHT * LEVELS).round().clamp(1.0, LEVELS) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IN_HEADING, IN_PARENT, level};
+
+    #[test]
+    fn headings_outrank_body_mentions() {
+        let body_many = level(20, 100, 100.0, 0);
+        let heading_once = level(0, 100, 100.0, IN_HEADING);
+        assert!(heading_once > body_many, "{heading_once} > {body_many}");
+        assert_eq!(level(50, 10, 100.0, IN_HEADING | IN_PARENT), 31);
+        assert!(level(1, 10, 100.0, 0) > level(1, 1000, 100.0, 0));
+        assert!(level(1, 1000, 100.0, 0) >= 1);
+    }
+}

@@ -1,0 +1,207 @@
+//! The index as files: an [`Index`] in, the output files under `search/<lang>/` out.
+//!
+//! - `index.js` (the only un-hashed name, loaded first): the manifest. Document count, the first
+//!   key and hash of every dictionary shard, and the first document id and hash of every document
+//!   chunk.
+//! - `t.<hash>.js`: a dictionary shard, a sorted run of keys. Entry shapes:
+//!   `[key, aliasStem]`, `[key, alias, df, postings]`, `[key, alias, df, "", postingFileHash]`.
+//! - `p.<hash>.js`: the posting list of one frequent term, too big to inline.
+//! - `d.<hash>.js`: a chunk of documents: `{"f": firstId, "p": [[url, title]…],
+//!   "d": [[pageInChunk, anchor, heading, [parents…], text]…]}`.
+//!
+//! Every file is a classic script calling `__steppeSearch("<lang>/<name>", payload)`, so it loads
+//! from `file://` too. `<hash>` is the first 8 hex digits of the SHA-256 of the payload: a changed
+//! shard gets a new name, an unchanged one keeps its name (and the reader's cache).
+
+use sha2::{Digest, Sha256};
+
+use super::encode::{push_str_lit, push_varint};
+use super::index::Index;
+use crate::output::OutputFile;
+
+/// Posting lists longer than this (encoded bytes) get their own file.
+const INLINE_POSTINGS: usize = 512;
+/// Aimed size of a dictionary shard, in bytes.
+const DICT_SHARD: usize = 16 * 1024;
+/// Aimed size of a document chunk, in bytes.
+const DOC_CHUNK: usize = 12 * 1024;
+/// Characters of a section's text kept for snippets.
+const TEXT_CHARS: usize = 1200;
+/// Manifest format version, checked by the browser.
+const VERSION: u32 = 1;
+
+/// Writes all files of one language's index.
+pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
+    let mut out = Files { lang, files: Vec::new() };
+    let dict = dictionary(&mut out, index);
+    let chunks = doc_chunks(&mut out, index);
+
+    let mut m = String::new();
+    m.push_str(&format!("{{\"v\":{VERSION},\"n\":{},\"t\":[", index.docs.len()));
+    for (i, (first, hash)) in dict.iter().enumerate() {
+        if i > 0 {
+            m.push(',');
+        }
+        m.push('[');
+        push_str_lit(&mut m, first);
+        m.push_str(&format!(",\"{hash}\"]"));
+    }
+    m.push_str("],\"dg\":\"");
+    let mut prev = 0;
+    for (first, _) in &chunks {
+        push_varint(&mut m, first - prev);
+        prev = *first;
+    }
+    m.push_str("\",\"dh\":\"");
+    chunks.iter().for_each(|(_, hash)| m.push_str(hash));
+    m.push_str("\"}");
+    out.push_named("index", &m);
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.files
+}
+
+struct Files<'a> {
+    lang: &'a str,
+    files: Vec<OutputFile>,
+}
+
+impl Files<'_> {
+    /// Adds a content-hashed file `<prefix>.<hash>.js`; returns the hash.
+    fn push_hashed(&mut self, prefix: &str, payload: &str) -> String {
+        let digest = Sha256::digest(payload.as_bytes());
+        let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        self.push_named(&format!("{prefix}.{hash}"), payload);
+        hash
+    }
+
+    fn push_named(&mut self, name: &str, payload: &str) {
+        let mut js = String::with_capacity(payload.len() + 40);
+        js.push_str("__steppeSearch(");
+        push_str_lit(&mut js, &format!("{}/{name}", self.lang));
+        js.push(',');
+        js.push_str(payload);
+        js.push_str(");\n");
+        let path = format!("search/{}/{name}.js", self.lang);
+        self.files.push(OutputFile::new(path, js));
+    }
+}
+
+/// Writes the dictionary shards and big posting files; returns `(first key, hash)` per shard.
+fn dictionary(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(String, String)> {
+    let mut shards = Vec::new();
+    let mut first: Option<&str> = None;
+    let mut body = String::new();
+    for entry in &index.entries {
+        let mut e = String::from("[");
+        push_str_lit(&mut e, &entry.key);
+        e.push(',');
+        push_str_lit(&mut e, entry.alias.as_deref().unwrap_or(""));
+        if let Some((df, list)) = &entry.postings {
+            e.push_str(&format!(",{df},"));
+            if list.len() > INLINE_POSTINGS {
+                let mut payload = String::with_capacity(list.len() + 2);
+                push_str_lit(&mut payload, list);
+                let hash = out.push_hashed("p", &payload);
+                e.push_str(&format!("\"\",\"{hash}\""));
+            } else {
+                push_str_lit(&mut e, list);
+            }
+        }
+        e.push(']');
+        if !body.is_empty() && body.len() + e.len() > DICT_SHARD {
+            let hash = out.push_hashed("t", &format!("[{body}]"));
+            shards.push((first.unwrap_or_default().to_owned(), hash));
+            body.clear();
+            first = None;
+        }
+        if !body.is_empty() {
+            body.push(',');
+        }
+        first.get_or_insert(&entry.key);
+        body.push_str(&e);
+    }
+    if !body.is_empty() || shards.is_empty() {
+        let hash = out.push_hashed("t", &format!("[{body}]"));
+        shards.push((first.unwrap_or_default().to_owned(), hash));
+    }
+    shards
+}
+
+/// Writes the document chunks; returns `(first doc id, hash)` per chunk.
+fn doc_chunks(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(u32, String)> {
+    let mut chunks = Vec::new();
+    let mut chunk = Chunk::default();
+    for (id, doc) in index.docs.iter().enumerate() {
+        if chunk.size > DOC_CHUNK {
+            chunks.push(chunk.write(out, index));
+            chunk = Chunk::default();
+        }
+        if chunk.docs.is_empty() {
+            chunk.first = id as u32;
+        }
+        let (url, title) = index.pages[doc.page as usize];
+        if chunk.pages.last() != Some(&doc.page) {
+            chunk.pages.push(doc.page);
+            chunk.size += url.len() + title.len();
+        }
+        let s = &doc.section;
+        let mut d = format!("[{},", chunk.pages.len() - 1);
+        push_str_lit(&mut d, &s.anchor);
+        d.push(',');
+        push_str_lit(&mut d, &s.heading);
+        d.push_str(",[");
+        let parents = s.parents.iter().filter(|p| p.as_str() != title);
+        for (i, p) in parents.enumerate() {
+            if i > 0 {
+                d.push(',');
+            }
+            push_str_lit(&mut d, p);
+        }
+        d.push_str("],");
+        push_str_lit(&mut d, truncate(&s.text, TEXT_CHARS));
+        d.push(']');
+        chunk.size += d.len();
+        chunk.docs.push(d);
+    }
+    if !chunk.docs.is_empty() {
+        chunks.push(chunk.write(out, index));
+    }
+    chunks
+}
+
+#[derive(Default)]
+struct Chunk {
+    first: u32,
+    pages: Vec<u32>,
+    docs: Vec<String>,
+    size: usize,
+}
+
+impl Chunk {
+    fn write(self, out: &mut Files<'_>, index: &Index<'_>) -> (u32, String) {
+        let mut p = format!("{{\"f\":{},\"p\":[", self.first);
+        for (i, &page) in self.pages.iter().enumerate() {
+            let (url, title) = index.pages[page as usize];
+            p.push_str(if i > 0 { ",[" } else { "[" });
+            push_str_lit(&mut p, url);
+            p.push(',');
+            push_str_lit(&mut p, title);
+            p.push(']');
+        }
+        p.push_str("],\"d\":[");
+        p.push_str(&self.docs.join(","));
+        p.push_str("]}");
+        (self.first, out.push_hashed("d", &p))
+    }
+}
+
+/// The first `max` characters of `text`, cut after a word where possible.
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            head.rfind(' ').filter(|&i| i > cut / 2).map_or(head, |i| &head[..i])
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Tokenizing by script: folded text in, surface tokens out (in text order).
+//!
+//! The same rules run in the browser (`tokenize` in `themes/default/static/search.js`) and are
+//! pinned by `tests/tokenize-cases.json`, asserted on both sides.
+//!
+//! - **Han** (Chinese) has no spaces: every run of Han characters yields each character and each
+//!   pair of neighbours (`c0, c0c1, c1, c1c2, …`). A query of two or more characters is looked up
+//!   as its pairs, so any run of two or more characters inside a page finds it (续费 inside
+//!   注册卡续费), and a single character finds every page with it.
+//! - **Words** (letters and digits of every other script) are split at spaces and punctuation,
+//!   except that a few joiners (`. - _ ' @ / + * # &`) keep a mixed term together: `kaspi.kz`,
+//!   `*111#`, `sim-карта`. Such a compound is emitted as typed *and* as its plain parts
+//!   (`kaspi`, `kz`), so either spelling finds it. Joiners at the edges are trimmed, except
+//!   `* # +` which carry meaning there (`*111#`, `+7`).
+//! - Tokens longer than [`MAX_TOKEN_CHARS`] characters (URLs, hashes) are dropped: nobody types them.
+
+use super::normalize::fold;
+
+/// Longest token kept, in characters.
+pub const MAX_TOKEN_CHARS: usize = 64;
+
+/// Han ideographs: the CJK Unified Ideographs blocks, extension A, compatibility ideographs and
+/// the supplementary-plane extensions. Listed as ranges (not a Unicode script property) so the
+/// browser's copy of the rule matches this one character for character.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+}
+
+/// Letters and digits outside Han (Rust's `is_alphanumeric` = Unicode Alphabetic or Numeric,
+/// the browser's `/[\p{Alphabetic}\p{N}]/u`).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+/// Characters that join words into one compound term.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '-' | '_' | '\'' | '@' | '/' | '+' | '*' | '#' | '&')
+}
+
+/// Joiners that stay at a compound's edges instead of being trimmed.
+fn keeps_edge(c: char) -> bool {
+    matches!(c, '*' | '#' | '+')
+}
+
+/// Calls `emit` with every token of already folded text, in text order.
+pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
+    let mut chars = folded.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if is_han(c) {
+            let mut end = start;
+            while let Some(&(i, c)) = chars.peek().filter(|(_, c)| is_han(*c)) {
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            han_run(&folded[start..end], &mut emit);
+        } else if is_word(c) || is_joiner(c) {
+            let mut end = start;
+            while let Some(&(i, c)) = chars.peek().filter(|(_, c)| is_word(*c) || is_joiner(*c)) {
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            word_span(&folded[start..end], &mut emit);
+        } else {
+            chars.next();
+        }
+    }
+}
+
+/// The tokens of raw text: [`fold`], then [`for_each_token`]. For tests and small inputs.
+pub fn tokens(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut out = Vec::new();
+    for_each_token(&folded, |t| out.push(t.to_owned()));
+    out
+}
+
+fn han_run<'a>(run: &'a str, emit: &mut impl FnMut(&'a str)) {
+    // Byte offsets of every character, plus the end: character k is bounds[k]..bounds[k + 1].
+    let mut bounds: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+    bounds.push(run.len());
+    let n = bounds.len() - 1;
+    for k in 0..n {
+        emit(&run[bounds[k]..bounds[k + 1]]);
+        if k + 1 < n {
+            emit(&run[bounds[k]..bounds[k + 2]]);
+        }
+    }
+}
+
+fn word_span<'a>(span: &'a str, emit: &mut impl FnMut(&'a str)) {
+    let trimmable = |c: char| is_joiner(c) && !keeps_edge(c);
+    let term = span.trim_matches(trimmable);
+    let mut parts = term.split(is_joiner).filter(|p| !p.is_empty());
+    let Some(first) = parts.next() else { return };
+    if first.len() == term.len() {
+        emit_short(term, emit);
+        return;
+    }
+    emit_short(term, emit);
+    emit_short(first, emit);
+    parts.for_each(|p| emit_short(p, emit));
+}
+
+fn emit_short<'a>(token: &'a str, emit: &mut impl FnMut(&'a str)) {
+    // Byte length bounds the character count from above: skip counting for short tokens.
+    if token.len() <= MAX_TOKEN_CHARS || token.chars().count() <= MAX_TOKEN_CHARS {
+        emit(token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tokens;
+
+    #[test]
+    fn han_runs_give_characters_and_pairs() {
+        assert_eq!(tokens("续费"), ["续", "续费", "费"]);
+        assert_eq!(tokens("注册，卡"), ["注", "注册", "册", "卡"]);
+        assert_eq!(tokens("电子SIM卡"), ["电", "电子", "子", "sim", "卡"]);
+    }
+
+    #[test]
+    fn compounds_keep_the_whole_and_the_parts() {
+        assert_eq!(tokens("Kaspi.kz."), ["kaspi.kz", "kaspi", "kz"]);
+        assert_eq!(tokens("(*111*3#)"), ["*111*3#", "111", "3"]);
+        assert_eq!(tokens("сим-карта"), ["сим-карта", "сим", "карта"]);
+        assert_eq!(tokens("-- * # --"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn long_tokens_are_dropped() {
+        let long = "a".repeat(65);
+        assert_eq!(tokens(&format!("x {long} y")), ["x", "y"]);
+    }
+}
