@@ -63,8 +63,17 @@ pub fn build_site(root: &Path, config: Config, drafts: bool) -> Result<Built, Bu
     let i18n = I18n::load(root, &config)?;
     let theme = Theme::load(root, &config)?;
     let content = content::load(root, &config, drafts)?;
-    let (mut pages, mut warnings) = site::plan(&config, &i18n, content.pages)?;
-    site::render_bodies(&mut pages, &config, &i18n, &content.assets)?;
+    // Each stage goes on past bad files so one run reports every problem it can find.
+    let mut errors = content.errors;
+    let site::Planned { mut pages, mut warnings, errors: mut plan_errors, failed } = site::plan(&config, &i18n, content.pages);
+    errors.append(&mut plan_errors);
+    let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
+    if let Err(BuildErrors(mut e)) = site::render_bodies(&mut pages, &config, &i18n, &content.assets, &failed) {
+        errors.append(&mut e);
+    }
+    if !errors.is_empty() {
+        return Err(BuildErrors(errors));
+    }
     warnings.extend(missing_translations(&config, &pages));
     if config.base_url.is_none() {
         warnings.push(Diagnostic::new("no base_url: sitemap.xml, canonical links and absolute 404 links are left out").in_file(crate::config::CONFIG_FILE)

@@ -16,9 +16,6 @@ fn main() -> ExitCode {
 fn run_build(opts: &build::BuildOptions) -> ExitCode {
     match build::run(opts) {
         Ok(report) => {
-            for w in &report.warnings {
-                eprintln!("warning: {w}");
-            }
             println!(
                 "built {} pages in {} languages in {:.2} s → {}",
                 report.pages,
@@ -26,6 +23,9 @@ fn run_build(opts: &build::BuildOptions) -> ExitCode {
                 report.elapsed.as_secs_f64(),
                 display_out(&report.out)
             );
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
             ExitCode::SUCCESS
         }
         Err(BuildFailure::Content(errors)) => {

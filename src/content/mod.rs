@@ -7,7 +7,7 @@ mod front_matter;
 pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, parse_file};
 
 use crate::config::Config;
-use crate::diagnostics::{BuildErrors, Diagnostic, collect_all};
+use crate::diagnostics::{BuildErrors, Diagnostic};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,6 +56,11 @@ pub struct Asset {
 pub struct Content {
     pub pages: Vec<SourcePage>,
     pub assets: Vec<Asset>,
+    /// (lang, rel) of files that could not be read or parsed; their errors are in `errors`.
+    /// Later stages go on without them so one run reports every problem, and treat links to
+    /// them as resolved so the same mistake is not reported twice.
+    pub failed: Vec<(String, String)>,
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Files that editors and tools leave beside real content: hidden files (and Emacs' `.#` lock
@@ -71,32 +76,49 @@ pub fn is_ignored_name(name: &str) -> bool {
         || (name.contains("___jb_") && name.ends_with("___"))
 }
 
-/// Loads every language's content. Drafts are dropped unless `drafts` is set.
+/// Loads every language's content. Drafts are dropped unless `drafts` is set. Only a missing
+/// or unreadable content folder fails here; bad files are collected in `Content::errors`.
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content, BuildErrors> {
     let content_dir = root.join(CONTENT_DIR);
     let files = discover(&content_dir, config)?;
     let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, rel, _)| rel.ends_with(".md"));
-    let pages = collect_all(md.into_par_iter().map(|(lang, rel, path)| {
-        let file = Path::new(CONTENT_DIR).join(&lang).join(&rel);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Diagnostic::new(format!("cannot read: {e}")).in_file(&file))?;
-        let split = parse_file(&file, &bytes)?;
-        Ok(SourcePage {
-            lang,
-            rel,
-            file,
-            front: split.front,
-            body: split.body,
-            body_line: split.body_line,
-            key_lines: split.key_lines,
+    let results: Vec<Result<SourcePage, (String, String, BuildErrors)>> = md
+        .into_par_iter()
+        .map(|(lang, rel, path)| {
+            let file = Path::new(CONTENT_DIR).join(&lang).join(&rel);
+            let loaded = std::fs::read(&path)
+                .map_err(|e| BuildErrors::one(Diagnostic::new(format!("cannot read: {e}")).in_file(&file)))
+                .and_then(|bytes| parse_file(&file, &bytes));
+            match loaded {
+                Ok(split) => Ok(SourcePage {
+                    lang,
+                    rel,
+                    file,
+                    front: split.front,
+                    body: split.body,
+                    body_line: split.body_line,
+                    key_lines: split.key_lines,
+                }),
+                Err(e) => Err((lang, rel, e)),
+            }
         })
-    }).collect::<Vec<_>>())?;
-    let pages = pages.into_iter().filter(|p| drafts || !p.front.draft).collect();
-    let assets = other
+        .collect();
+    let mut content = Content::default();
+    for r in results {
+        match r {
+            Ok(p) if drafts || !p.front.draft => content.pages.push(p),
+            Ok(_) => {}
+            Err((lang, rel, BuildErrors(mut e))) => {
+                content.failed.push((lang, rel));
+                content.errors.append(&mut e);
+            }
+        }
+    }
+    content.assets = other
         .into_iter()
         .map(|(lang, rel, source)| Asset { lang, rel, source })
         .collect();
-    Ok(Content { pages, assets })
+    Ok(content)
 }
 
 /// Every file under `content/`, as (language, path inside the language folder, full path).

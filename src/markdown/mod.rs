@@ -13,7 +13,7 @@ pub use headings::slugify;
 pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
 pub use shortcodes::FactSource;
 
-use crate::diagnostics::{BuildErrors, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use headings::IdAllocator;
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -54,8 +54,9 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Renders one page; all problems of the page are returned together.
-pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> Result<Rendered, BuildErrors> {
+/// Renders one page. All problems of the page are returned together, beside a best-effort
+/// rendering whose anchor references can still be checked.
+pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let text = shortcodes::expand(input.body, input.file, input.body_line, facts, &mut errors);
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
@@ -140,18 +141,15 @@ pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> Res
                 events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                out.ids.push(format!("fn-{name}"));
+                out.ids.push(name.to_string());
                 events.push(event);
             }
             other => events.push(other),
         }
     }
-    if !errors.is_empty() {
-        return Err(BuildErrors(errors));
-    }
     out.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    Ok(out)
+    (out, errors)
 }
 
 fn contains_script_url(html: &str) -> bool {

@@ -64,11 +64,50 @@ fn unknown_languages_and_empty_input_still_give_a_manifest() {
     assert!(all.contains("\"verbindungen\""), "no stemming for unknown languages");
 }
 
+
+/// Timing and size benchmark over a rendered site (see src/search/README.md, "Measurements"):
+/// `STEPPE_SEARCH_BENCH=DIR cargo test --release --lib search::tests::bench -- --ignored --nocapture`
+/// where `DIR/pages.tsv` lists `lang<TAB>url<TAB>title` and `DIR/<url>index.html` holds each
+/// page. Writes the index files into `DIR/search/`, as the build would.
 #[test]
-fn tmp_print_cases() {
-    let text = std::fs::read_to_string("/tmp/cases_in.json").unwrap();
-    let v: Vec<(String, String)> = serde_yaml::from_str(&text).unwrap();
-    for (lang, input) in v {
-        println!("CASE {lang}\t{input:?}\t{:?}\t{:?}", tokens(&input), index_terms(&lang, &input));
+#[ignore = "needs a rendered benchmark site; run by hand"]
+fn bench() {
+    use rayon::prelude::*;
+    use std::time::Instant;
+    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let list = std::fs::read_to_string(dir.join("pages.tsv")).expect("pages.tsv");
+    let rows: Vec<(String, String, String, String)> = list
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let (lang, url, title) = (f.next()?, f.next()?, f.next()?);
+            let html = std::fs::read_to_string(dir.join(url).join("index.html")).ok()?;
+            Some((lang.to_owned(), url.to_owned(), title.to_owned(), html))
+        })
+        .collect();
+    let mut langs: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    langs.dedup();
+    let start = Instant::now();
+    let outputs: Vec<Vec<crate::output::OutputFile>> = langs
+        .par_iter()
+        .map(|lang| {
+            let pages: Vec<SearchPage<'_>> = rows
+                .iter()
+                .filter(|r| r.0 == *lang)
+                .map(|r| page(&r.1, &r.2, &r.3))
+                .collect();
+            build_index(lang, &pages)
+        })
+        .collect();
+    let took = start.elapsed();
+    let files: Vec<_> = outputs.into_iter().flatten().collect();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    println!("build_index: {} pages, {} files, {} bytes, {:.3} s", rows.len(), files.len(), bytes, took.as_secs_f64());
+    let _ = std::fs::remove_dir_all(dir.join("search"));
+    for f in files {
+        let path = dir.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, f.bytes).expect("write");
     }
 }

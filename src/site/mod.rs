@@ -7,11 +7,11 @@
 
 mod plan;
 
-pub use plan::plan;
+pub use plan::{Planned, plan};
 
 use crate::config::Config;
 use crate::content::{Asset, FrontMatter};
-use crate::diagnostics::{BuildErrors, Diagnostic, collect_all};
+use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::markdown::{self, FactSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
@@ -118,27 +118,36 @@ impl Site {
 }
 
 /// Renders every page's Markdown in parallel, then checks links into anchors.
-pub fn render_bodies(pages: &mut [Page], config: &Config, i18n: &I18n, assets: &[Asset]) -> Result<(), BuildErrors> {
+/// `failed` are pages that exist but did not load: links to them count as resolved.
+pub fn render_bodies(pages: &mut [Page], config: &Config, i18n: &I18n, assets: &[Asset], failed: &[(String, String)]) -> Result<(), BuildErrors> {
     let targets = LinkTargets {
-        pages: pages.iter().filter(|p| p.written).map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone())).collect(),
+        pages: pages
+            .iter()
+            .filter(|p| p.written)
+            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
+            .chain(failed.iter().map(|key| (key.clone(), String::new())))
+            .collect(),
         assets: assets.iter().map(|a| (a.lang.clone(), a.rel.clone())).collect(),
     };
-    let rendered = collect_all(
-        pages
-            .par_iter()
-            .map(|p| {
-                let facts = crate::operators::Facts { config, i18n, lang: &p.lang };
-                render_one(p, config, i18n, &targets, &facts)
-            })
-            .collect::<Vec<_>>(),
-    )?;
-    for (page, r) in pages.iter_mut().zip(rendered) {
+    let rendered: Vec<(Rendered, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|p| {
+            let facts = crate::operators::Facts { config, i18n, lang: &p.lang };
+            render_one(p, config, i18n, &targets, &facts)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (page, (r, mut e)) in pages.iter_mut().zip(rendered) {
         page.rendered = r;
+        errors.append(&mut e);
     }
-    check_anchors(pages)
+    if let Err(BuildErrors(mut e)) = check_anchors(pages) {
+        errors.append(&mut e);
+    }
+    if errors.is_empty() { Ok(()) } else { Err(BuildErrors(errors)) }
 }
 
-fn render_one(p: &Page, config: &Config, i18n: &I18n, targets: &LinkTargets, facts: &dyn FactSource) -> Result<Rendered, BuildErrors> {
+fn render_one(p: &Page, config: &Config, i18n: &I18n, targets: &LinkTargets, facts: &dyn FactSource) -> (Rendered, Vec<Diagnostic>) {
     let input = PageInput { file: &p.file, body: &p.body, body_line: p.body_line, strings: i18n.strings(&p.lang) };
     let out_dir = p.url.as_str();
     let site = LinkSite { config, targets, lang: &p.lang, rel: &p.rel, out_dir };

@@ -4,7 +4,7 @@
 use super::{Kind, Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{FrontMatter, SourcePage};
-use crate::diagnostics::{BuildErrors, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,23 +12,36 @@ use std::path::Path;
 
 pub const OPERATORS_DIR: &str = "operators/";
 
-/// Plans every page; returns the pages and the warnings (missing prose, made-up sections).
-pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Result<(Vec<Page>, Vec<Diagnostic>), BuildErrors> {
+/// Planned pages, the warnings (missing prose, made-up sections), and the pages that could not
+/// be planned with their errors (later stages go on without them).
+pub struct Planned {
+    pub pages: Vec<Page>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
+    pub failed: Vec<(String, String)>,
+}
+
+pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
     let mut errors = Vec::new();
+    let mut failed = Vec::new();
     let mut warnings = Vec::new();
-    let mut pages: Vec<Page> = sources
-        .into_iter()
-        .filter_map(|s| from_source(config, s).map_err(|e| errors.push(e)).ok())
-        .collect();
+    let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
+    for s in sources {
+        let key = (s.lang.clone(), s.rel.clone());
+        match from_source(config, s) {
+            Ok(p) => pages.push(p),
+            Err(e) => {
+                errors.push(e);
+                failed.push(key);
+            }
+        }
+    }
     for lang in &config.languages {
         add_missing(config, i18n, &lang.code, &mut pages, &mut warnings);
     }
     check_urls(&pages, &mut errors);
-    if !errors.is_empty() {
-        return Err(BuildErrors(errors));
-    }
     pages.sort_by(|a, b| (&a.lang, &a.rel).cmp(&(&b.lang, &b.rel)));
-    Ok((pages, warnings))
+    Planned { pages, warnings, errors, failed }
 }
 
 fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
