@@ -65,10 +65,17 @@ pub fn build_site(root: &Path, config: Config, drafts: bool) -> Result<Built, Bu
     let content = content::load(root, &config, drafts)?;
     // Each stage goes on past bad files so one run reports every problem it can find.
     let mut errors = content.errors;
-    let site::Planned { mut pages, mut warnings, errors: mut plan_errors, failed } = site::plan(&config, &i18n, content.pages);
+    let site::Planned {
+        mut pages,
+        mut warnings,
+        errors: mut plan_errors,
+        failed,
+    } = site::plan(&config, &i18n, content.pages);
     errors.append(&mut plan_errors);
     let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
-    if let Err(BuildErrors(mut e)) = site::render_bodies(&mut pages, &config, &i18n, &content.assets, &failed) {
+    if let Err(BuildErrors(mut e)) =
+        site::render_bodies(&mut pages, &config, &i18n, &content.assets, &failed)
+    {
         errors.append(&mut e);
     }
     if !errors.is_empty() {
@@ -76,8 +83,13 @@ pub fn build_site(root: &Path, config: Config, drafts: bool) -> Result<Built, Bu
     }
     warnings.extend(missing_translations(&config, &pages));
     if config.base_url.is_none() {
-        warnings.push(Diagnostic::new("no base_url: sitemap.xml, canonical links and absolute 404 links are left out").in_file(crate::config::CONFIG_FILE)
-            .with_hint("set `base_url:` in site.yaml or pass --base-url"));
+        warnings.push(
+            Diagnostic::new(
+                "no base_url: sitemap.xml, canonical links and absolute 404 links are left out",
+            )
+            .in_file(crate::config::CONFIG_FILE)
+            .with_hint("set `base_url:` in site.yaml or pass --base-url"),
+        );
     }
     let site = site::assemble(config, i18n, pages, content.assets, warnings);
     let rendered = render::render_pages(&site, &theme)?;
@@ -97,7 +109,11 @@ fn search_files(site: &Site, rendered: &[render::RenderedPage]) -> Vec<OutputFil
                 .iter()
                 .map(|r| (&site.pages[r.index], r))
                 .filter(|(p, _)| p.lang == lang.code && p.front.search != Some(false))
-                .map(|(p, r)| crate::search::SearchPage { url: &p.url, title: &p.front.title, html: &r.html })
+                .map(|(p, r)| crate::search::SearchPage {
+                    url: &p.url,
+                    title: &p.front.title,
+                    html: &r.html,
+                })
                 .collect();
             crate::search::build_index(&lang.code, &pages)
         })
@@ -106,16 +122,28 @@ fn search_files(site: &Site, rendered: &[render::RenderedPage]) -> Vec<OutputFil
 
 /// Warnings for pages that exist in some language but not in others.
 fn missing_translations(config: &Config, pages: &[site::Page]) -> Vec<Diagnostic> {
-    let all: BTreeSet<&str> = pages.iter().filter(|p| p.written).map(|p| p.rel.as_str()).collect();
+    let all: BTreeSet<&str> = pages
+        .iter()
+        .filter(|p| p.written)
+        .map(|p| p.rel.as_str())
+        .collect();
     config
         .languages
         .iter()
         .filter_map(|lang| {
-            let have: BTreeSet<&str> = pages.iter().filter(|p| p.written && p.lang == lang.code).map(|p| p.rel.as_str()).collect();
+            let have: BTreeSet<&str> = pages
+                .iter()
+                .filter(|p| p.written && p.lang == lang.code)
+                .map(|p| p.rel.as_str())
+                .collect();
             let missing: Vec<&str> = all.difference(&have).copied().collect();
             (!missing.is_empty()).then(|| {
                 let shown: Vec<&str> = missing.iter().take(5).copied().collect();
-                let more = if missing.len() > 5 { format!(", and {} more", missing.len() - 5) } else { String::new() };
+                let more = if missing.len() > 5 {
+                    format!(", and {} more", missing.len() - 5)
+                } else {
+                    String::new()
+                };
                 Diagnostic::new(format!(
                     "{} of {} pages missing in '{}': {}{more}",
                     missing.len(),
@@ -132,7 +160,9 @@ fn missing_translations(config: &Config, pages: &[site::Page]) -> Vec<Diagnostic
 /// The output directory: `--out` relative to the current directory, else site.yaml's
 /// `output_dir` relative to the root.
 pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
-    opts.out.clone().unwrap_or_else(|| opts.root.join(&config.output_dir))
+    opts.out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
 }
 
 /// `steppe build`: everything in memory, then one atomic swap.

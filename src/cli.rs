@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "steppe", version, about = "A static site generator for multilingual documentation")]
+#[command(
+    name = "steppe",
+    version,
+    about = "A static site generator for multilingual documentation"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -106,7 +106,9 @@ impl From<Diagnostic> for BuildErrors {
 
 /// Splits results into values and the errors of all that failed, so a stage reports every bad
 /// input at once instead of stopping at the first.
-pub fn collect_all<T>(results: impl IntoIterator<Item = Result<T, BuildErrors>>) -> Result<Vec<T>, BuildErrors> {
+pub fn collect_all<T>(
+    results: impl IntoIterator<Item = Result<T, BuildErrors>>,
+) -> Result<Vec<T>, BuildErrors> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -115,7 +117,11 @@ pub fn collect_all<T>(results: impl IntoIterator<Item = Result<T, BuildErrors>>)
             Err(BuildErrors(mut e)) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(BuildErrors(errors)) }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 /// 1-based line and column of a byte offset in `text` (column counted in characters).
@@ -129,7 +135,10 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))

@@ -24,7 +24,9 @@ impl I18n {
         for lang in &config.languages {
             let shown = dir.join(format!("{}.yaml", lang.code));
             match std::fs::read_to_string(root.join(&shown)) {
-                Ok(text) => match serde_yaml::from_str::<Strings>(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+                Ok(text) => match serde_yaml::from_str::<Strings>(
+                    text.strip_prefix('\u{feff}').unwrap_or(&text),
+                ) {
                     Ok(strings) => {
                         by_lang.insert(lang.code.clone(), strings);
                     }
@@ -45,11 +47,17 @@ impl I18n {
         for (code, strings) in &by_lang {
             let shown = dir.join(format!("{code}.yaml"));
             for key in keys.keys().filter(|k| !strings.contains_key(*k)) {
-                errors.push(Diagnostic::new(format!("missing UI string '{key}'")).in_file(&shown)
-                    .with_hint(format!("{default}.yaml defines it; add a translation")));
+                errors.push(
+                    Diagnostic::new(format!("missing UI string '{key}'"))
+                        .in_file(&shown)
+                        .with_hint(format!("{default}.yaml defines it; add a translation")),
+                );
             }
             for key in strings.keys().filter(|k| !keys.contains_key(*k)) {
-                let mut d = Diagnostic::new(format!("UI string '{key}' is not defined in {default}.yaml")).in_file(&shown);
+                let mut d = Diagnostic::new(format!(
+                    "UI string '{key}' is not defined in {default}.yaml"
+                ))
+                .in_file(&shown);
                 if let Some(line) = strings_line(root, &shown, key) {
                     d = d.at(line, Some(1));
                 }
@@ -59,7 +67,11 @@ impl I18n {
                 errors.push(d.with_hint(hint));
             }
         }
-        if errors.is_empty() { Ok(I18n { by_lang }) } else { Err(BuildErrors(errors)) }
+        if errors.is_empty() {
+            Ok(I18n { by_lang })
+        } else {
+            Err(BuildErrors(errors))
+        }
     }
 
     pub fn strings(&self, lang: &str) -> &Strings {
@@ -75,5 +87,7 @@ impl I18n {
 
 fn strings_line(root: &Path, file: &Path, key: &str) -> Option<usize> {
     let text = std::fs::read_to_string(root.join(file)).ok()?;
-    text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map(|i| i + 1)
 }

@@ -30,7 +30,11 @@ fn run_build(opts: &build::BuildOptions) -> ExitCode {
         }
         Err(BuildFailure::Content(errors)) => {
             eprintln!("{errors}");
-            eprintln!("build failed: {} error{}; the output was left as it was", errors.0.len(), if errors.0.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "build failed: {} error{}; the output was left as it was",
+                errors.0.len(),
+                if errors.0.len() == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
         Err(BuildFailure::Output(e)) => {
@@ -45,5 +49,9 @@ fn run_build(opts: &build::BuildOptions) -> ExitCode {
 
 fn display_out(out: &std::path::Path) -> String {
     let shown = out.strip_prefix(".").unwrap_or(out).display().to_string();
-    if shown.ends_with('/') { shown } else { format!("{shown}/") }
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
+    }
 }

@@ -40,7 +40,9 @@ pub fn fact_view(config: &Config, i18n: &I18n, lang: &str, op: &Operator, key: &
         };
     };
     let (text, href) = match (fact.status, &fact.value) {
-        (Status::Unconfirmed, _) | (_, None) => (i18n.get(lang, "fact_unconfirmed").to_owned(), None),
+        (Status::Unconfirmed, _) | (_, None) => {
+            (i18n.get(lang, "fact_unconfirmed").to_owned(), None)
+        }
         (_, Some(v)) => (v.get(lang).to_owned(), fact.url.clone()),
     };
     FactView {
@@ -48,7 +50,9 @@ pub fn fact_view(config: &Config, i18n: &I18n, lang: &str, op: &Operator, key: &
         label,
         text,
         status: fact.status.as_str(),
-        status_label: i18n.get(lang, &format!("status_{}", fact.status.as_str())).to_owned(),
+        status_label: i18n
+            .get(lang, &format!("status_{}", fact.status.as_str()))
+            .to_owned(),
         href,
         source: fact.source.clone(),
     }
@@ -56,7 +60,11 @@ pub fn fact_view(config: &Config, i18n: &I18n, lang: &str, op: &Operator, key: &
 
 /// Every declared fact of `op`, in the order of site.yaml's `facts:` list.
 pub fn fact_views(config: &Config, i18n: &I18n, lang: &str, op: &Operator) -> Vec<FactView> {
-    config.facts.iter().map(|f| fact_view(config, i18n, lang, op, &f.key)).collect()
+    config
+        .facts
+        .iter()
+        .map(|f| fact_view(config, i18n, lang, op, &f.key))
+        .collect()
 }
 
 /// The `fact` shortcode's view of the configured operators, in one language.
@@ -69,19 +77,34 @@ pub struct Facts<'a> {
 impl FactSource for Facts<'_> {
     fn fact_html(&self, op: &str, key: &str) -> Result<String, String> {
         let operator = self.config.operator(op).ok_or_else(|| {
-            let ids: Vec<&str> = self.config.operators.iter().map(|o| o.id.as_str()).collect();
+            let ids: Vec<&str> = self
+                .config
+                .operators
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect();
             format!("unknown operator '{op}' (configured: {})", ids.join(", "))
         })?;
         if !operator.facts.contains_key(key) {
             let keys: Vec<&str> = operator.facts.keys().map(String::as_str).collect();
-            return Err(format!("operator '{op}' has no fact '{key}' (it has: {})", keys.join(", ")));
+            return Err(format!(
+                "operator '{op}' has no fact '{key}' (it has: {})",
+                keys.join(", ")
+            ));
         }
         let v = fact_view(self.config, self.i18n, self.lang, operator, key);
         let text = escape_inline_text(&v.text);
         let title = escape_inline_text(&v.status_label);
         Ok(match v.href {
-            Some(href) => format!("<a class=\"fact fact-{}\" href=\"{}\" title=\"{title}\">{text}</a>", v.status, escape(&href)),
-            None => format!("<span class=\"fact fact-{}\" title=\"{title}\">{text}</span>", v.status),
+            Some(href) => format!(
+                "<a class=\"fact fact-{}\" href=\"{}\" title=\"{title}\">{text}</a>",
+                v.status,
+                escape(&href)
+            ),
+            None => format!(
+                "<span class=\"fact fact-{}\" title=\"{title}\">{text}</span>",
+                v.status
+            ),
         })
     }
 }

@@ -33,7 +33,11 @@ impl OutputFile {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("output directory {out} {why}")]
-    Refused { out: PathBuf, why: String, hint: String },
+    Refused {
+        out: PathBuf,
+        why: String,
+        hint: String,
+    },
     #[error("refusing to write {path:?}: it would land outside the output directory")]
     UnsafePath { path: String },
     #[error("{path}: {source}")]
@@ -55,7 +59,10 @@ impl OutputError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// An absolute, normalised path, whether or not it exists yet.
@@ -90,22 +97,38 @@ pub fn absolute(path: &Path) -> io::Result<PathBuf> {
 
 /// Checks that `out` is a safe place to build into for the site at `root`.
 pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
-    let refuse = |why: &str, hint: &str| OutputError::Refused { out: out.to_path_buf(), why: why.into(), hint: hint.into() };
+    let refuse = |why: &str, hint: &str| OutputError::Refused {
+        out: out.to_path_buf(),
+        why: why.into(),
+        hint: hint.into(),
+    };
     let root = absolute(root).map_err(io_err(root))?;
     let abs = absolute(out).map_err(io_err(out))?;
     if abs == root || root.starts_with(&abs) {
-        return Err(refuse("is or contains the site root", "choose a folder inside the site, such as public/"));
+        return Err(refuse(
+            "is or contains the site root",
+            "choose a folder inside the site, such as public/",
+        ));
     }
     for dir in ["content", "themes"] {
         if abs.starts_with(root.join(dir)) {
-            return Err(refuse(&format!("is inside {dir}/"), "choose a folder outside content/ and themes/, such as public/"));
+            return Err(refuse(
+                &format!("is inside {dir}/"),
+                "choose a folder outside content/ and themes/, such as public/",
+            ));
         }
     }
     if abs.exists() {
         if !abs.is_dir() {
-            return Err(refuse("exists and is not a folder", "remove it or choose another --out"));
+            return Err(refuse(
+                "exists and is not a folder",
+                "remove it or choose another --out",
+            ));
         }
-        let empty = std::fs::read_dir(&abs).map_err(io_err(&abs))?.next().is_none();
+        let empty = std::fs::read_dir(&abs)
+            .map_err(io_err(&abs))?
+            .next()
+            .is_none();
         if !empty && !abs.join(MARKER).exists() && !force {
             return Err(refuse(
                 "is not empty and was not made by steppe",
@@ -121,11 +144,16 @@ pub fn is_safe_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains(['\\', ':', '\0'])
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     out.with_file_name(format!(".{name}.steppe-{what}-{}", std::process::id()))
 }
 
@@ -134,7 +162,9 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     let out = absolute(out).map_err(io_err(out))?;
     if let Some(bad) = files.iter().find(|f| !is_safe_path(&f.path)) {
-        return Err(OutputError::UnsafePath { path: bad.path.clone() });
+        return Err(OutputError::UnsafePath {
+            path: bad.path.clone(),
+        });
     }
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
@@ -152,7 +182,10 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         std::fs::remove_dir_all(staging).map_err(io_err(staging))?;
     }
     std::fs::create_dir_all(staging).map_err(io_err(staging))?;
-    let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+    let dirs: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
     for dir in dirs {
         let path = staging.join(dir);
         std::fs::create_dir_all(&path).map_err(io_err(&path))?;
@@ -162,7 +195,11 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         std::fs::write(&path, &f.bytes).map_err(io_err(&path))
     })?;
     let marker = staging.join(MARKER);
-    std::fs::write(&marker, "This folder is written by steppe and replaced on each build.\n").map_err(io_err(&marker))
+    std::fs::write(
+        &marker,
+        "This folder is written by steppe and replaced on each build.\n",
+    )
+    .map_err(io_err(&marker))
 }
 
 fn swap(staging: &Path, out: &Path) -> Result<(), OutputError> {
@@ -188,7 +225,16 @@ mod tests {
 
     #[test]
     fn unsafe_paths_are_refused() {
-        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a\\b", "C:x", "./a"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a\\b",
+            "C:x",
+            "./a",
+        ] {
             assert!(!is_safe_path(bad), "{bad:?}");
         }
         assert!(is_safe_path("zh/steps/online/index.html"));
@@ -205,7 +251,11 @@ mod tests {
         let err = write_atomic(&out, &[OutputFile::new("../evil", "x")]).unwrap_err();
         assert!(matches!(err, OutputError::UnsafePath { .. }));
         assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     }
 

@@ -6,7 +6,11 @@
 
 /// The file a pretty URL is written to: `en/faq/` → `en/faq/index.html`.
 pub fn file_of(url: &str) -> String {
-    if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_owned() }
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_owned()
+    }
 }
 
 /// The folder an output file is in (`en/faq/index.html` → `en/faq/`).
@@ -25,7 +29,12 @@ pub fn relative(from_dir: &str, target: &str) -> String {
     let target = file_of(target);
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to: Vec<&str> = target.split('/').collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count().min(to.len() - 1);
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len() - 1);
     let mut out = "../".repeat(from.len() - common);
     out.push_str(&to[common..].join("/"));
     out
@@ -75,11 +84,17 @@ mod tests {
 
     #[test]
     fn relative_links_name_the_file() {
-        assert_eq!(relative("zh/steps/offline/", "zh/steps/online/"), "../online/index.html");
+        assert_eq!(
+            relative("zh/steps/offline/", "zh/steps/online/"),
+            "../online/index.html"
+        );
         assert_eq!(relative("zh/steps/online/", "zh/"), "../../index.html");
         assert_eq!(relative("zh/", "en/"), "../en/index.html");
         assert_eq!(relative("", "zh/faq/"), "zh/faq/index.html");
-        assert_eq!(relative("en/faq/", "static/style.css"), "../../static/style.css");
+        assert_eq!(
+            relative("en/faq/", "static/style.css"),
+            "../../static/style.css"
+        );
         assert_eq!(relative("en/faq/", "en/faq/"), "index.html");
     }
 
@@ -92,8 +107,14 @@ mod tests {
 
     #[test]
     fn join_resolves_dots() {
-        assert_eq!(join_normalized("steps/", "../faq.md").as_deref(), Some("faq.md"));
-        assert_eq!(join_normalized("", "steps/./online.md").as_deref(), Some("steps/online.md"));
+        assert_eq!(
+            join_normalized("steps/", "../faq.md").as_deref(),
+            Some("faq.md")
+        );
+        assert_eq!(
+            join_normalized("", "steps/./online.md").as_deref(),
+            Some("steps/online.md")
+        );
         assert_eq!(join_normalized("", "../x.md"), None);
     }
 

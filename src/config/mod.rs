@@ -89,7 +89,10 @@ impl Config {
     }
 
     pub fn default_language(&self) -> &Language {
-        self.languages.iter().find(|l| l.default).unwrap_or(&self.languages[0])
+        self.languages
+            .iter()
+            .find(|l| l.default)
+            .unwrap_or(&self.languages[0])
     }
 
     pub fn language(&self, code: &str) -> Option<&Language> {
@@ -123,35 +126,74 @@ impl Config {
             errors.push(d);
         };
         if self.languages.is_empty() {
-            err("languages", "no languages configured".into(), Some("add at least one entry under `languages:`"));
+            err(
+                "languages",
+                "no languages configured".into(),
+                Some("add at least one entry under `languages:`"),
+            );
         }
         let defaults = self.languages.iter().filter(|l| l.default).count();
         if defaults != 1 && !self.languages.is_empty() {
-            err("languages", format!("{defaults} languages are marked `default: true`; exactly one must be"), None);
+            err(
+                "languages",
+                format!("{defaults} languages are marked `default: true`; exactly one must be"),
+                None,
+            );
         }
         for (i, l) in self.languages.iter().enumerate() {
             let valid = !l.code.is_empty()
-                && l.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && l.code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
-                err(&format!("code: {}", l.code), format!("language code '{}' must be lower-case ASCII letters, digits or '-'", l.code), None);
+                err(
+                    &format!("code: {}", l.code),
+                    format!(
+                        "language code '{}' must be lower-case ASCII letters, digits or '-'",
+                        l.code
+                    ),
+                    None,
+                );
             }
             if self.languages[..i].iter().any(|o| o.code == l.code) {
-                err(&format!("code: {}", l.code), format!("language '{}' is listed twice", l.code), None);
+                err(
+                    &format!("code: {}", l.code),
+                    format!("language '{}' is listed twice", l.code),
+                    None,
+                );
             }
         }
         if let Some(base) = &self.base_url
             && !(base.starts_with("https://") || base.starts_with("http://"))
         {
-            err("base_url", format!("base_url '{base}' must start with https:// or http://"), None);
+            err(
+                "base_url",
+                format!("base_url '{base}' must start with https:// or http://"),
+                None,
+            );
         }
         for op in &self.operators {
             let valid = !op.id.is_empty()
-                && op.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && op
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
-                err(&format!("id: {}", op.id), format!("operator id '{}' must be lower-case ASCII letters, digits or '-'", op.id), None);
+                err(
+                    &format!("id: {}", op.id),
+                    format!(
+                        "operator id '{}' must be lower-case ASCII letters, digits or '-'",
+                        op.id
+                    ),
+                    None,
+                );
             }
             if self.operators.iter().filter(|o| o.id == op.id).count() > 1 {
-                err(&format!("id: {}", op.id), format!("operator '{}' is listed twice", op.id), None);
+                err(
+                    &format!("id: {}", op.id),
+                    format!("operator '{}' is listed twice", op.id),
+                    None,
+                );
             }
             for (key, fact) in &op.facts {
                 let where_ = format!("operator '{}', fact '{key}'", op.id);
@@ -164,33 +206,73 @@ impl Config {
                 }
                 if fact.status != Status::Unconfirmed {
                     if fact.value.is_none() {
-                        err(&needle, format!("{where_}: a {} fact needs a `value`", fact.status.as_str()), None);
+                        err(
+                            &needle,
+                            format!("{where_}: a {} fact needs a `value`", fact.status.as_str()),
+                            None,
+                        );
                     }
                     if fact.source.is_none() {
-                        err(&needle, format!("{where_}: a {} fact needs a `source` URL", fact.status.as_str()), Some("or mark it `status: unconfirmed`"));
+                        err(
+                            &needle,
+                            format!(
+                                "{where_}: a {} fact needs a `source` URL",
+                                fact.status.as_str()
+                            ),
+                            Some("or mark it `status: unconfirmed`"),
+                        );
                     }
                 }
                 if let Some(url) = &fact.url
                     && !self.is_allowed_url(url)
                 {
-                    err(url, format!("{where_}: link {url} is not on an allowed domain"), Some("add the official domain to `allowed_domains`"));
+                    err(
+                        url,
+                        format!("{where_}: link {url} is not on an allowed domain"),
+                        Some("add the official domain to `allowed_domains`"),
+                    );
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(BuildErrors(errors)) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(BuildErrors(errors))
+        }
     }
 }
 
 const CONFIG_KEYS: &[&str] = &[
-    "title", "description", "base_url", "theme", "output_dir", "languages", "allowed_domains",
-    "facts", "operators", "code", "tag", "name", "default", "id", "reviewed", "sources", "key",
-    "label", "value", "status", "source", "url",
+    "title",
+    "description",
+    "base_url",
+    "theme",
+    "output_dir",
+    "languages",
+    "allowed_domains",
+    "facts",
+    "operators",
+    "code",
+    "tag",
+    "name",
+    "default",
+    "id",
+    "reviewed",
+    "sources",
+    "key",
+    "label",
+    "value",
+    "status",
+    "source",
+    "url",
 ];
 
 /// The host of an http(s) URL, lower-cased, without port or credentials.
 pub fn url_host(url: &str) -> Option<String> {
     let lower = url.trim().to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"))?;
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit('@').next()?.split(':').next()?;
     (!host.is_empty()).then(|| host.to_owned())
@@ -213,7 +295,10 @@ pub fn yaml_error(
     // yaml_serde appends " at line L column C" to its message: keep only what was wrong.
     let what = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     let mut message = what.replace('`', "'");
-    if let Some(field) = what.strip_prefix("unknown field `").and_then(|s| s.split('`').next()) {
+    if let Some(field) = what
+        .strip_prefix("unknown field `")
+        .and_then(|s| s.split('`').next())
+    {
         message = format!("unknown field '{field}'");
         if let Some(s) = did_you_mean(field, known_keys.iter().copied()) {
             message.push_str(&format!(" (did you mean '{s}'?)"));
@@ -223,7 +308,9 @@ pub fn yaml_error(
     // Errors raised inside a value's own deserializer (a bad date) are reported at the start of
     // the enclosing mapping; the quoted value in the message finds the real line.
     let quoted = what.split('\'').nth(1).filter(|q| !q.is_empty());
-    let found = quoted.and_then(|q| text.find(q)).map(|off| line_col(text, off));
+    let found = quoted
+        .and_then(|q| text.find(q))
+        .map(|off| line_col(text, off));
     match (e.location(), found) {
         (Some(loc), Some((line, col))) if loc.line() == 1 && loc.column() == 1 => {
             d = d.at(line + line_offset, Some(col));
@@ -254,7 +341,10 @@ mod tests {
         let text = format!("{MINIMAL}them: default\n");
         let e = Config::parse(&text).unwrap_err();
         let msg = e.0[0].to_string();
-        assert!(msg.starts_with("site.yaml:5:1: unknown field 'them' (did you mean 'theme'?)"), "{msg}");
+        assert!(
+            msg.starts_with("site.yaml:5:1: unknown field 'them' (did you mean 'theme'?)"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -95,7 +95,10 @@ fn check_languages(values: &BTreeMap<String, String>) -> Result<(), String> {
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(format!("missing language {} in this text", quote_list(&missing)));
+            return Err(format!(
+                "missing language {} in this text",
+                quote_list(&missing)
+            ));
         }
         let unknown: Vec<&str> = values
             .keys()
@@ -114,7 +117,11 @@ fn check_languages(values: &BTreeMap<String, String>) -> Result<(), String> {
 }
 
 fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A calendar date written `YYYY-MM-DD`.
@@ -137,8 +144,21 @@ impl Date {
             month: m.parse().ok()?,
             day: d.parse().ok()?,
         };
-        let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let leap = date.year.is_multiple_of(4) && (!date.year.is_multiple_of(100) || date.year.is_multiple_of(400));
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         let ok = (1..=12).contains(&date.month)
             && date.day >= 1
             && date.day <= days[usize::from(date.month) - 1];

@@ -8,8 +8,17 @@ use std::path::Path;
 
 /// The keys a page may set; anything else is an error with a "did you mean" hint.
 pub const FRONT_MATTER_KEYS: &[&str] = &[
-    "title", "description", "weight", "slug", "draft", "reviewed", "sources", "operator",
-    "template", "search", "extra",
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "draft",
+    "reviewed",
+    "sources",
+    "operator",
+    "template",
+    "search",
+    "extra",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -52,15 +61,16 @@ pub struct SplitFile {
 /// Decodes bytes as UTF-8 (a BOM is dropped, CRLF becomes LF) and parses the front matter.
 pub fn parse_file(file: &Path, bytes: &[u8]) -> Result<SplitFile, BuildErrors> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        Diagnostic::new(format!(
-            "invalid UTF-8 at byte offset {}",
-            e.valid_up_to()
-        ))
-        .in_file(file)
-        .with_hint("save the file as UTF-8")
+        Diagnostic::new(format!("invalid UTF-8 at byte offset {}", e.valid_up_to()))
+            .in_file(file)
+            .with_hint("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_owned()
+    };
     split(file, &text)
 }
 
@@ -93,7 +103,10 @@ fn split(file: &Path, text: &str) -> Result<SplitFile, BuildErrors> {
         d
     })?;
     if front.title.trim().is_empty() {
-        return Err(Diagnostic::new("front matter: `title` is empty").in_file(file).at(2, None).into());
+        return Err(Diagnostic::new("front matter: `title` is empty")
+            .in_file(file)
+            .at(2, None)
+            .into());
     }
     let key_lines = yaml
         .lines()
@@ -146,7 +159,11 @@ mod tests {
     #[test]
     fn missing_title_is_reported() {
         let e = parse("---\nweight: 1\n---\n").unwrap_err();
-        assert!(e.0[0].message.contains("missing required field 'title'"), "{}", e.0[0]);
+        assert!(
+            e.0[0].message.contains("missing required field 'title'"),
+            "{}",
+            e.0[0]
+        );
     }
 
     #[test]

@@ -81,13 +81,17 @@ pub fn is_ignored_name(name: &str) -> bool {
 pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content, BuildErrors> {
     let content_dir = root.join(CONTENT_DIR);
     let files = discover(&content_dir, config)?;
-    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, rel, _)| rel.ends_with(".md"));
+    let (md, other): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(_, rel, _)| rel.ends_with(".md"));
     let results: Vec<Result<SourcePage, (String, String, BuildErrors)>> = md
         .into_par_iter()
         .map(|(lang, rel, path)| {
             let file = Path::new(CONTENT_DIR).join(&lang).join(&rel);
             let loaded = std::fs::read(&path)
-                .map_err(|e| BuildErrors::one(Diagnostic::new(format!("cannot read: {e}")).in_file(&file)))
+                .map_err(|e| {
+                    BuildErrors::one(Diagnostic::new(format!("cannot read: {e}")).in_file(&file))
+                })
                 .and_then(|bytes| parse_file(&file, &bytes));
             match loaded {
                 Ok(split) => Ok(SourcePage {
@@ -122,7 +126,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content, Build
 }
 
 /// Every file under `content/`, as (language, path inside the language folder, full path).
-fn discover(content_dir: &Path, config: &Config) -> Result<Vec<(String, String, PathBuf)>, BuildErrors> {
+fn discover(
+    content_dir: &Path,
+    config: &Config,
+) -> Result<Vec<(String, String, PathBuf)>, BuildErrors> {
     if !content_dir.is_dir() {
         return Err(Diagnostic::new("no content/ folder")
             .in_file(CONTENT_DIR)
@@ -145,19 +152,33 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<(String, String, 
                 continue;
             }
         };
-        let rel_to_content = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let rel_to_content = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
         let shown = Path::new(CONTENT_DIR).join(rel_to_content);
-        let mut parts = rel_to_content.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let mut parts = rel_to_content
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let lang = parts.next().unwrap_or_default();
         let rest: Vec<String> = parts.collect();
         if entry.depth() == 1 {
             if !entry.file_type().is_dir() {
-                errors.push(Diagnostic::new("a file directly under content/ belongs to no language").in_file(&shown)
-                    .with_hint("move it to content/<lang>/"));
+                errors.push(
+                    Diagnostic::new("a file directly under content/ belongs to no language")
+                        .in_file(&shown)
+                        .with_hint("move it to content/<lang>/"),
+                );
             } else if config.language(&lang).is_none() {
                 let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-                errors.push(Diagnostic::new(format!("'{lang}' is not a configured language")).in_file(&shown)
-                    .with_hint(format!("configured languages: {}; add it to site.yaml", codes.join(", "))));
+                errors.push(
+                    Diagnostic::new(format!("'{lang}' is not a configured language"))
+                        .in_file(&shown)
+                        .with_hint(format!(
+                            "configured languages: {}; add it to site.yaml",
+                            codes.join(", ")
+                        )),
+                );
             }
             continue;
         }
@@ -166,7 +187,11 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<(String, String, 
         }
         files.push((lang, rest.join("/"), entry.path().to_path_buf()));
     }
-    if errors.is_empty() { Ok(files) } else { Err(BuildErrors(errors)) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 #[cfg(test)]
@@ -175,7 +200,14 @@ mod tests {
 
     #[test]
     fn editor_droppings_are_ignored() {
-        for name in [".hidden.md", "page.md~", ".page.md.swp", "4913", "page.md___jb_tmp___", ".#page.md"] {
+        for name in [
+            ".hidden.md",
+            "page.md~",
+            ".page.md.swp",
+            "4913",
+            "page.md___jb_tmp___",
+            ".#page.md",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["page.md", "photo.png", "_index.md"] {

@@ -56,7 +56,10 @@ mod tests {
     fn ids_for_every_script() {
         assert_eq!(slugify("如何充值"), "如何充值");
         assert_eq!(slugify("Как пополнить баланс?"), "как-пополнить-баланс");
-        assert_eq!(slugify("Балансты қалай толтыруға болады?"), "балансты-қалай-толтыруға-болады");
+        assert_eq!(
+            slugify("Балансты қалай толтыруға болады?"),
+            "балансты-қалай-толтыруға-болады"
+        );
         assert_eq!(slugify("Top up: Kaspi.kz & banks"), "top-up-kaspikz--banks");
         assert_eq!(slugify("IMEI 登记（手机）"), "imei-登记手机");
     }

@@ -53,22 +53,37 @@ fn scheme(url: &str) -> Option<&str> {
     let s = &url[..colon];
     let ok = !s.is_empty()
         && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     ok.then_some(s)
 }
 
 impl LinkSite<'_> {
     /// The destination to write into the HTML, or what is wrong with it (plus a hint).
-    pub fn resolve(&self, dest: &str, line: usize, anchors: &mut Vec<AnchorRef>) -> Result<String, (String, String)> {
+    pub fn resolve(
+        &self,
+        dest: &str,
+        line: usize,
+        anchors: &mut Vec<AnchorRef>,
+    ) -> Result<String, (String, String)> {
         if is_script_url(dest) {
-            return Err(("script URLs (javascript:) are not allowed in links".into(), "link to a page or an official site instead".into()));
+            return Err((
+                "script URLs (javascript:) are not allowed in links".into(),
+                "link to a page or an official site instead".into(),
+            ));
         }
         if let Some(fragment) = dest.strip_prefix('#') {
             anchors.push(self.anchor(self.rel, fragment, line));
             return Ok(dest.to_owned());
         }
-        if dest.starts_with("//") || matches!(scheme(dest), Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")) {
-            let absolute = if dest.starts_with("//") { format!("https:{dest}") } else { dest.to_owned() };
+        if dest.starts_with("//")
+            || matches!(scheme(dest), Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+        {
+            let absolute = if dest.starts_with("//") {
+                format!("https:{dest}")
+            } else {
+                dest.to_owned()
+            };
             return if self.config.is_allowed_url(&absolute) {
                 Ok(dest.to_owned())
             } else {
@@ -79,38 +94,75 @@ impl LinkSite<'_> {
             return if s.eq_ignore_ascii_case("mailto") || s.eq_ignore_ascii_case("tel") {
                 Ok(dest.to_owned())
             } else {
-                Err((format!("links with the scheme '{s}:' are not allowed"), "use https://, mailto: or tel:, or a relative path".into()))
+                Err((
+                    format!("links with the scheme '{s}:' are not allowed"),
+                    "use https://, mailto: or tel:, or a relative path".into(),
+                ))
             };
         }
         if dest.starts_with('/') {
-            return Err((format!("absolute path {dest} breaks when the site is served from a sub-path or from disk"), "write a path relative to this file, e.g. ../faq.md".into()));
+            return Err((
+                format!(
+                    "absolute path {dest} breaks when the site is served from a sub-path or from disk"
+                ),
+                "write a path relative to this file, e.g. ../faq.md".into(),
+            ));
         }
         self.resolve_relative(dest, line, anchors)
     }
 
-    fn resolve_relative(&self, dest: &str, line: usize, anchors: &mut Vec<AnchorRef>) -> Result<String, (String, String)> {
-        let (path, fragment) = dest.split_once('#').map_or((dest, None), |(p, f)| (p, Some(f)));
+    fn resolve_relative(
+        &self,
+        dest: &str,
+        line: usize,
+        anchors: &mut Vec<AnchorRef>,
+    ) -> Result<String, (String, String)> {
+        let (path, fragment) = dest
+            .split_once('#')
+            .map_or((dest, None), |(p, f)| (p, Some(f)));
         let path = path.split('?').next().unwrap_or(path);
         let source_dir = self.rel.rfind('/').map_or("", |i| &self.rel[..=i]);
         let Some(target) = join_normalized(source_dir, &percent_decode(path)) else {
-            return Err((format!("link {dest} leads outside content/{}/", self.lang), "link only to files of the same language".into()));
+            return Err((
+                format!("link {dest} leads outside content/{}/", self.lang),
+                "link only to files of the same language".into(),
+            ));
         };
         let suffix = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         if target.ends_with(".md") {
             let key = (self.lang.to_owned(), target.clone());
             let Some(url) = self.targets.pages.get(&key) else {
-                let hint = crate::diagnostics::did_you_mean(&target, self.targets.pages.keys().filter(|(l, _)| l == self.lang).map(|(_, r)| r.as_str()))
-                    .map(|s| format!("did you mean {s}?"))
-                    .unwrap_or_else(|| "check the file name; drafts are not built without --drafts".into());
-                return Err((format!("link to a missing page: content/{}/{target}", self.lang), hint));
+                let hint = crate::diagnostics::did_you_mean(
+                    &target,
+                    self.targets
+                        .pages
+                        .keys()
+                        .filter(|(l, _)| l == self.lang)
+                        .map(|(_, r)| r.as_str()),
+                )
+                .map(|s| format!("did you mean {s}?"))
+                .unwrap_or_else(|| {
+                    "check the file name; drafts are not built without --drafts".into()
+                });
+                return Err((
+                    format!("link to a missing page: content/{}/{target}", self.lang),
+                    hint,
+                ));
             };
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 anchors.push(self.anchor(&target, f, line));
             }
             return Ok(format!("{}{suffix}", relative(self.out_dir, url)));
         }
-        if self.targets.assets.contains(&(self.lang.to_owned(), target.clone())) {
-            return Ok(format!("{}{suffix}", relative(self.out_dir, &format!("{}/{target}", self.lang))));
+        if self
+            .targets
+            .assets
+            .contains(&(self.lang.to_owned(), target.clone()))
+        {
+            return Ok(format!(
+                "{}{suffix}",
+                relative(self.out_dir, &format!("{}/{target}", self.lang))
+            ));
         }
         let hint = if path.is_empty() || path.ends_with('/') {
             "link to the page's .md file (a folder is its _index.md)".to_string()

@@ -45,6 +45,10 @@ pub struct PageInput<'a> {
     pub strings: &'a BTreeMap<String, String>,
 }
 
+/// A heading whose events are held back until its text, and so its id, is known:
+/// (level, explicit id, classes, inner events).
+type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -56,18 +60,30 @@ fn options() -> Options {
 
 /// Renders one page. All problems of the page are returned together, beside a best-effort
 /// rendering whose anchor references can still be checked.
-pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Rendered, Vec<Diagnostic>) {
+pub fn render(
+    input: &PageInput,
+    site: &LinkSite,
+    facts: &dyn FactSource,
+) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let text = shortcodes::expand(input.body, input.file, input.body_line, facts, &mut errors);
-    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |offset: usize| input.body_line + line_starts.partition_point(|&s| s <= offset) - 1;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of =
+        |offset: usize| input.body_line + line_starts.partition_point(|&s| s <= offset) - 1;
 
     let mut out = Rendered::default();
     let mut ids = IdAllocator::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut fail = |line: usize, (message, hint): (String, String)| {
-        errors.push(Diagnostic::new(message).in_file(input.file).at(line, None).with_hint(hint));
+        errors.push(
+            Diagnostic::new(message)
+                .in_file(input.file)
+                .at(line, None)
+                .with_hint(hint),
+        );
     };
 
     // Explicit `{#id}`s win over generated ones wherever they appear on the page.
@@ -80,22 +96,54 @@ pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Re
     for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
         let line = line_of(range.start);
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = site.resolve(&dest_url, line, &mut out.anchor_refs).unwrap_or_else(|e| {
-                    fail(line, e);
-                    dest_url.to_string()
-                });
-                Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = site
+                    .resolve(&dest_url, line, &mut out.anchor_refs)
+                    .unwrap_or_else(|e| {
+                        fail(line, e);
+                        dest_url.to_string()
+                    });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = site.resolve(&dest_url, line, &mut out.anchor_refs).unwrap_or_else(|e| {
-                    fail(line, e);
-                    dest_url.to_string()
-                });
-                Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = site
+                    .resolve(&dest_url, line, &mut out.anchor_refs)
+                    .unwrap_or_else(|e| {
+                        fail(line, e);
+                        dest_url.to_string()
+                    });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
             }
-            Event::Html(ref html) | Event::InlineHtml(ref html) if html.to_ascii_lowercase().contains("script:") && contains_script_url(html) => {
-                fail(line, ("raw HTML with a script URL (javascript:) is not allowed".into(), "remove the javascript: URL".into()));
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if html.to_ascii_lowercase().contains("script:") && contains_script_url(html) =>
+            {
+                fail(
+                    line,
+                    (
+                        "raw HTML with a script URL (javascript:) is not allowed".into(),
+                        "remove the javascript: URL".into(),
+                    ),
+                );
                 event
             }
             other => other,
@@ -108,12 +156,22 @@ pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Re
                     None => ids.unique(&slugify(&title)),
                 };
                 let n = *level as u8;
-                let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&classes.join(" "))) };
-                events.push(Event::Html(format!("<h{n} id=\"{}\"{class_attr}>", escape(&id)).into()));
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape(&classes.join(" ")))
+                };
+                events.push(Event::Html(
+                    format!("<h{n} id=\"{}\"{class_attr}>", escape(&id)).into(),
+                ));
                 events.append(buffered);
                 events.push(Event::Html(format!("</h{n}>\n").into()));
                 if (2..=3).contains(&n) {
-                    out.toc.push(TocEntry { level: n, id: id.clone(), title });
+                    out.toc.push(TocEntry {
+                        level: n,
+                        id: id.clone(),
+                        title,
+                    });
                 }
                 out.ids.push(id);
                 heading = None;
@@ -123,8 +181,15 @@ pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Re
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), Vec::new()));
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some((
+                    level,
+                    id.map(|s| s.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    Vec::new(),
+                ));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, key) = alert(kind);
@@ -153,7 +218,8 @@ pub fn render(input: &PageInput, site: &LinkSite, facts: &dyn FactSource) -> (Re
 }
 
 fn contains_script_url(html: &str) -> bool {
-    html.char_indices().any(|(i, c)| matches!(c, 'j' | 'J' | 'v' | 'V') && is_script_url(&html[i..]))
+    html.char_indices()
+        .any(|(i, c)| matches!(c, 'j' | 'J' | 'v' | 'V') && is_script_url(&html[i..]))
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -207,4 +273,3 @@ pub fn escape_inline_text(s: &str) -> String {
     }
     out
 }
-

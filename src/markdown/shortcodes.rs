@@ -39,7 +39,9 @@ pub fn expand(
             continue;
         }
         let at = |col: usize| {
-            Diagnostic::new("").in_file(file).at(body_line + i, Some(col))
+            Diagnostic::new("")
+                .in_file(file)
+                .at(body_line + i, Some(col))
         };
         out.push_str(&expand_line(line, facts, &at, errors));
     }
@@ -93,7 +95,9 @@ fn parse_call(inner: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("cannot read `{inner}`; {usage}"))?;
     let (mut op, mut key) = (None, None);
     for arg in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-        let (name, value) = arg.split_once('=').ok_or_else(|| format!("argument `{arg}` has no value; {usage}"))?;
+        let (name, value) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("argument `{arg}` has no value; {usage}"))?;
         let value = value.trim().trim_matches('"').to_owned();
         match name.trim() {
             "op" => op = Some(value),
@@ -130,7 +134,9 @@ mod tests {
 
     #[test]
     fn expands_outside_code_only() {
-        let (out, errors) = run("Dial {{ fact(op=\"activ\", key=\"balance_code\") }} now.\n`{{ fact(op=\"x\") }}`\n```\n{{ fact(op=\"x\") }}\n```\n");
+        let (out, errors) = run(
+            "Dial {{ fact(op=\"activ\", key=\"balance_code\") }} now.\n`{{ fact(op=\"x\") }}`\n```\n{{ fact(op=\"x\") }}\n```\n",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert!(out.starts_with("Dial <span>&#42;111&#42;3#</span> now.\n"));
         assert!(out.contains("`{{ fact(op=\"x\") }}`"));
@@ -140,6 +146,9 @@ mod tests {
     fn unknown_operator_is_located() {
         let (_, errors) = run("a\nb {{ fact(op=\"nope\", key=\"k\") }}\n");
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].to_string(), "content/en/a.md:6:3: shortcode: unknown operator 'nope'");
+        assert_eq!(
+            errors[0].to_string(),
+            "content/en/a.md:6:3: shortcode: unknown operator 'nope'"
+        );
     }
 }

@@ -55,8 +55,12 @@ pub struct RenderedPage {
 /// Renders every page with its template, in parallel. All template errors are collected, once
 /// each.
 pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, BuildErrors> {
-    let by_lang: BTreeMap<&str, LanguageGlobals> =
-        site.config.languages.iter().map(|l| (l.code.as_str(), globals(site, &l.code))).collect();
+    let by_lang: BTreeMap<&str, LanguageGlobals> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.as_str(), globals(site, &l.code)))
+        .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views { site };
     let results: Vec<Result<RenderedPage, Diagnostic>> = (0..site.pages.len())
@@ -73,8 +77,11 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Bui
             let template = page.template();
             if !theme.tera.contains_template(template) {
                 let line = page.key_lines.get("template").copied();
-                let mut d = Diagnostic::new(format!("front matter: template '{template}' does not exist in {}", theme.dir.display()))
-                    .in_file(&page.file);
+                let mut d = Diagnostic::new(format!(
+                    "front matter: template '{template}' does not exist in {}",
+                    theme.dir.display()
+                ))
+                .in_file(&page.file);
                 if let Some(line) = line {
                     d = d.at(line, None);
                 }
@@ -94,17 +101,30 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Bui
             Ok(p) => pages.push(p),
             // One broken template fails every page that uses it: report it once.
             Err(d) => {
-                if !errors.iter().any(|e| e.file == d.file && e.line == d.line && e.message.split(" (rendering").next() == d.message.split(" (rendering").next()) {
+                if !errors.iter().any(|e| {
+                    e.file == d.file
+                        && e.line == d.line
+                        && e.message.split(" (rendering").next()
+                            == d.message.split(" (rendering").next()
+                }) {
                     errors.push(d);
                 }
             }
         }
     }
-    if errors.is_empty() { Ok(pages) } else { Err(BuildErrors(errors)) }
+    if errors.is_empty() {
+        Ok(pages)
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 /// Every output file of the site except the search index.
-pub fn render_site(site: &Site, theme: &Theme, pages: Vec<RenderedPage>) -> Result<Vec<OutputFile>, BuildErrors> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    pages: Vec<RenderedPage>,
+) -> Result<Vec<OutputFile>, BuildErrors> {
     let mut files: Vec<OutputFile> = pages
         .into_iter()
         .map(|p| OutputFile::new(file_of(&site.pages[p.index].url), p.html.into_bytes()))
@@ -113,9 +133,16 @@ pub fn render_site(site: &Site, theme: &Theme, pages: Vec<RenderedPage>) -> Resu
     files.extend(site_files::render(site, theme)?);
     for asset in &site.assets {
         let bytes = std::fs::read(&asset.source).map_err(|e| {
-            Diagnostic::new(format!("cannot read: {e}")).in_file(std::path::Path::new("content").join(&asset.lang).join(&asset.rel))
+            Diagnostic::new(format!("cannot read: {e}")).in_file(
+                std::path::Path::new("content")
+                    .join(&asset.lang)
+                    .join(&asset.rel),
+            )
         })?;
-        files.push(OutputFile::new(format!("{}/{}", asset.lang, asset.rel), bytes));
+        files.push(OutputFile::new(
+            format!("{}/{}", asset.lang, asset.rel),
+            bytes,
+        ));
     }
     Ok(files)
 }

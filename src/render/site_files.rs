@@ -26,7 +26,10 @@ struct SiteView<'a> {
 
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildErrors> {
     let mut files = vec![
-        OutputFile::new("index.html", render_root(site, theme, "languages.html", false)?),
+        OutputFile::new(
+            "index.html",
+            render_root(site, theme, "languages.html", false)?,
+        ),
         OutputFile::new("404.html", render_root(site, theme, "404.html", true)?),
         OutputFile::new("robots.txt", robots(site)),
     ];
@@ -38,10 +41,22 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildErrors
 
 /// A page at the output root, in the default language. The 404 page is served at any depth, so
 /// its links are absolute (from `base_url`) where the site has one.
-fn render_root(site: &Site, theme: &Theme, template: &str, absolute: bool) -> Result<String, Diagnostic> {
+fn render_root(
+    site: &Site,
+    theme: &Theme,
+    template: &str,
+    absolute: bool,
+) -> Result<String, Diagnostic> {
     let config = &site.config;
     let lang = config.default_language();
-    let base = if absolute { config.base_url.as_deref().map(|b| format!("{}/", b.trim_end_matches('/'))) } else { None };
+    let base = if absolute {
+        config
+            .base_url
+            .as_deref()
+            .map(|b| format!("{}/", b.trim_end_matches('/')))
+    } else {
+        None
+    };
     let homes: Vec<HomeLink> = config
         .languages
         .iter()
@@ -60,24 +75,33 @@ fn render_root(site: &Site, theme: &Theme, template: &str, absolute: bool) -> Re
         })
         .collect();
     let mut ctx = tera::Context::new();
-    ctx.insert("site", &SiteView {
-        title: config.title.get(&lang.code),
-        description: config.description.as_ref().map(|d| d.get(&lang.code)),
-        base_url: config.base_url.as_deref(),
-    });
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: config.title.get(&lang.code),
+            description: config.description.as_ref().map(|d| d.get(&lang.code)),
+            base_url: config.base_url.as_deref(),
+        },
+    );
     ctx.insert("languages", &config.languages);
     ctx.insert("lang", lang);
     ctx.insert("t", site.i18n.strings(&lang.code));
     ctx.insert("assets", &theme.assets);
     ctx.insert("homes", &homes);
     ctx.insert("root", base.as_deref().unwrap_or(""));
-    theme.tera.render(template, &ctx).map_err(|e| theme.error(&e, ""))
+    theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| theme.error(&e, ""))
 }
 
 fn robots(site: &Site) -> String {
     let mut s = String::from("User-agent: *\nAllow: /\n");
     if let Some(base) = &site.config.base_url {
-        s.push_str(&format!("Sitemap: {}/sitemap.xml\n", base.trim_end_matches('/')));
+        s.push_str(&format!(
+            "Sitemap: {}/sitemap.xml\n",
+            base.trim_end_matches('/')
+        ));
     }
     s
 }
@@ -85,18 +109,30 @@ fn robots(site: &Site) -> String {
 /// Every page with its translations as `xhtml:link` alternates; needs `base_url`.
 fn sitemap(site: &Site) -> Option<String> {
     let base = site.config.base_url.as_ref()?.trim_end_matches('/');
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
     let mut pages: Vec<&crate::site::Page> = site.pages.iter().collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     for page in pages {
-        s.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}/{}", page.url))));
+        s.push_str(&format!(
+            "  <url>\n    <loc>{}</loc>\n",
+            escape(&format!("{base}/{}", page.url))
+        ));
         if let Some(d) = page.front.reviewed {
             s.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
         }
         for i in site.translations(page) {
             let t = &site.pages[i];
-            let tag = site.config.language(&t.lang).map(|l| l.tag.as_str()).unwrap_or_default();
-            s.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{}\"/>\n", escape(&format!("{base}/{}", t.url))));
+            let tag = site
+                .config
+                .language(&t.lang)
+                .map(|l| l.tag.as_str())
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{}\"/>\n",
+                escape(&format!("{base}/{}", t.url))
+            ));
         }
         s.push_str("  </url>\n");
     }

@@ -22,21 +22,32 @@ pub struct Theme {
 
 /// The first 8 bytes of SHA-256 in hex: enough to bust caches, short enough for URLs.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(4).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme, BuildErrors> {
         let dir = Path::new("themes").join(&config.theme);
         if !root.join(&dir).is_dir() {
-            return Err(Diagnostic::new(format!("theme '{}' not found", config.theme))
-                .in_file(&dir)
-                .with_hint("set `theme:` in site.yaml to a folder under themes/")
-                .into());
+            return Err(
+                Diagnostic::new(format!("theme '{}' not found", config.theme))
+                    .in_file(&dir)
+                    .with_hint("set `theme:` in site.yaml to a folder under themes/")
+                    .into(),
+            );
         }
         let tera = load_templates(root, &dir)?;
         let (assets, static_files) = load_static(root, &dir)?;
-        Ok(Theme { tera, dir, assets, static_files })
+        Ok(Theme {
+            tera,
+            dir,
+            assets,
+            static_files,
+        })
     }
 
     /// Turns a Tera error into a diagnostic naming the template file, line and column.
@@ -79,7 +90,10 @@ fn theme_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(root.join(dir)).unwrap_or(e.path());
-            (rel.to_string_lossy().replace('\\', "/"), e.path().to_path_buf())
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                e.path().to_path_buf(),
+            )
         })
         .collect()
 }
@@ -90,23 +104,31 @@ fn load_templates(root: &Path, dir: &Path) -> Result<tera::Tera, BuildErrors> {
     let mut sources = Vec::new();
     for (name, path) in files {
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::new(format!("cannot read template: {e}")).in_file(dir.join("templates").join(&name))
+            Diagnostic::new(format!("cannot read template: {e}"))
+                .in_file(dir.join("templates").join(&name))
         })?;
         sources.push((name, text));
     }
-    tera.add_raw_templates(sources).map_err(|e| template_error(dir, &e, ""))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| template_error(dir, &e, ""))?;
     Ok(tera)
 }
 
-fn load_static(root: &Path, dir: &Path) -> Result<(BTreeMap<String, String>, Vec<OutputFile>), BuildErrors> {
+fn load_static(
+    root: &Path,
+    dir: &Path,
+) -> Result<(BTreeMap<String, String>, Vec<OutputFile>), BuildErrors> {
     let mut assets = BTreeMap::new();
     let mut files = Vec::new();
     for (name, path) in theme_files(root, &dir.join("static")) {
         let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::new(format!("cannot read static file: {e}")).in_file(dir.join("static").join(&name))
+            Diagnostic::new(format!("cannot read static file: {e}"))
+                .in_file(dir.join("static").join(&name))
         })?;
         let hashed = match name.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => format!("static/{stem}.{}.{ext}", content_hash(&bytes)),
+            Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+                format!("static/{stem}.{}.{ext}", content_hash(&bytes))
+            }
             _ => format!("static/{name}.{}", content_hash(&bytes)),
         };
         assets.insert(name, hashed.clone());

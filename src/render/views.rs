@@ -117,7 +117,11 @@ pub struct Views<'a> {
 
 impl Views<'_> {
     pub fn permalink(&self, url: &str) -> Option<String> {
-        self.site.config.base_url.as_ref().map(|b| format!("{}/{url}", b.trim_end_matches('/')))
+        self.site
+            .config
+            .base_url
+            .as_ref()
+            .map(|b| format!("{}/{url}", b.trim_end_matches('/')))
     }
 
     fn link(&self, from: &Page, to: usize) -> LinkView {
@@ -135,8 +139,12 @@ impl Views<'_> {
         let page = &site.pages[index];
         let order = &site.reading_order[&page.lang];
         let pos = order.iter().position(|&i| i == index);
-        let prev = pos.filter(|&p| p > 0).map(|p| self.link(page, order[p - 1]));
-        let next = pos.and_then(|p| order.get(p + 1)).map(|&i| self.link(page, i));
+        let prev = pos
+            .filter(|&p| p > 0)
+            .map(|p| self.link(page, order[p - 1]));
+        let next = pos
+            .and_then(|p| order.get(p + 1))
+            .map(|&i| self.link(page, i));
         PageContext {
             page: self.page_view(index),
             root: crate::urls::root_prefix(&page.url),
@@ -151,7 +159,10 @@ impl Views<'_> {
                 .config
                 .operators
                 .iter()
-                .filter_map(|o| site.by_key.get(&(page.lang.clone(), format!("operators/{}.md", o.id))))
+                .filter_map(|o| {
+                    site.by_key
+                        .get(&(page.lang.clone(), format!("operators/{}.md", o.id)))
+                })
                 .map(|&i| self.link(page, i))
                 .collect(),
         }
@@ -164,23 +175,32 @@ impl Views<'_> {
             Kind::Operator(id) => Some(id.as_str()),
             _ => page.front.operator.as_deref(),
         };
-        let operator = operator_id.and_then(|id| site.config.operator(id)).map(|op| {
-            let own_page = site.by_key.get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
-            let pages = if matches!(page.kind, Kind::Operator(_)) {
-                site.pages_about(&page.lang, &op.id).into_iter().map(|i| self.link(page, i)).collect()
-            } else {
-                Vec::new()
-            };
-            OperatorView {
-                id: op.id.clone(),
-                name: op.name.clone(),
-                href: own_page.map(|&i| relative(&page.url, &site.pages[i].url)).unwrap_or_default(),
-                reviewed: op.reviewed.to_string(),
-                sources: op.sources.clone(),
-                facts: fact_views(&site.config, &site.i18n, &page.lang, op),
-                pages,
-            }
-        });
+        let operator = operator_id
+            .and_then(|id| site.config.operator(id))
+            .map(|op| {
+                let own_page = site
+                    .by_key
+                    .get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
+                let pages = if matches!(page.kind, Kind::Operator(_)) {
+                    site.pages_about(&page.lang, &op.id)
+                        .into_iter()
+                        .map(|i| self.link(page, i))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                OperatorView {
+                    id: op.id.clone(),
+                    name: op.name.clone(),
+                    href: own_page
+                        .map(|&i| relative(&page.url, &site.pages[i].url))
+                        .unwrap_or_default(),
+                    reviewed: op.reviewed.to_string(),
+                    sources: op.sources.clone(),
+                    facts: fact_views(&site.config, &site.i18n, &page.lang, op),
+                    pages,
+                }
+            });
         let comparison = matches!(page.kind, Kind::Operators).then(|| self.comparison(page));
         PageView {
             title: page.front.title.clone(),
@@ -212,10 +232,14 @@ impl Views<'_> {
             .operators
             .iter()
             .map(|op| {
-                let own = site.by_key.get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
+                let own = site
+                    .by_key
+                    .get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
                 LinkView {
                     title: op.name.clone(),
-                    href: own.map(|&i| relative(&page.url, &site.pages[i].url)).unwrap_or_default(),
+                    href: own
+                        .map(|&i| relative(&page.url, &site.pages[i].url))
+                        .unwrap_or_default(),
                     description: None,
                     current: false,
                 }
@@ -226,7 +250,11 @@ impl Views<'_> {
             .iter()
             .map(|f| ComparisonRow {
                 label: f.label.get(lang).to_owned(),
-                cells: config.operators.iter().map(|op| fact_view(config, i18n, lang, op, &f.key)).collect(),
+                cells: config
+                    .operators
+                    .iter()
+                    .map(|op| fact_view(config, i18n, lang, op, &f.key))
+                    .collect(),
             })
             .collect();
         Comparison { columns, rows }
@@ -261,13 +289,23 @@ impl Views<'_> {
         items
     }
 
-    fn nav_level(&self, page: &Page, section: usize, depth: usize, ancestors: &[usize], items: &mut Vec<NavItem>) {
+    fn nav_level(
+        &self,
+        page: &Page,
+        section: usize,
+        depth: usize,
+        ancestors: &[usize],
+        items: &mut Vec<NavItem>,
+    ) {
         let site = self.site;
         let children = &site.pages[section].children;
         let focus = children.iter().position(|c| ancestors.contains(c));
         let (from, to) = match focus {
             _ if children.len() <= NAV_WINDOW * 2 => (0, children.len()),
-            Some(f) => (f.saturating_sub(NAV_WINDOW / 2), (f + NAV_WINDOW / 2 + 1).min(children.len())),
+            Some(f) => (
+                f.saturating_sub(NAV_WINDOW / 2),
+                (f + NAV_WINDOW / 2 + 1).min(children.len()),
+            ),
             None => (0, NAV_WINDOW),
         };
         let more = |items: &mut Vec<NavItem>| {
@@ -311,7 +349,11 @@ impl Views<'_> {
             .into_iter()
             .map(|i| {
                 let t = &self.site.pages[i];
-                let lang = self.site.config.language(&t.lang).expect("pages only exist for configured languages");
+                let lang = self
+                    .site
+                    .config
+                    .language(&t.lang)
+                    .expect("pages only exist for configured languages");
                 TranslationView {
                     code: lang.code.clone(),
                     tag: lang.tag.clone(),
@@ -327,17 +369,33 @@ impl Views<'_> {
     fn alternates(&self, page: &Page) -> Vec<AlternateView> {
         let site = self.site;
         let translations = site.translations(page);
-        let href = |t: &Page| self.permalink(&t.url).unwrap_or_else(|| relative(&page.url, &file_of(&t.url)));
+        let href = |t: &Page| {
+            self.permalink(&t.url)
+                .unwrap_or_else(|| relative(&page.url, &file_of(&t.url)))
+        };
         let mut out: Vec<AlternateView> = translations
             .iter()
             .map(|&i| {
                 let t = &site.pages[i];
-                AlternateView { hreflang: site.config.language(&t.lang).map(|l| l.tag.clone()).unwrap_or_default(), href: href(t) }
+                AlternateView {
+                    hreflang: site
+                        .config
+                        .language(&t.lang)
+                        .map(|l| l.tag.clone())
+                        .unwrap_or_default(),
+                    href: href(t),
+                }
             })
             .collect();
         let default = &site.config.default_language().code;
-        if let Some(&d) = translations.iter().find(|&&i| &site.pages[i].lang == default) {
-            out.push(AlternateView { hreflang: "x-default".into(), href: href(&site.pages[d]) });
+        if let Some(&d) = translations
+            .iter()
+            .find(|&&i| &site.pages[i].lang == default)
+        {
+            out.push(AlternateView {
+                hreflang: "x-default".into(),
+                href: href(&site.pages[d]),
+            });
         }
         out
     }

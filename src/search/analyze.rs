@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
+use super::SearchPage;
 use super::extract::{Section, sections};
 use super::normalize::fold;
 use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::for_each_token;
-use super::SearchPage;
 
 /// A section with the statistics of its surface tokens.
 pub struct Doc {
@@ -22,7 +22,10 @@ pub struct Doc {
 
 /// The documents of one page, in document order.
 pub fn page(page: &SearchPage<'_>) -> Vec<Doc> {
-    sections(page.html).into_iter().map(|section| doc(page.title, section)).collect()
+    sections(page.html)
+        .into_iter()
+        .map(|section| doc(page.title, section))
+        .collect()
 }
 
 fn doc(title: &str, section: Section) -> Doc {
@@ -39,7 +42,11 @@ fn doc(title: &str, section: Section) -> Doc {
         }
     });
     // A page's first section (no heading of its own) is headed by the page title.
-    let heading = if section.heading.is_empty() { title } else { &section.heading };
+    let heading = if section.heading.is_empty() {
+        title
+    } else {
+        &section.heading
+    };
     mark(&mut stats, heading, IN_HEADING);
     if !section.heading.is_empty() {
         mark(&mut stats, title, IN_PARENT);
@@ -47,10 +54,16 @@ fn doc(title: &str, section: Section) -> Doc {
             mark(&mut stats, parent, IN_PARENT);
         }
     }
-    let mut terms: Vec<(String, u32, u8)> =
-        stats.into_iter().map(|(t, (tf, flags))| (t, tf, flags)).collect();
+    let mut terms: Vec<(String, u32, u8)> = stats
+        .into_iter()
+        .map(|(t, (tf, flags))| (t, tf, flags))
+        .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Doc { section, terms, len }
+    Doc {
+        section,
+        terms,
+        len,
+    }
 }
 
 /// Sets `flag` on every token of `text`.

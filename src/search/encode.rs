@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_and_levels() {
-        assert_eq!(postings(&[(0, 5), (1, 31), (40, 1)]), "05 0V X61".replace(' ', ""));
+        assert_eq!(
+            postings(&[(0, 5), (1, 31), (40, 1)]),
+            "05 0V X61".replace(' ', "")
+        );
     }
 
     #[test]

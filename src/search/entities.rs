@@ -34,7 +34,9 @@ fn reference(s: &str) -> Option<(char, usize)> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse().ok()?,
         };
-        char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{FFFD}')
+        char::from_u32(code)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{FFFD}')
     } else {
         named(body)?
     };
@@ -80,7 +82,10 @@ mod tests {
 
     #[test]
     fn decodes_named_and_numeric_references() {
-        assert_eq!(decode("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39;"), "a & b <c> \"d\" 'e'");
+        assert_eq!(
+            decode("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39;"),
+            "a & b <c> \"d\" 'e'"
+        );
         assert_eq!(decode("&#1178;&#x4e2d;&#X4E2D;&#0;"), "Қ中中\u{FFFD}");
         assert_eq!(decode("AT&T &unknown; & &#xZZ;"), "AT&T &unknown; & &#xZZ;");
     }

@@ -32,7 +32,9 @@ pub fn sections(html: &str) -> Vec<Section> {
     // Find the start tag of the marked <main>.
     loop {
         match scan.next() {
-            Some(Item::Start(tag)) if tag.name.eq_ignore_ascii_case("main") && tag.search_body => break,
+            Some(Item::Start(tag)) if tag.name.eq_ignore_ascii_case("main") && tag.search_body => {
+                break;
+            }
             Some(_) => {}
             None => return Vec::new(),
         }
@@ -40,7 +42,9 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut builder = Builder::default();
     while let Some(item) = scan.next() {
         match item {
-            Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => break,
+            Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => {
+                break;
+            }
             item => builder.feed(item),
         }
     }
@@ -72,9 +76,40 @@ const VOID: &[&str] = &[
 ];
 /// Elements whose start and end separate words.
 const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl",
-    "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
     "ul",
 ];
 
@@ -140,7 +175,13 @@ impl<'a> Scanner<'a> {
     fn start_tag(&mut self) -> Tag<'a> {
         let html = self.html;
         let name = tag_name(&html[self.pos + 1..]);
-        let mut tag = Tag { name, id: None, search_body: false, search_ignore: false, self_closing: false };
+        let mut tag = Tag {
+            name,
+            id: None,
+            search_body: false,
+            search_ignore: false,
+            self_closing: false,
+        };
         let mut i = self.pos + 1 + name.len();
         let bytes = html.as_bytes();
         while i < bytes.len() {
@@ -177,7 +218,9 @@ impl<'a> Scanner<'a> {
 
 /// The tag name at the start of `s` (letters, digits, `-`).
 fn tag_name(s: &str) -> &str {
-    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(s.len());
     &s[..end]
 }
 
@@ -201,7 +244,9 @@ fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
         }
         let (start, end, next) = match bytes.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = html[j + 1..].find(q as char).map_or(bytes.len(), |k| j + 1 + k);
+                let end = html[j + 1..]
+                    .find(q as char)
+                    .map_or(bytes.len(), |k| j + 1 + k);
                 (j + 1, end, (end + 1).min(bytes.len()))
             }
             _ => {
@@ -319,7 +364,12 @@ impl Builder {
         self.stack.retain(|(l, _)| *l < level);
         let parents = self.stack.iter().map(|(_, t)| t.clone()).collect();
         self.stack.push((level, heading.clone()));
-        self.current = Section { anchor, heading, parents, text: String::new() };
+        self.current = Section {
+            anchor,
+            heading,
+            parents,
+            text: String::new(),
+        };
     }
 
     fn push_done(&mut self, mut section: Section) {
@@ -361,7 +411,11 @@ fn collapse(text: &str) -> String {
     }
     // Separators of empty cells or rows at the edges carry no information.
     let trimmed = out.trim_matches(|c: char| c == '·' || c == '|' || c == ' ');
-    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -391,7 +445,12 @@ mod tests {
                 sec("", "", &[], "Top up Intro & more"),
                 sec("online", "Online", &[], "Use the app."),
                 sec("kaspi", "Kaspi.kz", &["Online"], "Pay"),
-                sec("office", "In an office", &[], "Code | What · *111# | Balance"),
+                sec(
+                    "office",
+                    "In an office",
+                    &[],
+                    "Code | What · *111# | Balance"
+                ),
             ]
         );
     }
@@ -401,7 +460,10 @@ mod tests {
         let html = "<main data-search-body><h2 id=a>A<a data-search-ignore href='#a'>#</a></h2>\
             <script>let x = '</div>';</script><div data-search-ignore><div>hidden</div></div>\
             <style>p{}</style><p>Seen&nbsp;text &#1178;&#x4E2D; &bogus;</p><br/></main>";
-        assert_eq!(sections(html), vec![sec("a", "A", &[], "Seen text Қ中 &bogus;")]);
+        assert_eq!(
+            sections(html),
+            vec![sec("a", "A", &[], "Seen text Қ中 &bogus;")]
+        );
         assert!(sections("<main><p>Not marked</p></main>").is_empty());
     }
 
@@ -410,6 +472,15 @@ mod tests {
         let html = "<main data-search-body><h1 id=t>T</h1><h2 id=a>A</h2><h3 id=b>B</h3>\
             <h4 id=c>C</h4><h2 id=d>D</h2><p>x</p></main>";
         let got: Vec<Vec<String>> = sections(html).into_iter().map(|s| s.parents).collect();
-        assert_eq!(got, [vec![], vec!["T"], vec!["T", "A"], vec!["T", "A", "B"], vec!["T"]]);
+        assert_eq!(
+            got,
+            [
+                vec![],
+                vec!["T"],
+                vec!["T", "A"],
+                vec!["T", "A", "B"],
+                vec!["T"]
+            ]
+        );
     }
 }

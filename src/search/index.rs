@@ -79,7 +79,9 @@ pub fn build<'a>(
             let id = docs.len() as u32;
             // Several surface forms of one stem in a section add up.
             merged.clear();
-            merged.extend(doc.terms.iter().map(|(s, tf, flags)| (surface_term[surface_ids[s.as_str()] as usize], *tf, *flags)));
+            merged.extend(doc.terms.iter().map(|(s, tf, flags)| {
+                (surface_term[surface_ids[s.as_str()] as usize], *tf, *flags)
+            }));
             merged.sort_unstable_by_key(|m| m.0);
             merged.dedup_by(|next, kept| {
                 if next.0 != kept.0 {
@@ -92,7 +94,10 @@ pub fn build<'a>(
             for &(term, tf, flags) in &merged {
                 postings[term as usize].push((id, level(tf, doc.len, avg_len, flags)));
             }
-            docs.push(DocMeta { page: page as u32, section: doc.section });
+            docs.push(DocMeta {
+                page: page as u32,
+                section: doc.section,
+            });
         }
     }
 
@@ -104,18 +109,28 @@ pub fn build<'a>(
     for (surface, &term) in surfaces.iter().zip(&surface_term) {
         let stem = &terms[term as usize];
         if stem != surface {
-            let entry = entries.entry(surface).or_insert_with(|| Entry::new(surface));
+            let entry = entries
+                .entry(surface)
+                .or_insert_with(|| Entry::new(surface));
             entry.alias = Some(stem.clone());
         }
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
     entries.sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
-    Index { pages, docs, entries }
+    Index {
+        pages,
+        docs,
+        entries,
+    }
 }
 
 impl Entry {
     fn new(key: &str) -> Self {
-        Self { key: key.to_owned(), alias: None, postings: None }
+        Self {
+            key: key.to_owned(),
+            alias: None,
+            postings: None,
+        }
     }
 }
 

@@ -21,20 +21,49 @@ const MIN_STEM_SHORT: usize = 4;
 /// Case endings (genitive, accusative, dative, locative, ablative, instrumental), longest first
 /// within each group so `-нда` wins over `-да`.
 const CASE: &[&str] = &[
-    "менен", "бенен", "пенен", // instrumental, long form
-    "нын", "нин", "дын", "дин", "тын", "тин", // genitive -ның/-нің/-дың/-дің/-тың/-тің
-    "нан", "нен", "дан", "ден", "тан", "тен", // ablative
-    "нда", "нде", // locative after a possessive
-    "мен", "бен", "пен", // instrumental
-    "га", "ге", "ка", "ке", "на", "не", // dative -ға/-ге/-қа/-ке/-на/-не
-    "да", "де", "та", "те", // locative
-    "ны", "ни", "ды", "ди", "ты", "ти", // accusative -ны/-ні/-ды/-ді/-ты/-ті
+    "менен",
+    "бенен",
+    "пенен", // instrumental, long form
+    "нын",
+    "нин",
+    "дын",
+    "дин",
+    "тын",
+    "тин", // genitive -ның/-нің/-дың/-дің/-тың/-тің
+    "нан",
+    "нен",
+    "дан",
+    "ден",
+    "тан",
+    "тен", // ablative
+    "нда",
+    "нде", // locative after a possessive
+    "мен",
+    "бен",
+    "пен", // instrumental
+    "га",
+    "ге",
+    "ка",
+    "ке",
+    "на",
+    "не", // dative -ға/-ге/-қа/-ке/-на/-не
+    "да",
+    "де",
+    "та",
+    "те", // locative
+    "ны",
+    "ни",
+    "ды",
+    "ди",
+    "ты",
+    "ти", // accusative -ны/-ні/-ды/-ді/-ты/-ті
     "н",  // accusative after a possessive vowel: балансы-н
 ];
 
 /// Possessive endings: 2nd person polite and 1st plural, then 1st/2nd singular, then 3rd person.
 const POSSESSIVE: &[&str] = &[
-    "ыныз", "иниз", "ныз", "низ", // -ыңыз/-іңіз/-ңыз/-ңіз (also the polite imperative)
+    "ыныз", "иниз", "ныз",
+    "низ", // -ыңыз/-іңіз/-ңыз/-ңіз (also the polite imperative)
     "ымыз", "имиз", "мыз", "миз", // -ымыз/-іміз/-мыз/-міз
     "ым", "им", "ын", "ин", // -ым/-ім, -ың/-ің
     "сы", "си", // 3rd person after a vowel
@@ -65,7 +94,9 @@ pub fn stem(word: &str) -> &str {
         }
     }
     match s.strip_suffix(VERBAL_NOUN) {
-        Some(rest) if !stripped && ends_with_consonant(rest) && rest.chars().count() >= MIN_STEM => {
+        Some(rest)
+            if !stripped && ends_with_consonant(rest) && rest.chars().count() >= MIN_STEM =>
+        {
             rest
         }
         _ => s,
@@ -85,8 +116,14 @@ fn strip_one<'a>(word: &'a str, group: &[&str]) -> Option<&'a str> {
 /// consonants and `-да` after vowels and voiced ones; checking that keeps `карта` whole (a `-та`
 /// after `р` is impossible) while `шотта` still loses its ending.
 fn acceptable(rest: &str, suffix: &str) -> bool {
-    let min = if suffix.chars().count() == 1 { MIN_STEM_SHORT } else { MIN_STEM };
-    let Some(last) = rest.chars().next_back() else { return false };
+    let min = if suffix.chars().count() == 1 {
+        MIN_STEM_SHORT
+    } else {
+        MIN_STEM
+    };
+    let Some(last) = rest.chars().next_back() else {
+        return false;
+    };
     if rest.chars().count() < min || !rest.chars().any(is_vowel) {
         return false;
     }
@@ -117,25 +154,25 @@ mod tests {
     /// Real word pairs: each inflected form and the base form must share one stem. The same
     /// pairs are listed in the README's search section.
     const PAIRS: &[(&str, &str)] = &[
-        ("баланс", "балансты"),    // balance / balance (acc.)
-        ("баланс", "балансын"),    // its balance (acc.)
-        ("баланс", "баланстың"),   // of the balance
-        ("баланс", "балансқа"),    // to the balance
-        ("баланс", "балансыңызды"), // your balance (acc.)
-        ("нөмір", "нөмірі"),       // number / his number
-        ("нөмір", "нөмірге"),      // to the number
-        ("нөмір", "нөмірлеріңіз"), // your numbers
+        ("баланс", "балансты"),      // balance / balance (acc.)
+        ("баланс", "балансын"),      // its balance (acc.)
+        ("баланс", "баланстың"),     // of the balance
+        ("баланс", "балансқа"),      // to the balance
+        ("баланс", "балансыңызды"),  // your balance (acc.)
+        ("нөмір", "нөмірі"),         // number / his number
+        ("нөмір", "нөмірге"),        // to the number
+        ("нөмір", "нөмірлеріңіз"),   // your numbers
         ("оператор", "операторлар"), // operators
-        ("оператор", "операторға"), // to the operator
+        ("оператор", "операторға"),  // to the operator
         ("оператор", "оператордың"), // of the operator
-        ("тариф", "тарифтерді"),   // tariffs (acc.)
-        ("қызмет", "қызметтер"),   // services
+        ("тариф", "тарифтерді"),     // tariffs (acc.)
+        ("қызмет", "қызметтер"),     // services
         ("қосымша", "қосымшасында"), // in its app
-        ("қосымша", "қосымшада"),  // in the app
-        ("тексеру", "тексеріңіз"), // to check / please check
-        ("төлем", "төлемдер"),     // payments
-        ("телефон", "телефонның"), // of the phone
-        ("кеңсе", "кеңсесіне"),    // to its office
+        ("қосымша", "қосымшада"),    // in the app
+        ("тексеру", "тексеріңіз"),   // to check / please check
+        ("төлем", "төлемдер"),       // payments
+        ("телефон", "телефонның"),   // of the phone
+        ("кеңсе", "кеңсесіне"),      // to its office
     ];
 
     #[test]

@@ -54,7 +54,10 @@ pub fn build_index(lang: &str, pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
 /// The index term (stem) of every token of `text` in `lang`, in text order. For tests and tools.
 pub fn index_terms(lang: &str, text: &str) -> Vec<String> {
     let stemmer = stem::LangStemmer::for_lang(lang);
-    tokens(text).iter().map(|t| stemmer.stem(t).into_owned()).collect()
+    tokens(text)
+        .iter()
+        .map(|t| stemmer.stem(t).into_owned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -29,7 +29,11 @@ pub const IN_PARENT: u8 = 2;
 pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
     let tf = tf as f32;
     let norm = K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0));
-    let mut weight = if tf > 0.0 { tf * (K1 + 1.0) / (tf + norm) } else { 0.0 };
+    let mut weight = if tf > 0.0 {
+        tf * (K1 + 1.0) / (tf + norm)
+    } else {
+        0.0
+    };
     if flags & IN_HEADING != 0 {
         weight += HEADING_BOOST;
     }

@@ -32,12 +32,18 @@ const VERSION: u32 = 1;
 
 /// Writes all files of one language's index.
 pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
-    let mut out = Files { lang, files: Vec::new() };
+    let mut out = Files {
+        lang,
+        files: Vec::new(),
+    };
     let dict = dictionary(&mut out, index);
     let chunks = doc_chunks(&mut out, index);
 
     let mut m = String::new();
-    m.push_str(&format!("{{\"v\":{VERSION},\"n\":{},\"t\":[", index.docs.len()));
+    m.push_str(&format!(
+        "{{\"v\":{VERSION},\"n\":{},\"t\":[",
+        index.docs.len()
+    ));
     for (i, (first, hash)) in dict.iter().enumerate() {
         if i > 0 {
             m.push(',');
@@ -201,7 +207,9 @@ fn truncate(text: &str, max: usize) -> &str {
         None => text,
         Some((cut, _)) => {
             let head = &text[..cut];
-            head.rfind(' ').filter(|&i| i > cut / 2).map_or(head, |i| &head[..i])
+            head.rfind(' ')
+                .filter(|&i| i > cut / 2)
+                .map_or(head, |i| &head[..i])
         }
     }
 }

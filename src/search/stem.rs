@@ -59,7 +59,10 @@ impl LangStemmer {
                 None => Cow::Borrowed(token),
             };
         }
-        if !token.chars().all(|c| ('\u{0430}'..='\u{045F}').contains(&c)) {
+        if !token
+            .chars()
+            .all(|c| ('\u{0430}'..='\u{045F}').contains(&c))
+        {
             return Cow::Borrowed(token);
         }
         match self.cyrillic {

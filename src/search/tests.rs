@@ -23,8 +23,20 @@ fn shared_tokenize_cases() {
     let cases = cases();
     assert!(cases.len() >= 20);
     for c in &cases {
-        assert_eq!(tokens(&c.input), c.tokens, "tokens of {:?} ({})", c.input, c.lang);
-        assert_eq!(index_terms(&c.lang, &c.input), c.stems, "stems of {:?} ({})", c.input, c.lang);
+        assert_eq!(
+            tokens(&c.input),
+            c.tokens,
+            "tokens of {:?} ({})",
+            c.input,
+            c.lang
+        );
+        assert_eq!(
+            index_terms(&c.lang, &c.input),
+            c.stems,
+            "stems of {:?} ({})",
+            c.input,
+            c.lang
+        );
     }
 }
 
@@ -37,8 +49,14 @@ fn output_is_deterministic_and_in_the_language_folder() {
     let a = "<main data-search-body><h1>Баланс</h1><p>Пополнение баланса через Kaspi.kz</p>\
         <h2 id=ussd>USSD</h2><p>Наберите *111#</p></main>";
     let b = "<main data-search-body><h2 id=x>Офис</h2><p>Паспорт и ИИН</p></main>";
-    let one = build_index("ru", &[page("ru/a/", "Баланс", a), page("ru/b/", "Офис", b)]);
-    let two = build_index("ru", &[page("ru/b/", "Офис", b), page("ru/a/", "Баланс", a)]);
+    let one = build_index(
+        "ru",
+        &[page("ru/a/", "Баланс", a), page("ru/b/", "Офис", b)],
+    );
+    let two = build_index(
+        "ru",
+        &[page("ru/b/", "Офис", b), page("ru/a/", "Баланс", a)],
+    );
     assert_eq!(one, two);
     assert!(one.iter().all(|f| f.path.starts_with("search/ru/")));
     assert!(one.iter().any(|f| f.path == "search/ru/index.js"));
@@ -46,10 +64,19 @@ fn output_is_deterministic_and_in_the_language_folder() {
     for f in hashed {
         let name = f.path.rsplit('/').next().unwrap_or_default();
         let parts: Vec<&str> = name.split('.').collect();
-        assert!(matches!(parts.as_slice(), [_, h, "js"] if h.len() == 8), "{name}");
+        assert!(
+            matches!(parts.as_slice(), [_, h, "js"] if h.len() == 8),
+            "{name}"
+        );
     }
-    let all: String = one.iter().map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).collect();
-    assert!(all.contains("\"баланса\",\"баланс\""), "alias of an inflected form");
+    let all: String = one
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .collect();
+    assert!(
+        all.contains("\"баланса\",\"баланс\""),
+        "alias of an inflected form"
+    );
     assert!(all.contains("\"*111#\""));
     assert!(all.contains("\"ussd\""));
 }
@@ -57,13 +84,24 @@ fn output_is_deterministic_and_in_the_language_folder() {
 #[test]
 fn unknown_languages_and_empty_input_still_give_a_manifest() {
     let files = build_index("de", &[]);
-    assert_eq!(files.iter().filter(|f| f.path == "search/de/index.js").count(), 1);
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.path == "search/de/index.js")
+            .count(),
+        1
+    );
     let html = "<main data-search-body><p>Verbindungen</p></main>";
     let files = build_index("de", &[page("de/", "Start", html)]);
-    let all: String = files.iter().map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).collect();
-    assert!(all.contains("\"verbindungen\""), "no stemming for unknown languages");
+    let all: String = files
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .collect();
+    assert!(
+        all.contains("\"verbindungen\""),
+        "no stemming for unknown languages"
+    );
 }
-
 
 /// Timing and size benchmark over a rendered site (see src/search/README.md, "Measurements"):
 /// `STEPPE_SEARCH_BENCH=DIR cargo test --release --lib search::tests::bench -- --ignored --nocapture`
@@ -74,7 +112,9 @@ fn unknown_languages_and_empty_input_still_give_a_manifest() {
 fn bench() {
     use rayon::prelude::*;
     use std::time::Instant;
-    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else { return };
+    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else {
+        return;
+    };
     let dir = std::path::PathBuf::from(dir);
     let list = std::fs::read_to_string(dir.join("pages.tsv")).expect("pages.tsv");
     let rows: Vec<(String, String, String, String)> = list
@@ -103,11 +143,52 @@ fn bench() {
     let took = start.elapsed();
     let files: Vec<_> = outputs.into_iter().flatten().collect();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    println!("build_index: {} pages, {} files, {} bytes, {:.3} s", rows.len(), files.len(), bytes, took.as_secs_f64());
+    println!(
+        "build_index: {} pages, {} files, {} bytes, {:.3} s",
+        rows.len(),
+        files.len(),
+        bytes,
+        took.as_secs_f64()
+    );
     let _ = std::fs::remove_dir_all(dir.join("search"));
     for f in files {
         let path = dir.join(&f.path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, f.bytes).expect("write");
     }
+}
+
+#[test]
+#[ignore = "profiling aid"]
+fn bench_stages() {
+    use std::time::Instant;
+    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let list = std::fs::read_to_string(dir.join("pages.tsv")).expect("pages.tsv");
+    let htmls: Vec<(String, String)> = list.lines().filter(|l| l.starts_with("ru\t")).filter_map(|l| {
+        let mut f = l.splitn(3, '\t'); f.next();
+        let url = f.next()?; let title = f.next()?;
+        Some((title.to_owned(), std::fs::read_to_string(dir.join(url).join("index.html")).ok()?))
+    }).collect();
+    let t = Instant::now();
+    let secs: Vec<_> = htmls.iter().map(|(_, h)| super::extract::sections(h)).collect();
+    println!("extract {:?}", t.elapsed());
+    let t = Instant::now();
+    let mut n = 0usize;
+    for s in secs.iter().flatten() { let f = super::normalize::fold(&s.text); n += f.len(); }
+    println!("fold {:?} {n}", t.elapsed());
+    let t = Instant::now();
+    let mut n = 0usize;
+    for s in secs.iter().flatten() { let f = super::normalize::fold(&s.text); super::tokenize::for_each_token(&f, |_| n += 1); }
+    println!("fold+tokenize {:?} {n}", t.elapsed());
+    let t = Instant::now();
+    let docs: Vec<_> = htmls.iter().map(|(title, h)| super::analyze::page(&page("x/", title, h))).collect();
+    println!("analyze {:?}", t.elapsed());
+    let t = Instant::now();
+    let meta = htmls.iter().map(|(t, _)| ("x/", t.as_str())).collect();
+    let index = super::index::build(meta, docs, super::stem::LangStemmer::for_lang("ru"));
+    println!("index {:?}", t.elapsed());
+    let t = Instant::now();
+    let files = super::shard::files("ru", &index);
+    println!("shard {:?} {}", t.elapsed(), files.len());
 }

@@ -34,7 +34,10 @@ fn is_word(c: char) -> bool {
 
 /// Characters that join words into one compound term.
 fn is_joiner(c: char) -> bool {
-    matches!(c, '.' | '-' | '_' | '\'' | '@' | '/' | '+' | '*' | '#' | '&')
+    matches!(
+        c,
+        '.' | '-' | '_' | '\'' | '@' | '/' | '+' | '*' | '#' | '&'
+    )
 }
 
 /// Joiners that stay at a compound's edges instead of being trimmed.

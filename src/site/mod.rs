@@ -71,12 +71,18 @@ pub struct Page {
 
 impl Page {
     pub fn template(&self) -> &str {
-        self.front.template.as_deref().unwrap_or_else(|| self.kind.default_template())
+        self.front
+            .template
+            .as_deref()
+            .unwrap_or_else(|| self.kind.default_template())
     }
 
     /// Sort key within a section: weight first (unweighted last), then title.
     fn order_key(&self) -> (i64, &str) {
-        (self.front.weight.unwrap_or(i64::MAX), self.front.title.as_str())
+        (
+            self.front.weight.unwrap_or(i64::MAX),
+            self.front.title.as_str(),
+        )
     }
 }
 
@@ -103,7 +109,11 @@ impl Site {
         self.config
             .languages
             .iter()
-            .filter_map(|l| self.by_key.get(&(l.code.clone(), page.rel.clone())).copied())
+            .filter_map(|l| {
+                self.by_key
+                    .get(&(l.code.clone(), page.rel.clone()))
+                    .copied()
+            })
             .collect()
     }
 
@@ -112,14 +122,23 @@ impl Site {
         self.reading_order[lang]
             .iter()
             .copied()
-            .filter(|&i| self.pages[i].front.operator.as_deref() == Some(operator) && !matches!(self.pages[i].kind, Kind::Operator(_)))
+            .filter(|&i| {
+                self.pages[i].front.operator.as_deref() == Some(operator)
+                    && !matches!(self.pages[i].kind, Kind::Operator(_))
+            })
             .collect()
     }
 }
 
 /// Renders every page's Markdown in parallel, then checks links into anchors.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
-pub fn render_bodies(pages: &mut [Page], config: &Config, i18n: &I18n, assets: &[Asset], failed: &[(String, String)]) -> Result<(), BuildErrors> {
+pub fn render_bodies(
+    pages: &mut [Page],
+    config: &Config,
+    i18n: &I18n,
+    assets: &[Asset],
+    failed: &[(String, String)],
+) -> Result<(), BuildErrors> {
     let targets = LinkTargets {
         pages: pages
             .iter()
@@ -127,12 +146,19 @@ pub fn render_bodies(pages: &mut [Page], config: &Config, i18n: &I18n, assets: &
             .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
             .chain(failed.iter().map(|key| (key.clone(), String::new())))
             .collect(),
-        assets: assets.iter().map(|a| (a.lang.clone(), a.rel.clone())).collect(),
+        assets: assets
+            .iter()
+            .map(|a| (a.lang.clone(), a.rel.clone()))
+            .collect(),
     };
     let rendered: Vec<(Rendered, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| {
-            let facts = crate::operators::Facts { config, i18n, lang: &p.lang };
+            let facts = crate::operators::Facts {
+                config,
+                i18n,
+                lang: &p.lang,
+            };
             render_one(p, config, i18n, &targets, &facts)
         })
         .collect();
@@ -144,20 +170,46 @@ pub fn render_bodies(pages: &mut [Page], config: &Config, i18n: &I18n, assets: &
     if let Err(BuildErrors(mut e)) = check_anchors(pages) {
         errors.append(&mut e);
     }
-    if errors.is_empty() { Ok(()) } else { Err(BuildErrors(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
-fn render_one(p: &Page, config: &Config, i18n: &I18n, targets: &LinkTargets, facts: &dyn FactSource) -> (Rendered, Vec<Diagnostic>) {
-    let input = PageInput { file: &p.file, body: &p.body, body_line: p.body_line, strings: i18n.strings(&p.lang) };
+fn render_one(
+    p: &Page,
+    config: &Config,
+    i18n: &I18n,
+    targets: &LinkTargets,
+    facts: &dyn FactSource,
+) -> (Rendered, Vec<Diagnostic>) {
+    let input = PageInput {
+        file: &p.file,
+        body: &p.body,
+        body_line: p.body_line,
+        strings: i18n.strings(&p.lang),
+    };
     let out_dir = p.url.as_str();
-    let site = LinkSite { config, targets, lang: &p.lang, rel: &p.rel, out_dir };
+    let site = LinkSite {
+        config,
+        targets,
+        lang: &p.lang,
+        rel: &p.rel,
+        out_dir,
+    };
     markdown::render(&input, &site, facts)
 }
 
 fn check_anchors(pages: &[Page]) -> Result<(), BuildErrors> {
     let ids: BTreeMap<(&str, &str), BTreeSet<&str>> = pages
         .iter()
-        .map(|p| ((p.lang.as_str(), p.rel.as_str()), p.rendered.ids.iter().map(String::as_str).collect()))
+        .map(|p| {
+            (
+                (p.lang.as_str(), p.rel.as_str()),
+                p.rendered.ids.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     let mut errors = Vec::new();
     for p in pages {
@@ -165,27 +217,46 @@ fn check_anchors(pages: &[Page]) -> Result<(), BuildErrors> {
             let known = ids.get(&(r.lang.as_str(), r.rel.as_str()));
             if known.is_some_and(|ids| !ids.contains(r.anchor.as_str())) {
                 let hint = known
-                    .and_then(|ids| crate::diagnostics::did_you_mean(&r.anchor, ids.iter().copied()))
+                    .and_then(|ids| {
+                        crate::diagnostics::did_you_mean(&r.anchor, ids.iter().copied())
+                    })
                     .map(|s| format!("did you mean #{s}?"))
                     .unwrap_or_else(|| "give the heading a stable id: `## Title {#my-id}`".into());
                 errors.push(
-                    Diagnostic::new(format!("link to a missing anchor: #{} in content/{}/{}", r.anchor, r.lang, r.rel))
-                        .in_file(&p.file)
-                        .at(r.line, None)
-                        .with_hint(hint),
+                    Diagnostic::new(format!(
+                        "link to a missing anchor: #{} in content/{}/{}",
+                        r.anchor, r.lang, r.rel
+                    ))
+                    .in_file(&p.file)
+                    .at(r.line, None)
+                    .with_hint(hint),
                 );
             }
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(BuildErrors(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 /// Links sections to their children, orders them, and fixes each language's reading order.
-pub fn assemble(config: Config, i18n: I18n, mut pages: Vec<Page>, assets: Vec<Asset>, warnings: Vec<Diagnostic>) -> Site {
-    let by_key: BTreeMap<(String, String), usize> =
-        pages.iter().enumerate().map(|(i, p)| ((p.lang.clone(), p.rel.clone()), i)).collect();
+pub fn assemble(
+    config: Config,
+    i18n: I18n,
+    mut pages: Vec<Page>,
+    assets: Vec<Asset>,
+    warnings: Vec<Diagnostic>,
+) -> Site {
+    let by_key: BTreeMap<(String, String), usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.lang.clone(), p.rel.clone()), i))
+        .collect();
     for i in 0..pages.len() {
-        let parent = parent_rel(&pages[i].rel).and_then(|r| by_key.get(&(pages[i].lang.clone(), r)).copied());
+        let parent = parent_rel(&pages[i].rel)
+            .and_then(|r| by_key.get(&(pages[i].lang.clone(), r)).copied());
         pages[i].parent = parent;
         if let Some(parent) = parent {
             pages[parent].children.push(i);
@@ -193,7 +264,12 @@ pub fn assemble(config: Config, i18n: I18n, mut pages: Vec<Page>, assets: Vec<As
     }
     for i in 0..pages.len() {
         let mut children = std::mem::take(&mut pages[i].children);
-        children.sort_by(|&a, &b| pages[a].order_key().cmp(&pages[b].order_key()).then_with(|| pages[a].rel.cmp(&pages[b].rel)));
+        children.sort_by(|&a, &b| {
+            pages[a]
+                .order_key()
+                .cmp(&pages[b].order_key())
+                .then_with(|| pages[a].rel.cmp(&pages[b].rel))
+        });
         pages[i].children = children;
     }
     let mut reading_order = BTreeMap::new();
@@ -208,7 +284,15 @@ pub fn assemble(config: Config, i18n: I18n, mut pages: Vec<Page>, assets: Vec<As
         }
         reading_order.insert(lang.code.clone(), order);
     }
-    Site { config, i18n, pages, by_key, reading_order, assets, warnings }
+    Site {
+        config,
+        i18n,
+        pages,
+        by_key,
+        reading_order,
+        assets,
+        warnings,
+    }
 }
 
 /// The `_index.md` of the section a source path belongs to; none for a language's home.
@@ -234,7 +318,10 @@ mod tests {
         assert_eq!(parent_rel("_index.md"), None);
         assert_eq!(parent_rel("faq.md").as_deref(), Some("_index.md"));
         assert_eq!(parent_rel("steps/_index.md").as_deref(), Some("_index.md"));
-        assert_eq!(parent_rel("steps/online.md").as_deref(), Some("steps/_index.md"));
+        assert_eq!(
+            parent_rel("steps/online.md").as_deref(),
+            Some("steps/_index.md")
+        );
         assert_eq!(parent_rel("a/b/_index.md").as_deref(), Some("a/_index.md"));
     }
 }

@@ -41,7 +41,12 @@ pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
     }
     check_urls(&pages, &mut errors);
     pages.sort_by(|a, b| (&a.lang, &a.rel).cmp(&(&b.lang, &b.rel)));
-    Planned { pages, warnings, errors, failed }
+    Planned {
+        pages,
+        warnings,
+        errors,
+        failed,
+    }
 }
 
 fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
@@ -53,8 +58,12 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         let hint = crate::diagnostics::did_you_mean(op, ids.iter().copied())
             .map(|x| format!("did you mean '{x}'?"))
             .unwrap_or_else(|| format!("configured operators: {}", ids.join(", ")));
-        return Err(Diagnostic::new(format!("front matter: unknown operator '{op}'"))
-            .in_file(&s.file).at(front_line("operator"), None).with_hint(hint));
+        return Err(
+            Diagnostic::new(format!("front matter: unknown operator '{op}'"))
+                .in_file(&s.file)
+                .at(front_line("operator"), None)
+                .with_hint(hint),
+        );
     }
     let kind = if s.rel == "_index.md" {
         Kind::Home
@@ -62,7 +71,12 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         Kind::Operators
     } else if s.is_section() {
         Kind::Section
-    } else if let Some(id) = s.rel.strip_prefix(OPERATORS_DIR).and_then(|r| r.strip_suffix(".md")).filter(|id| config.operator(id).is_some()) {
+    } else if let Some(id) = s
+        .rel
+        .strip_prefix(OPERATORS_DIR)
+        .and_then(|r| r.strip_suffix(".md"))
+        .filter(|id| config.operator(id).is_some())
+    {
         Kind::Operator(id.to_owned())
     } else {
         Kind::Page
@@ -72,20 +86,32 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         path = path.trim_end_matches("_index").to_owned();
     }
     if let Some(slug) = &s.front.slug {
-        let bad = slug.is_empty() || slug.contains(['/', '\\']) || slug == "." || slug == ".." || slug.contains(':') || slug.starts_with('.');
+        let bad = slug.is_empty()
+            || slug.contains(['/', '\\'])
+            || slug == "."
+            || slug == ".."
+            || slug.contains(':')
+            || slug.starts_with('.');
         if bad {
             return Err(Diagnostic::new(format!("front matter: slug '{slug}' must be one path segment (no '/', '\\', '..' or leading '.')"))
                 .in_file(&s.file).at(front_line("slug"), None)
                 .with_hint("a slug replaces only the last part of the URL"));
         }
         if kind.is_section() {
-            return Err(Diagnostic::new("front matter: a section (_index.md) cannot have a slug; rename its folder instead")
-                .in_file(&s.file).at(front_line("slug"), None));
+            return Err(Diagnostic::new(
+                "front matter: a section (_index.md) cannot have a slug; rename its folder instead",
+            )
+            .in_file(&s.file)
+            .at(front_line("slug"), None));
         }
         let dir_end = path.rfind('/').map_or(0, |i| i + 1);
         path = format!("{}{slug}", &path[..dir_end]);
     }
-    let url = if path.is_empty() { format!("{}/", s.lang) } else { format!("{}/{}/", s.lang, path.trim_end_matches('/')) };
+    let url = if path.is_empty() {
+        format!("{}/", s.lang)
+    } else {
+        format!("{}/{}/", s.lang, path.trim_end_matches('/'))
+    };
     Ok(Page {
         lang: s.lang,
         rel: s.rel,
@@ -104,32 +130,61 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
 }
 
 /// Adds the pages a language needs but has no file for.
-fn add_missing(config: &Config, i18n: &I18n, lang: &str, pages: &mut Vec<Page>, warnings: &mut Vec<Diagnostic>) {
-    let have: BTreeSet<String> = pages.iter().filter(|p| p.lang == lang).map(|p| p.rel.clone()).collect();
-    let mut add = |rel: String, title: String, kind: Kind, weight: Option<i64>, warn: Option<String>| {
-        if let Some(w) = warn {
-            warnings.push(Diagnostic::new(w).in_file(Path::new("content").join(lang).join(&rel)));
-        }
-        let path = rel.trim_end_matches(".md").trim_end_matches("_index");
-        let url = format!("{lang}/{path}{}", if path.is_empty() || path.ends_with('/') { "" } else { "/" });
-        pages.push(Page {
-            lang: lang.to_owned(),
-            rel,
-            file: CONFIG_FILE.into(),
-            url,
-            kind,
-            front: FrontMatter { title, weight, ..empty_front() },
-            body: String::new(),
-            body_line: 1,
-            key_lines: BTreeMap::new(),
-            written: false,
-            rendered: Rendered::default(),
-            parent: None,
-            children: Vec::new(),
-        });
-    };
+fn add_missing(
+    config: &Config,
+    i18n: &I18n,
+    lang: &str,
+    pages: &mut Vec<Page>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let have: BTreeSet<String> = pages
+        .iter()
+        .filter(|p| p.lang == lang)
+        .map(|p| p.rel.clone())
+        .collect();
+    let mut add =
+        |rel: String, title: String, kind: Kind, weight: Option<i64>, warn: Option<String>| {
+            if let Some(w) = warn {
+                warnings
+                    .push(Diagnostic::new(w).in_file(Path::new("content").join(lang).join(&rel)));
+            }
+            let path = rel.trim_end_matches(".md").trim_end_matches("_index");
+            let url = format!(
+                "{lang}/{path}{}",
+                if path.is_empty() || path.ends_with('/') {
+                    ""
+                } else {
+                    "/"
+                }
+            );
+            pages.push(Page {
+                lang: lang.to_owned(),
+                rel,
+                file: CONFIG_FILE.into(),
+                url,
+                kind,
+                front: FrontMatter {
+                    title,
+                    weight,
+                    ..empty_front()
+                },
+                body: String::new(),
+                body_line: 1,
+                key_lines: BTreeMap::new(),
+                written: false,
+                rendered: Rendered::default(),
+                parent: None,
+                children: Vec::new(),
+            });
+        };
     if !have.contains("_index.md") {
-        add("_index.md".into(), config.title.get(lang).to_owned(), Kind::Home, None, None);
+        add(
+            "_index.md".into(),
+            config.title.get(lang).to_owned(),
+            Kind::Home,
+            None,
+            None,
+        );
     }
     // Every folder with pages needs a section index so the tree has no holes.
     let mut folders = BTreeSet::new();
@@ -143,18 +198,43 @@ fn add_missing(config: &Config, i18n: &I18n, lang: &str, pages: &mut Vec<Page>, 
     if !config.operators.is_empty() {
         folders.insert(format!("{OPERATORS_DIR}_index.md"));
     }
-    for folder in folders.into_iter().filter(|f| !have.contains(f) && f != "_index.md") {
+    for folder in folders
+        .into_iter()
+        .filter(|f| !have.contains(f) && f != "_index.md")
+    {
         let is_ops = folder == format!("{OPERATORS_DIR}_index.md") && !config.operators.is_empty();
-        let name = folder.trim_end_matches("/_index.md").rsplit('/').next().unwrap_or_default().to_owned();
-        let title = if is_ops { i18n.get(lang, "operators_title").to_owned() } else { name };
-        let kind = if is_ops { Kind::Operators } else { Kind::Section };
+        let name = folder
+            .trim_end_matches("/_index.md")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let title = if is_ops {
+            i18n.get(lang, "operators_title").to_owned()
+        } else {
+            name
+        };
+        let kind = if is_ops {
+            Kind::Operators
+        } else {
+            Kind::Section
+        };
         add(folder, title, kind, None, Some("no _index.md: this section gets a generated index page; write one to give it a title and text".into()));
     }
     for (i, op) in config.operators.iter().enumerate() {
         let rel = format!("{OPERATORS_DIR}{}.md", op.id);
         if !have.contains(&rel) {
             let weight = Some(1000 + i as i64);
-            add(rel, op.name.clone(), Kind::Operator(op.id.clone()), weight, Some(format!("no prose for operator '{}': its page shows only the facts from site.yaml", op.id)));
+            add(
+                rel,
+                op.name.clone(),
+                Kind::Operator(op.id.clone()),
+                weight,
+                Some(format!(
+                    "no prose for operator '{}': its page shows only the facts from site.yaml",
+                    op.id
+                )),
+            );
         }
     }
 }
@@ -179,9 +259,15 @@ fn check_urls(pages: &[Page], errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
     for p in pages {
         if let Some(other) = seen.insert(&p.url, p) {
-            errors.push(Diagnostic::new(format!("two pages have the URL {}: this one and {}", p.url, other.file.display()))
+            errors.push(
+                Diagnostic::new(format!(
+                    "two pages have the URL {}: this one and {}",
+                    p.url,
+                    other.file.display()
+                ))
                 .in_file(&p.file)
-                .with_hint("change one page's `slug` or file name"));
+                .with_hint("change one page's `slug` or file name"),
+            );
         }
     }
 }

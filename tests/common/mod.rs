@@ -20,7 +20,10 @@ impl TestSite {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
         if !dir.path().join("themes").exists() {
-            copy_dir(&repo().join("themes/default"), &dir.path().join("themes/default"));
+            copy_dir(
+                &repo().join("themes/default"),
+                &dir.path().join("themes/default"),
+            );
         }
         TestSite { dir }
     }
@@ -99,12 +102,16 @@ pub fn sel(css: &str) -> Selector {
 
 /// Texts of every element matching `css`.
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
-    doc.select(&sel(css)).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+    doc.select(&sel(css))
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
 }
 
 /// One attribute of every element matching `css`.
 pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
-    doc.select(&sel(css)).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    doc.select(&sel(css))
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
 }
 
 /// Every file under `dir` with its bytes, sorted by path.
@@ -115,7 +122,14 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -125,12 +139,21 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Resolves a relative link found in output file `from` (relative to `out`): the file it
 /// names, without query or fragment. `None` for external and fragment-only links.
 pub fn resolve_link(out: &Path, from: &str, href: &str) -> Option<PathBuf> {
-    if href.is_empty() || href.starts_with('#') || href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
+    if href.is_empty()
+        || href.starts_with('#')
+        || href.contains("://")
+        || href.starts_with("mailto:")
+        || href.starts_with("tel:")
+        || href.starts_with("data:")
+    {
         return None;
     }
     let path = href.split(['#', '?']).next().unwrap();
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
-    let mut parts: Vec<String> = base.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut parts: Vec<String> = base
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
@@ -151,7 +174,12 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             continue;
         }
         let doc = Html::parse_document(&String::from_utf8_lossy(&bytes));
-        for (css, attr) in [("a[href]", "href"), ("link[href]", "href"), ("img[src]", "src"), ("script[src]", "src")] {
+        for (css, attr) in [
+            ("a[href]", "href"),
+            ("link[href]", "href"),
+            ("img[src]", "src"),
+            ("script[src]", "src"),
+        ] {
             for href in attrs(&doc, css, attr) {
                 if let Some(target) = resolve_link(out, &path, &href)
                     && !target.is_file()
