@@ -58,66 +58,259 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, BuildE
     Ok(config)
 }
 
-/// Runs every stage in memory.
-pub fn build_site(root: &Path, config: Config, drafts: bool) -> Result<Built, BuildErrors> {
-    let i18n = I18n::load(root, &config)?;
-    let theme = Theme::load(root, &config)?;
-    let content = content::load(root, &config, drafts)?;
-    // Each stage goes on past bad files so one run reports every problem it can find.
-    let mut errors = content.errors;
-    let site::Planned {
-        mut pages,
-        mut warnings,
-        errors: mut plan_errors,
-        failed,
-    } = site::plan(&config, &i18n, content.pages);
-    errors.append(&mut plan_errors);
-    let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
-    if let Err(BuildErrors(mut e)) =
-        site::render_bodies(&mut pages, &config, &i18n, &content.assets, &failed)
-    {
-        errors.append(&mut e);
-    }
-    if !errors.is_empty() {
-        return Err(BuildErrors(errors));
-    }
-    warnings.extend(missing_translations(&config, &pages));
-    if config.base_url.is_none() {
-        warnings.push(
-            Diagnostic::new(
-                "no base_url: sitemap.xml, canonical links and absolute 404 links are left out",
-            )
-            .in_file(crate::config::CONFIG_FILE)
-            .with_hint("set `base_url:` in site.yaml or pass --base-url"),
-        );
-    }
-    let site = site::assemble(config, i18n, pages, content.assets, warnings);
-    let rendered = render::render_pages(&site, &theme)?;
-    let mut files = search_files(&site, &rendered);
-    files.extend(render::render_site(&site, &theme, rendered)?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Built { site, files })
+/// What changed since the last run of a pipeline; each kind restarts from the earliest stage
+/// it affects.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// site.yaml: everything is reloaded.
+    pub config: bool,
+    /// UI strings: Markdown (alert titles) and every page.
+    pub i18n: bool,
+    /// Templates or static files of the theme: every page's template runs again.
+    pub theme: bool,
+    /// Content files named by the watcher; they are read again even if their size and time
+    /// look unchanged. Other content files are re-read only when those differ.
+    pub content: BTreeSet<PathBuf>,
 }
 
-/// The search index of every language, from each page's rendered HTML.
-fn search_files(site: &Site, rendered: &[render::RenderedPage]) -> Vec<OutputFile> {
-    site.config
+impl Changes {
+    pub fn everything() -> Changes {
+        Changes {
+            config: true,
+            i18n: true,
+            theme: true,
+            content: BTreeSet::new(),
+        }
+    }
+}
+
+/// What one run did, for `watch`'s one-line report and `--verbose`.
+#[derive(Debug, Clone, Default)]
+pub struct RunStats {
+    /// Content files read and parsed.
+    pub parsed: usize,
+    /// Pages whose Markdown was rendered.
+    pub markdown: usize,
+    /// URLs of the pages whose template ran.
+    pub rendered: Vec<String>,
+    /// Languages whose search index was rebuilt.
+    pub search: Vec<String>,
+}
+
+/// The build pipeline with the values of its last run kept, so that a rebuild restarts from
+/// the earliest stage a change affects and reuses the rest. `build` runs it once on an empty
+/// cache; `watch` keeps one alive.
+pub struct Pipeline {
+    root: PathBuf,
+    drafts: bool,
+    base_url: Option<String>,
+    /// Keep rendered pages between runs (costs memory; only `watch` wants it).
+    remember: bool,
+    config: Option<Config>,
+    i18n: Option<I18n>,
+    theme: Option<Theme>,
+    sources: content::SourceCache,
+    markdown: site::MarkdownMemo,
+    html: render::HtmlMemo,
+    search: SearchMemo,
+}
+
+impl Pipeline {
+    pub fn new(root: &Path, drafts: bool, base_url: Option<String>, remember: bool) -> Pipeline {
+        Pipeline {
+            root: root.to_path_buf(),
+            drafts,
+            base_url,
+            remember,
+            config: None,
+            i18n: None,
+            theme: None,
+            sources: content::SourceCache::default(),
+            markdown: Default::default(),
+            html: Default::default(),
+            search: Default::default(),
+        }
+    }
+
+    /// The config of the last successful load.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// Runs every stage, reusing what `changes` leaves valid.
+    pub fn run(&mut self, changes: &Changes) -> Result<(Built, RunStats), BuildErrors> {
+        let root = self.root.clone();
+        if changes.config || self.config.is_none() {
+            self.config = None;
+            self.i18n = None;
+            self.theme = None;
+            self.config = Some(load_config(&root, self.base_url.as_deref())?);
+        }
+        let config = self.config.clone().expect("loaded above");
+        if changes.i18n || self.i18n.is_none() {
+            self.i18n = None;
+            self.markdown.clear();
+            self.html.clear();
+            self.i18n = Some(I18n::load(&root, &config)?);
+        }
+        if changes.theme || self.theme.is_none() {
+            self.theme = None;
+            self.html.clear();
+            self.theme = Some(Theme::load(&root, &config)?);
+        }
+        if changes.config {
+            self.markdown.clear();
+            self.html.clear();
+            self.search.clear();
+        }
+        let i18n = self.i18n.clone().expect("loaded above");
+        let mut stats = RunStats::default();
+        let content = content::load(
+            &root,
+            &config,
+            self.drafts,
+            &mut self.sources,
+            &changes.content,
+        )?;
+        stats.parsed = self.sources.parsed;
+        // Each stage goes on past bad files so one run reports every problem it can find.
+        let mut errors = content.errors;
+        let site::Planned {
+            mut pages,
+            mut warnings,
+            errors: mut plan_errors,
+            failed,
+        } = site::plan(&config, &i18n, content.pages);
+        errors.append(&mut plan_errors);
+        let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
+        match site::render_bodies(
+            &mut pages,
+            &config,
+            &i18n,
+            &content.assets,
+            &failed,
+            &mut self.markdown,
+        ) {
+            Ok(n) => stats.markdown = n,
+            Err(BuildErrors(mut e)) => errors.append(&mut e),
+        }
+        if !self.remember {
+            self.markdown.clear();
+        }
+        if !errors.is_empty() {
+            return Err(BuildErrors(errors));
+        }
+        warnings.extend(missing_translations(&config, &pages));
+        if config.base_url.is_none() {
+            warnings.push(
+                Diagnostic::new(
+                    "no base_url: sitemap.xml, canonical links and absolute 404 links are left out",
+                )
+                .in_file(crate::config::CONFIG_FILE)
+                .with_hint("set `base_url:` in site.yaml or pass --base-url"),
+            );
+        }
+        let site = site::assemble(config, i18n, pages, content.assets, warnings);
+        let theme = self.theme.as_ref().expect("loaded above");
+        let memo = if self.remember {
+            Some(&mut self.html)
+        } else {
+            None
+        };
+        let (rendered, fresh) = render::render_pages(&site, theme, memo)?;
+        stats.rendered = fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
+        let mut files = search_files(
+            &mut self.search,
+            self.remember,
+            &site,
+            &rendered,
+            &fresh,
+            &mut stats,
+        );
+        files.extend(render::render_site(&site, theme, rendered)?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((Built { site, files }, stats))
+    }
+}
+
+/// Per language: the fingerprint of its page set, and its index files.
+type SearchMemo = std::collections::BTreeMap<String, (u64, Vec<OutputFile>)>;
+
+/// The search index of every language; a language none of whose pages changed keeps its
+/// index from the last run.
+fn search_files(
+    memo: &mut SearchMemo,
+    remember: bool,
+    site: &Site,
+    rendered: &[render::RenderedPage],
+    fresh: &[usize],
+    stats: &mut RunStats,
+) -> Vec<OutputFile> {
+    let fresh: BTreeSet<usize> = fresh.iter().copied().collect();
+    let langs: Vec<(String, u64, bool)> = site
+        .config
         .languages
+        .iter()
+        .map(|l| {
+            let members: Vec<(&str, &str)> = site
+                .pages
+                .iter()
+                .filter(|p| p.lang == l.code && p.front.search != Some(false))
+                .map(|p| (p.url.as_str(), p.rel.as_str()))
+                .collect();
+            let changed = site
+                .pages
+                .iter()
+                .enumerate()
+                .any(|(i, p)| p.lang == l.code && fresh.contains(&i));
+            (l.code.clone(), site::hash_of(&members), changed)
+        })
+        .collect();
+    let rebuilt: Vec<(String, u64, Vec<OutputFile>)> = langs
         .par_iter()
-        .flat_map_iter(|lang| {
+        .filter(|(code, members, changed)| {
+            *changed || memo.get(code).is_none_or(|(m, _)| m != members)
+        })
+        .map(|(code, members, _)| {
             let pages: Vec<crate::search::SearchPage> = rendered
                 .iter()
                 .map(|r| (&site.pages[r.index], r))
-                .filter(|(p, _)| p.lang == lang.code && p.front.search != Some(false))
+                .filter(|(p, _)| &p.lang == code && p.front.search != Some(false))
                 .map(|(p, r)| crate::search::SearchPage {
                     url: &p.url,
                     title: &p.front.title,
                     html: &r.html,
                 })
                 .collect();
-            crate::search::build_index(&lang.code, &pages)
+            (
+                code.clone(),
+                *members,
+                crate::search::build_index(code, &pages),
+            )
         })
-        .collect()
+        .collect();
+    for (code, members, files) in rebuilt {
+        stats.search.push(code.clone());
+        memo.insert(code, (members, files));
+    }
+    let codes: BTreeSet<&str> = langs.iter().map(|(c, _, _)| c.as_str()).collect();
+    memo.retain(|code, _| codes.contains(code.as_str()));
+    let files = memo.values().flat_map(|(_, f)| f.iter().cloned()).collect();
+    if !remember {
+        memo.clear();
+    }
+    files
+}
+
+/// Runs every stage in memory on an empty cache.
+pub fn build_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<String>,
+) -> Result<Built, BuildErrors> {
+    Pipeline::new(root, drafts, base_url, false)
+        .run(&Changes::everything())
+        .map(|(built, _)| built)
 }
 
 /// Warnings for pages that exist in some language but not in others.
@@ -171,7 +364,7 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let out = output_dir(opts, &config);
     output::check_destination(&opts.root, &out, opts.force)?;
-    let built = build_site(&opts.root, config, opts.drafts)?;
+    let built = build_site(&opts.root, opts.drafts, opts.base_url.clone())?;
     output::write_atomic(&out, &built.files)?;
     Ok(BuildReport {
         pages: built.site.pages.len(),

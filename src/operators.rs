@@ -6,7 +6,7 @@ use crate::i18n::I18n;
 use crate::markdown::{FactSource, escape, escape_inline_text};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct FactView {
     pub key: String,
     pub label: String,

@@ -9,7 +9,7 @@ pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, parse_file};
 use crate::config::Config;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -76,60 +76,110 @@ pub fn is_ignored_name(name: &str) -> bool {
         || (name.contains("___jb_") && name.ends_with("___"))
 }
 
+/// When a file was last seen: size and modification time. A file whose stamp is unchanged and
+/// that no watch event named is not read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// Parsed pages kept between rebuilds (`watch`); a one-off build starts with an empty one.
+#[derive(Debug, Default)]
+pub struct SourceCache {
+    entries: BTreeMap<PathBuf, (Stamp, Result<SourcePage, BuildErrors>)>,
+    /// How many files the last load read and parsed.
+    pub parsed: usize,
+}
+
 /// Loads every language's content. Drafts are dropped unless `drafts` is set. Only a missing
 /// or unreadable content folder fails here; bad files are collected in `Content::errors`.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Content, BuildErrors> {
+/// Files in `cache` whose stamp is unchanged and that are not in `touched` are reused.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    cache: &mut SourceCache,
+    touched: &BTreeSet<PathBuf>,
+) -> Result<Content, BuildErrors> {
     let content_dir = root.join(CONTENT_DIR);
     let files = discover(&content_dir, config)?;
-    let (md, other): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|(_, rel, _)| rel.ends_with(".md"));
-    let results: Vec<Result<SourcePage, (String, String, BuildErrors)>> = md
+    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.rel.ends_with(".md"));
+    let mut old = std::mem::take(&mut cache.entries);
+    let (reuse, read): (Vec<_>, Vec<_>) = md.into_iter().partition(|f| {
+        !touched.contains(&f.path) && old.get(&f.path).is_some_and(|(stamp, _)| *stamp == f.stamp)
+    });
+    cache.parsed = read.len();
+    let fresh: Vec<(Found, Result<SourcePage, BuildErrors>)> = read
         .into_par_iter()
-        .map(|(lang, rel, path)| {
-            let file = Path::new(CONTENT_DIR).join(&lang).join(&rel);
-            let loaded = std::fs::read(&path)
-                .map_err(|e| {
-                    BuildErrors::one(Diagnostic::new(format!("cannot read: {e}")).in_file(&file))
-                })
-                .and_then(|bytes| parse_file(&file, &bytes));
-            match loaded {
-                Ok(split) => Ok(SourcePage {
-                    lang,
-                    rel,
-                    file,
-                    front: split.front,
-                    body: split.body,
-                    body_line: split.body_line,
-                    key_lines: split.key_lines,
-                }),
-                Err(e) => Err((lang, rel, e)),
-            }
+        .map(|f| {
+            let page = read_page(&f);
+            (f, page)
         })
         .collect();
+    for f in reuse {
+        let entry = old.remove(&f.path).expect("reused entries are cached");
+        cache.entries.insert(f.path, entry);
+    }
+    for (f, page) in fresh {
+        cache.entries.insert(f.path, (f.stamp, page));
+    }
     let mut content = Content::default();
-    for r in results {
-        match r {
-            Ok(p) if drafts || !p.front.draft => content.pages.push(p),
+    // Sorted by path, so the order does not depend on what was cached.
+    for (path, (_, page)) in &cache.entries {
+        match page {
+            Ok(p) if drafts || !p.front.draft => content.pages.push(p.clone()),
             Ok(_) => {}
-            Err((lang, rel, BuildErrors(mut e))) => {
-                content.failed.push((lang, rel));
-                content.errors.append(&mut e);
+            Err(BuildErrors(e)) => {
+                let rel = path.strip_prefix(&content_dir).unwrap_or(path);
+                let mut parts = rel.iter().map(|c| c.to_string_lossy().into_owned());
+                let lang = parts.next().unwrap_or_default();
+                content
+                    .failed
+                    .push((lang, parts.collect::<Vec<_>>().join("/")));
+                content.errors.extend(e.iter().cloned());
             }
         }
     }
     content.assets = other
         .into_iter()
-        .map(|(lang, rel, source)| Asset { lang, rel, source })
+        .map(|f| Asset {
+            lang: f.lang,
+            rel: f.rel,
+            source: f.path,
+        })
         .collect();
     Ok(content)
 }
 
-/// Every file under `content/`, as (language, path inside the language folder, full path).
-fn discover(
-    content_dir: &Path,
-    config: &Config,
-) -> Result<Vec<(String, String, PathBuf)>, BuildErrors> {
+fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
+    let file = Path::new(CONTENT_DIR).join(&f.lang).join(&f.rel);
+    let bytes = std::fs::read(&f.path).map_err(|e| {
+        BuildErrors::one(Diagnostic::new(format!("cannot read: {e}")).in_file(&file))
+    })?;
+    let split = parse_file(&file, &bytes)?;
+    Ok(SourcePage {
+        lang: f.lang.clone(),
+        rel: f.rel.clone(),
+        file,
+        front: split.front,
+        body: split.body,
+        body_line: split.body_line,
+        key_lines: split.key_lines,
+    })
+}
+
+/// A file found under `content/<lang>/`.
+struct Found {
+    lang: String,
+    /// Path inside the language folder, `/`-separated.
+    rel: String,
+    path: PathBuf,
+    stamp: Stamp,
+}
+
+/// Every file under `content/` that belongs to a configured language.
+fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErrors> {
     if !content_dir.is_dir() {
         return Err(Diagnostic::new("no content/ folder")
             .in_file(CONTENT_DIR)
@@ -185,7 +235,17 @@ fn discover(
         if !entry.file_type().is_file() || config.language(&lang).is_none() {
             continue;
         }
-        files.push((lang, rest.join("/"), entry.path().to_path_buf()));
+        let meta = entry.metadata().ok();
+        let stamp = Stamp {
+            len: meta.as_ref().map_or(0, |m| m.len()),
+            modified: meta.and_then(|m| m.modified().ok()),
+        };
+        files.push(Found {
+            lang,
+            rel: rest.join("/"),
+            path: entry.path().to_path_buf(),
+            stamp,
+        });
     }
     if errors.is_empty() {
         Ok(files)

@@ -13,7 +13,7 @@ use crate::site::Site;
 use crate::urls::file_of;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use views::Views;
 
 /// Values every page of one language shares, turned into template values once.
@@ -52,9 +52,18 @@ pub struct RenderedPage {
     pub html: String,
 }
 
-/// Renders every page with its template, in parallel. All template errors are collected, once
-/// each.
-pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, BuildErrors> {
+/// Rendered HTML kept between rebuilds (`watch`): per page, the fingerprint of everything its
+/// template saw, and the HTML. Whoever reloads the theme, config or UI strings clears it.
+pub type HtmlMemo = HashMap<(String, String), (u64, String)>;
+
+/// Renders every page whose view changed since `memo` was filled, in parallel. All template
+/// errors are collected, once each. Returns every page's HTML and which pages were rendered.
+/// Without a memo (a one-off build) every page is rendered and nothing is kept.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    mut memo: Option<&mut HtmlMemo>,
+) -> Result<(Vec<RenderedPage>, Vec<usize>), BuildErrors> {
     let by_lang: BTreeMap<&str, LanguageGlobals> = site
         .config
         .languages
@@ -63,13 +72,27 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Bui
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views { site };
-    let results: Vec<Result<RenderedPage, Diagnostic>> = (0..site.pages.len())
+    let results: Vec<Result<(RenderedPage, Option<u64>), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|index| {
             let page = &site.pages[index];
+            let view = views.page_context(index);
+            let fingerprint = crate::site::hash_of(&(&view, page.template()));
+            if let Some((f, html)) = memo
+                .as_ref()
+                .and_then(|m| m.get(&(page.lang.clone(), page.rel.clone())))
+                && *f == fingerprint
+            {
+                return Ok((
+                    RenderedPage {
+                        index,
+                        html: html.clone(),
+                    },
+                    None,
+                ));
+            }
             let g = &by_lang[page.lang.as_str()];
-            let mut ctx = tera::Context::from_serialize(&views.page_context(index))
-                .map_err(|e| theme.error(&e, ""))?;
+            let mut ctx = tera::Context::from_serialize(&view).map_err(|e| theme.error(&e, ""))?;
             ctx.insert_value("site", g.site.clone());
             ctx.insert_value("lang", g.lang.clone());
             ctx.insert_value("t", g.t.clone());
@@ -91,14 +114,24 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Bui
                 .tera
                 .render(template, &ctx)
                 .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))?;
-            Ok(RenderedPage { index, html })
+            Ok((RenderedPage { index, html }, Some(fingerprint)))
         })
         .collect();
     let mut pages = Vec::new();
+    let mut rendered = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(p) => pages.push(p),
+            Ok((p, fingerprint)) => {
+                if let Some(f) = fingerprint {
+                    if let Some(memo) = memo.as_mut() {
+                        let page = &site.pages[p.index];
+                        memo.insert((page.lang.clone(), page.rel.clone()), (f, p.html.clone()));
+                    }
+                    rendered.push(p.index);
+                }
+                pages.push(p);
+            }
             // One broken template fails every page that uses it: report it once.
             Err(d) => {
                 if !errors.iter().any(|e| {
@@ -112,8 +145,12 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Bui
             }
         }
     }
+    // Forget pages that no longer exist.
+    if let Some(memo) = memo {
+        memo.retain(|(lang, rel), _| site.by_key.contains_key(&(lang.clone(), rel.clone())));
+    }
     if errors.is_empty() {
-        Ok(pages)
+        Ok((pages, rendered))
     } else {
         Err(BuildErrors(errors))
     }

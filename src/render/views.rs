@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// thousands of pages would otherwise put thousands of links on every page.
 const NAV_WINDOW: usize = 12;
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct LinkView {
     pub title: String,
     pub href: String,
@@ -23,7 +23,7 @@ pub struct LinkView {
     pub current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct NavItem {
     pub title: String,
     pub href: String,
@@ -36,7 +36,7 @@ pub struct NavItem {
     pub more: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TranslationView {
     pub code: String,
     pub tag: String,
@@ -45,13 +45,13 @@ pub struct TranslationView {
     pub current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct AlternateView {
     pub hreflang: String,
     pub href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct OperatorView {
     pub id: String,
     pub name: String,
@@ -63,19 +63,19 @@ pub struct OperatorView {
     pub pages: Vec<LinkView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ComparisonRow {
     pub label: String,
     pub cells: Vec<FactView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Comparison {
     pub columns: Vec<LinkView>,
     pub rows: Vec<ComparisonRow>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PageView {
     pub title: String,
     pub description: Option<String>,
@@ -96,7 +96,7 @@ pub struct PageView {
 }
 
 /// Everything a page template sees besides the per-language constants.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PageContext {
     pub page: PageView,
     pub root: String,

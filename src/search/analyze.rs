@@ -3,8 +3,6 @@
 //! Runs per page in parallel. Stemming happens later, once per distinct surface form of the
 //! whole language ([`super::index`]), because most tokens repeat.
 
-use std::collections::HashMap;
-
 use super::SearchPage;
 use super::extract::{Section, sections};
 use super::normalize::fold;
@@ -29,50 +27,44 @@ pub fn page(page: &SearchPage<'_>) -> Vec<Doc> {
 }
 
 fn doc(title: &str, section: Section) -> Doc {
-    let mut stats: HashMap<String, (u32, u8)> = HashMap::new();
     let body = fold(&section.text);
-    let mut len = 0;
-    for_each_token(&body, |t| {
-        len += 1;
-        match stats.get_mut(t) {
-            Some(entry) => entry.0 += 1,
-            None => {
-                stats.insert(t.to_owned(), (1, 0));
-            }
-        }
-    });
+    // (token, body count, flags) for every occurrence; sorted and merged below. Sorting a
+    // section's few hundred tokens is cheaper than hashing each one.
+    let mut all: Vec<(&str, u32, u8)> = Vec::new();
+    for_each_token(&body, |t| all.push((t, 1, 0)));
+    let len = all.len() as u32;
     // A page's first section (no heading of its own) is headed by the page title.
-    let heading = if section.heading.is_empty() {
+    let heading = fold(if section.heading.is_empty() {
         title
     } else {
         &section.heading
-    };
-    mark(&mut stats, heading, IN_HEADING);
+    });
+    for_each_token(&heading, |t| all.push((t, 0, IN_HEADING)));
+    let mut parents = String::new();
     if !section.heading.is_empty() {
-        mark(&mut stats, title, IN_PARENT);
-        for parent in &section.parents {
-            mark(&mut stats, parent, IN_PARENT);
+        parents.push_str(title);
+        for p in &section.parents {
+            parents.push('\n');
+            parents.push_str(p);
         }
     }
-    let mut terms: Vec<(String, u32, u8)> = stats
-        .into_iter()
-        .map(|(t, (tf, flags))| (t, tf, flags))
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let parents = fold(&parents);
+    for_each_token(&parents, |t| all.push((t, 0, IN_PARENT)));
+
+    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut terms: Vec<(String, u32, u8)> = Vec::new();
+    for (token, tf, flags) in all {
+        match terms.last_mut() {
+            Some(last) if last.0 == token => {
+                last.1 += tf;
+                last.2 |= flags;
+            }
+            _ => terms.push((token.to_owned(), tf, flags)),
+        }
+    }
     Doc {
         section,
         terms,
         len,
     }
-}
-
-/// Sets `flag` on every token of `text`.
-fn mark(stats: &mut HashMap<String, (u32, u8)>, text: &str, flag: u8) {
-    let folded = fold(text);
-    for_each_token(&folded, |t| match stats.get_mut(t) {
-        Some(entry) => entry.1 |= flag,
-        None => {
-            stats.insert(t.to_owned(), (0, flag));
-        }
-    });
 }

@@ -11,6 +11,8 @@
 //! any element marked `data-search-ignore`, is skipped. Block elements and table cells become
 //! separators, so words of neighbouring cells do not run together.
 
+use std::borrow::Cow;
+
 use super::entities::decode_into;
 
 /// One heading section of a page.
@@ -55,12 +57,14 @@ pub fn sections(html: &str) -> Vec<Section> {
 enum Item<'a> {
     Text(&'a str),
     Start(Tag<'a>),
-    End(&'a str),
+    /// An end tag's name, lowercase.
+    End(Cow<'a, str>),
 }
 
 /// A start tag with the attributes search cares about.
 struct Tag<'a> {
-    name: &'a str,
+    /// Lowercase.
+    name: Cow<'a, str>,
     id: Option<String>,
     search_body: bool,
     search_ignore: bool,
@@ -68,53 +72,82 @@ struct Tag<'a> {
 }
 
 /// Elements whose content is raw text or not readable text.
-const SKIPPED: &[&str] = &["script", "style", "template", "textarea", "noscript", "svg"];
-/// Elements that never have content or an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-/// Elements whose start and end separate words.
-const BLOCK: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "caption",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "tfoot",
-    "thead",
-    "ul",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "template" | "textarea" | "noscript" | "svg"
+    )
+}
 
-fn is_one_of(name: &str, list: &[&str]) -> bool {
-    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+/// Elements that never have content or an end tag.
+fn is_void_name(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Elements whose start and end separate words.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "br"
+            | "caption"
+            | "dd"
+            | "details"
+            | "div"
+            | "dl"
+            | "dt"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "tfoot"
+            | "thead"
+            | "ul"
+    )
+}
+
+/// HTML names are case-insensitive; the theme writes them lowercase, so this rarely allocates.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 struct Scanner<'a> {
@@ -155,7 +188,7 @@ impl<'a> Scanner<'a> {
             return self.next();
         }
         if let Some(end) = after.strip_prefix('/') {
-            let name = tag_name(end);
+            let name = lowercase(tag_name(end));
             self.skip_past(">");
             return Some(Item::End(name));
         }
@@ -164,8 +197,9 @@ impl<'a> Scanner<'a> {
             return Some(Item::Text("<"));
         }
         let tag = self.start_tag();
-        if is_one_of(tag.name, SKIPPED) && !tag.self_closing {
-            self.skip_raw(tag.name);
+        if is_skipped(&tag.name) && !tag.self_closing {
+            let name = tag.name.clone();
+            self.skip_raw(&name);
             return self.next();
         }
         Some(Item::Start(tag))
@@ -174,15 +208,15 @@ impl<'a> Scanner<'a> {
     /// Parses the start tag at `pos` and moves past it.
     fn start_tag(&mut self) -> Tag<'a> {
         let html = self.html;
-        let name = tag_name(&html[self.pos + 1..]);
+        let raw = tag_name(&html[self.pos + 1..]);
         let mut tag = Tag {
-            name,
+            name: lowercase(raw),
             id: None,
             search_body: false,
             search_ignore: false,
             self_closing: false,
         };
-        let mut i = self.pos + 1 + name.len();
+        let mut i = self.pos + 1 + raw.len();
         let bytes = html.as_bytes();
         while i < bytes.len() {
             match bytes[i] {
@@ -292,8 +326,8 @@ impl Builder {
     fn feed(&mut self, item: Item<'_>) {
         if let Some((name, depth)) = &mut self.ignore {
             match item {
-                Item::Start(t) if t.name.eq_ignore_ascii_case(name) && !is_void(&t) => *depth += 1,
-                Item::End(n) if n.eq_ignore_ascii_case(name) => {
+                Item::Start(t) if t.name == name.as_str() && !is_void(&t) => *depth += 1,
+                Item::End(n) if n == name.as_str() => {
                     *depth -= 1;
                     if *depth == 0 {
                         self.ignore = None;
@@ -306,7 +340,7 @@ impl Builder {
         match item {
             Item::Text(text) => decode_into(text, self.buffer()),
             Item::Start(tag) => self.start(tag),
-            Item::End(name) => self.end(name),
+            Item::End(name) => self.end(&name),
         }
     }
 
@@ -321,26 +355,26 @@ impl Builder {
     fn start(&mut self, tag: Tag<'_>) {
         if tag.search_ignore {
             if !is_void(&tag) {
-                self.ignore = Some((tag.name.to_ascii_lowercase(), 1));
+                self.ignore = Some((tag.name.into_owned(), 1));
             }
             return;
         }
-        let level = heading_level(tag.name);
+        let level = heading_level(&tag.name);
         if let (Some(level), Some(id), None) = (level, tag.id, &self.heading) {
             if level <= 4 && !id.is_empty() {
                 self.heading = Some((level, id, String::new()));
                 return;
             }
         }
-        let name = tag.name;
-        if name.eq_ignore_ascii_case("tr") {
+        let name: &str = &tag.name;
+        if name == "tr" {
             self.cells = 0;
             self.buffer().push_str(" · ");
-        } else if name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th") {
+        } else if name == "td" || name == "th" {
             self.cells += 1;
             let separator = if self.cells > 1 { " | " } else { " " };
             self.buffer().push_str(separator);
-        } else if is_one_of(name, BLOCK) {
+        } else if is_block(name) {
             self.buffer().push(' ');
         }
     }
@@ -353,7 +387,7 @@ impl Builder {
                 return;
             }
         }
-        if is_one_of(name, BLOCK) {
+        if is_block(name) {
             self.buffer().push(' ');
         }
     }
@@ -390,12 +424,12 @@ impl Builder {
 }
 
 fn is_void(tag: &Tag<'_>) -> bool {
-    tag.self_closing || is_one_of(tag.name, VOID)
+    tag.self_closing || is_void_name(&tag.name)
 }
 
 fn heading_level(name: &str) -> Option<u8> {
     match name.as_bytes() {
-        [b'h' | b'H', d @ b'1'..=b'6'] => Some(d - b'0'),
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
         _ => None,
     }
 }

@@ -16,7 +16,20 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// Folds `text` as described in the module docs.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Most text is already NFKC; the quick check skips the costly normaliser for it.
+    // Fast path: characters known to be unchanged by NFKC (or, for full-width ASCII, changed in
+    // one known way) are folded directly. Anything else, including every combining mark that
+    // could compose with a neighbour, sends the whole text through the real normaliser.
+    for c in text.chars() {
+        match fast_nfkc(c) {
+            Some(c) => push_folded(c, &mut out),
+            None => return slow_fold(text),
+        }
+    }
+    out
+}
+
+fn slow_fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         text.chars().for_each(|c| push_folded(c, &mut out));
     } else {
@@ -25,10 +38,37 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
+/// cheap to know: ASCII, Cyrillic, Han, common punctuation, full-width ASCII. The ranges are
+/// checked against the real normaliser, character by character, in the tests below.
+fn fast_nfkc(c: char) -> Option<char> {
+    match c {
+        '\0'..='\u{7F}' | '\u{400}'..='\u{4FF}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
+        '\u{B7}'
+        | '\u{AB}'
+        | '\u{BB}'
+        | '\u{A9}'
+        | '\u{D7}'
+        | '\u{2010}'
+        | '\u{2013}'..='\u{2016}'
+        | '\u{2018}'..='\u{2022}' => Some(c),
+        '\u{20B8}' | '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' => Some(c),
+        // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        _ => None,
+    }
+}
+
 /// Lowercases and folds one NFKC character into `out`.
 fn push_folded(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if let Some(lower) = cyrillic_lower(c) {
+        if let Some(folded) = fold_lower(lower) {
+            out.push(folded);
+        }
         return;
     }
     for lower in c.to_lowercase() {
@@ -36,6 +76,22 @@ fn push_folded(c: char, out: &mut String) {
             out.push(folded);
         }
     }
+}
+
+/// Lowercase of a Cyrillic character without a table search (pinned to `char::to_lowercase`
+/// over the whole block by a test). `None` outside U+0400..U+04FF.
+fn cyrillic_lower(c: char) -> Option<char> {
+    let u = c as u32;
+    let lower = match u {
+        0x410..=0x42F => u + 0x20,
+        0x400..=0x40F => u + 0x50,
+        0x4C0 => 0x4CF,
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF if u % 2 == 0 => u + 1,
+        0x4C1..=0x4CE if u % 2 == 1 => u + 1,
+        0x400..=0x4FF => u,
+        _ => return None,
+    };
+    char::from_u32(lower)
 }
 
 /// The folding of one lowercase character; `None` drops it.
@@ -74,6 +130,27 @@ mod tests {
     fn drops_invisible_characters() {
         assert_eq!(fold("попол\u{00AD}не\u{0301}ние"), "пополнение");
         assert_eq!(fold("don\u{2019}t"), "don't");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_real_tables() {
+        use unicode_normalization::UnicodeNormalization;
+        for u in 0..=0x10FFFF {
+            let Some(c) = char::from_u32(u) else { continue };
+            if let Some(fast) = super::fast_nfkc(c) {
+                let real: String = c.to_string().nfkc().collect();
+                assert_eq!(real, fast.to_string(), "NFKC of U+{u:04X}");
+                let qc = unicode_normalization::is_nfkc_quick(std::iter::once(fast));
+                assert_eq!(
+                    qc,
+                    unicode_normalization::IsNormalized::Yes,
+                    "U+{u:04X} is stable"
+                );
+            }
+            if let Some(lower) = super::cyrillic_lower(c) {
+                assert_eq!(lower.to_string(), c.to_lowercase().to_string(), "U+{u:04X}");
+            }
+        }
     }
 
     #[test]

@@ -162,27 +162,50 @@ fn bench() {
 #[ignore = "profiling aid"]
 fn bench_stages() {
     use std::time::Instant;
-    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else { return };
+    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else {
+        return;
+    };
     let dir = std::path::PathBuf::from(dir);
     let list = std::fs::read_to_string(dir.join("pages.tsv")).expect("pages.tsv");
-    let htmls: Vec<(String, String)> = list.lines().filter(|l| l.starts_with("ru\t")).filter_map(|l| {
-        let mut f = l.splitn(3, '\t'); f.next();
-        let url = f.next()?; let title = f.next()?;
-        Some((title.to_owned(), std::fs::read_to_string(dir.join(url).join("index.html")).ok()?))
-    }).collect();
+    let htmls: Vec<(String, String)> = list
+        .lines()
+        .filter(|l| l.starts_with("ru\t"))
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            f.next();
+            let url = f.next()?;
+            let title = f.next()?;
+            Some((
+                title.to_owned(),
+                std::fs::read_to_string(dir.join(url).join("index.html")).ok()?,
+            ))
+        })
+        .collect();
     let t = Instant::now();
-    let secs: Vec<_> = htmls.iter().map(|(_, h)| super::extract::sections(h)).collect();
+    let secs: Vec<_> = htmls
+        .iter()
+        .map(|(_, h)| super::extract::sections(h))
+        .collect();
     println!("extract {:?}", t.elapsed());
     let t = Instant::now();
     let mut n = 0usize;
-    for s in secs.iter().flatten() { let f = super::normalize::fold(&s.text); n += f.len(); }
+    for s in secs.iter().flatten() {
+        let f = super::normalize::fold(&s.text);
+        n += f.len();
+    }
     println!("fold {:?} {n}", t.elapsed());
     let t = Instant::now();
     let mut n = 0usize;
-    for s in secs.iter().flatten() { let f = super::normalize::fold(&s.text); super::tokenize::for_each_token(&f, |_| n += 1); }
+    for s in secs.iter().flatten() {
+        let f = super::normalize::fold(&s.text);
+        super::tokenize::for_each_token(&f, |_| n += 1);
+    }
     println!("fold+tokenize {:?} {n}", t.elapsed());
     let t = Instant::now();
-    let docs: Vec<_> = htmls.iter().map(|(title, h)| super::analyze::page(&page("x/", title, h))).collect();
+    let docs: Vec<_> = htmls
+        .iter()
+        .map(|(title, h)| super::analyze::page(&page("x/", title, h)))
+        .collect();
     println!("analyze {:?}", t.elapsed());
     let t = Instant::now();
     let meta = htmls.iter().map(|(t, _)| ("x/", t.as_str())).collect();

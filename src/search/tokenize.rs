@@ -27,9 +27,13 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// Letters and digits outside Han (Rust's `is_alphanumeric` = Unicode Alphabetic or Numeric,
-/// the browser's `/[\p{Alphabetic}\p{N}]/u`).
+/// the browser's `/[\p{Alphabetic}\p{N}]/u`). Folded text is mostly ASCII and lowercase
+/// Cyrillic, so those skip the table search.
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    ('а'..='я').contains(&c) || (c.is_alphanumeric() && !is_han(c))
 }
 
 /// Characters that join words into one compound term.
@@ -45,27 +49,49 @@ fn keeps_edge(c: char) -> bool {
     matches!(c, '*' | '#' | '+')
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Han,
+    Word,
+    Separator,
+}
+
+fn class(c: char) -> Class {
+    if is_word(c) || is_joiner(c) {
+        Class::Word
+    } else if is_han(c) {
+        Class::Han
+    } else {
+        Class::Separator
+    }
+}
+
 /// Calls `emit` with every token of already folded text, in text order.
 pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
-    let mut chars = folded.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
-        if is_han(c) {
-            let mut end = start;
-            while let Some(&(i, c)) = chars.peek().filter(|(_, c)| is_han(*c)) {
-                end = i + c.len_utf8();
-                chars.next();
+    // (class of the current run, its start byte)
+    let mut run: Option<(Class, usize)> = None;
+    for (i, c) in folded.char_indices() {
+        let class = class(c);
+        match run {
+            Some((current, _)) if current == class => {}
+            _ => {
+                if let Some((current, start)) = run {
+                    flush(current, &folded[start..i], &mut emit);
+                }
+                run = (class != Class::Separator).then_some((class, i));
             }
-            han_run(&folded[start..end], &mut emit);
-        } else if is_word(c) || is_joiner(c) {
-            let mut end = start;
-            while let Some(&(i, c)) = chars.peek().filter(|(_, c)| is_word(*c) || is_joiner(*c)) {
-                end = i + c.len_utf8();
-                chars.next();
-            }
-            word_span(&folded[start..end], &mut emit);
-        } else {
-            chars.next();
         }
+    }
+    if let Some((current, start)) = run {
+        flush(current, &folded[start..], &mut emit);
+    }
+}
+
+fn flush<'a>(class: Class, run: &'a str, emit: &mut impl FnMut(&'a str)) {
+    match class {
+        Class::Han => han_run(run, emit),
+        Class::Word => word_span(run, emit),
+        Class::Separator => {}
     }
 }
 

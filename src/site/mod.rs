@@ -15,7 +15,8 @@ use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::markdown::{self, FactSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +131,12 @@ impl Site {
     }
 }
 
-/// Renders every page's Markdown in parallel, then checks links into anchors.
+/// Rendered Markdown kept between rebuilds, keyed by everything rendering reads (`watch`).
+/// Whoever changes the config or UI strings clears it.
+pub type MarkdownMemo = HashMap<u64, (Rendered, Vec<Diagnostic>)>;
+
+/// Renders every page's Markdown in parallel (reusing `memo` where a page's inputs are
+/// unchanged), then checks links into anchors. Returns how many pages were rendered afresh.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
 pub fn render_bodies(
     pages: &mut [Page],
@@ -138,7 +144,8 @@ pub fn render_bodies(
     i18n: &I18n,
     assets: &[Asset],
     failed: &[(String, String)],
-) -> Result<(), BuildErrors> {
+    memo: &mut MarkdownMemo,
+) -> Result<usize, BuildErrors> {
     let targets = LinkTargets {
         pages: pages
             .iter()
@@ -151,30 +158,69 @@ pub fn render_bodies(
             .map(|a| (a.lang.clone(), a.rel.clone()))
             .collect(),
     };
-    let rendered: Vec<(Rendered, Vec<Diagnostic>)> = pages
-        .par_iter()
+    // Any page added, removed or moved can change how every link resolves.
+    let targets_hash = hash_of(&(&targets.pages, &targets.assets));
+    let keys: Vec<u64> = pages
+        .iter()
         .map(|p| {
+            hash_of(&(
+                targets_hash,
+                &p.lang,
+                &p.rel,
+                &p.url,
+                &p.file,
+                &p.body,
+                p.body_line,
+            ))
+        })
+        .collect();
+    let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>))> = pages
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| !memo.contains_key(&keys[*i]))
+        .map(|(i, p)| {
             let facts = crate::operators::Facts {
                 config,
                 i18n,
                 lang: &p.lang,
             };
-            render_one(p, config, i18n, &targets, &facts)
+            (i, render_one(p, config, i18n, &targets, &facts))
         })
         .collect();
-    let mut errors = Vec::new();
-    for (page, (r, mut e)) in pages.iter_mut().zip(rendered) {
-        page.rendered = r;
-        errors.append(&mut e);
+    let rendered = fresh.len();
+    let mut next = MarkdownMemo::with_capacity(pages.len());
+    for (i, result) in fresh {
+        next.insert(keys[i], result);
     }
+    let mut errors = Vec::new();
+    for (page, key) in pages.iter_mut().zip(&keys) {
+        let entry = match next.get(key) {
+            Some(e) => e.clone(),
+            None => {
+                let e = memo.remove(key).expect("rendered or remembered");
+                next.insert(*key, e.clone());
+                e
+            }
+        };
+        page.rendered = entry.0;
+        errors.extend(entry.1);
+    }
+    *memo = next;
     if let Err(BuildErrors(mut e)) = check_anchors(pages) {
         errors.append(&mut e);
     }
     if errors.is_empty() {
-        Ok(())
+        Ok(rendered)
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+/// A fast, deterministic fingerprint (for caches only; never written to output).
+pub fn hash_of(value: &impl Hash) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 fn render_one(
