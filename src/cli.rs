@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and their translation into build options.
 
 use crate::build::BuildOptions;
+use crate::watch::WatchOptions;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -19,6 +20,59 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output directory (public/ by default).
     Build(BuildArgs),
+    /// Rebuild on every save and serve the site with live reload.
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The site's folder (with site.yaml, content/ and themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output directory, relative to the current directory [default: site.yaml's output_dir].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Port of the preview server; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address of the preview server.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Only write the output; do not serve it.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Poll for changes, for file systems where events do not arrive (network, VM shares).
+    #[arg(long)]
+    pub poll: bool,
+    /// Milliseconds of quiet after an event before rebuilding.
+    #[arg(long, default_value_t = 10)]
+    pub debounce: u64,
+    /// List the pages each rebuild renders.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+impl From<&WatchArgs> for WatchOptions {
+    fn from(a: &WatchArgs) -> Self {
+        WatchOptions {
+            root: a.root.clone(),
+            out: a.out.clone(),
+            drafts: a.drafts,
+            port: a.port,
+            bind: a.bind,
+            open: a.open,
+            serve: !a.no_serve,
+            poll: a.poll,
+            debounce: std::time::Duration::from_millis(a.debounce),
+            verbose: a.verbose,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

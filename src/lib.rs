@@ -17,3 +17,4 @@ pub mod render;
 pub mod search;
 pub mod site;
 pub mod urls;
+pub mod watch;

@@ -10,6 +10,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(&(&args).into()),
+        Command::Watch(args) => run_watch(&(&args).into()),
+    }
+}
+
+fn run_watch(opts: &steppe::watch::WatchOptions) -> ExitCode {
+    match steppe::watch::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(if e.is_usage() { 2 } else { 1 })
+        }
     }
 }
 

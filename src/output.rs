@@ -6,7 +6,7 @@
 //! site and the last good output stays until a new one is complete.
 
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -219,6 +219,51 @@ fn swap(staging: &Path, out: &Path) -> Result<(), OutputError> {
     std::fs::remove_dir_all(&old).map_err(io_err(&old))
 }
 
+/// What `write_changes` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: Vec<String>,
+    pub deleted: Vec<String>,
+}
+
+/// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
+/// changed (each through a temp file and a rename, so a reader never sees half a file) and
+/// deleting the files that are gone. Used by `watch`; `build` swaps the whole folder instead.
+pub fn write_changes(out: &Path, old: &BTreeMap<String, Vec<u8>>, new: &[OutputFile]) -> Result<WriteStats, OutputError> {
+    if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
+        return Err(OutputError::UnsafePath { path: bad.path.clone() });
+    }
+    let changed: Vec<&OutputFile> = new.iter().filter(|f| old.get(&f.path) != Some(&f.bytes)).collect();
+    changed.par_iter().try_for_each(|f| {
+        let path = out.join(&f.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let tmp = path.with_file_name(format!(".{}.steppe-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+        std::fs::write(&tmp, &f.bytes).map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io_err(&path))
+    })?;
+    let keep: BTreeSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+    let mut deleted = Vec::new();
+    for gone in old.keys().filter(|p| !keep.contains(p.as_str())) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
+            Ok(()) => deleted.push(gone.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&path)(e)),
+        }
+        // Remove folders the deletion emptied, up to the output root.
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != out) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(WriteStats { written: changed.iter().map(|f| f.path.clone()).collect(), deleted })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +302,22 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn write_changes_touches_only_what_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = vec![OutputFile::new("a/index.html", "a"), OutputFile::new("b/c/index.html", "c")];
+        write_atomic(&out, &first).unwrap();
+        let old: BTreeMap<String, Vec<u8>> = first.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let new = vec![OutputFile::new("a/index.html", "a2"), OutputFile::new("d.txt", "d")];
+        let stats = write_changes(&out, &old, &new).unwrap();
+        assert_eq!(stats.written, ["a/index.html", "d.txt"]);
+        assert_eq!(stats.deleted, ["b/c/index.html"]);
+        assert!(!out.join("b").exists(), "emptied folders are removed");
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "a2");
+        assert!(out.join(MARKER).exists());
     }
 
     #[test]

@@ -1,45 +1,61 @@
-//! One page → its search documents: the page in, sections with their surface-token statistics out.
+//! One page → its search documents: the page in, sections with their token statistics out.
 //!
-//! Runs per page in parallel. Stemming happens later, once per distinct surface form of the
-//! whole language ([`super::index`]), because most tokens repeat.
+//! Runs per page in parallel. Tokens are interned per page (a page repeats its words across
+//! sections), so the language-wide step ([`super::index`]) handles each distinct surface form
+//! of a page once and stems each distinct surface form of the language once.
 
 use super::SearchPage;
 use super::extract::{Section, sections};
+use super::fxhash::FastMap;
 use super::normalize::fold;
 use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::for_each_token;
 
-/// A section with the statistics of its surface tokens.
+/// The documents of one page and the distinct surface tokens they use.
+pub struct Page {
+    /// Distinct surface tokens; documents refer to them by index.
+    pub surfaces: Vec<String>,
+    pub docs: Vec<Doc>,
+}
+
+/// A section with the statistics of its tokens.
 pub struct Doc {
     pub section: Section,
-    /// `(surface token, body frequency, IN_HEADING | IN_PARENT flags)`, sorted by token.
-    pub terms: Vec<(String, u32, u8)>,
+    /// `(surface index, body frequency, IN_HEADING | IN_PARENT flags)`, in first-use order.
+    pub terms: Vec<(u32, u32, u8)>,
     /// Number of body tokens.
     pub len: u32,
 }
 
-/// The documents of one page, in document order.
-pub fn page(page: &SearchPage<'_>) -> Vec<Doc> {
-    sections(page.html)
-        .into_iter()
-        .map(|section| doc(page.title, section))
-        .collect()
+/// The folded texts of one section: body, own heading (the page title for a page's first
+/// section, which has no heading of its own), headings above (page title included).
+struct Folded {
+    body: String,
+    heading: String,
+    parents: String,
 }
 
-fn doc(title: &str, section: Section) -> Doc {
-    let body = fold(&section.text);
-    // (token, body count, flags) for every occurrence; sorted and merged below. Sorting a
-    // section's few hundred tokens is cheaper than hashing each one.
-    let mut all: Vec<(&str, u32, u8)> = Vec::new();
-    for_each_token(&body, |t| all.push((t, 1, 0)));
-    let len = all.len() as u32;
-    // A page's first section (no heading of its own) is headed by the page title.
-    let heading = fold(if section.heading.is_empty() {
-        title
-    } else {
-        &section.heading
-    });
-    for_each_token(&heading, |t| all.push((t, 0, IN_HEADING)));
+/// Analyses one page.
+pub fn page(page: &SearchPage<'_>) -> Page {
+    let sections = sections(page.html);
+    let folded: Vec<Folded> = sections.iter().map(|s| fold_section(page.title, s)).collect();
+    let mut interner = Interner::default();
+    let mut docs = Vec::with_capacity(sections.len());
+    for (section, f) in sections.into_iter().zip(&folded) {
+        let mut stats = DocStats::default();
+        for_each_token(&f.body, |t| stats.add(interner.id(t), 1, 0));
+        let len = stats.terms.iter().map(|t| t.1).sum();
+        for_each_token(&f.heading, |t| stats.add(interner.id(t), 0, IN_HEADING));
+        for_each_token(&f.parents, |t| stats.add(interner.id(t), 0, IN_PARENT));
+        stats.clear_slots(&mut interner);
+        docs.push(Doc { section, terms: stats.terms, len });
+    }
+    let surfaces = interner.surfaces.iter().map(|s| (*s).to_owned()).collect();
+    Page { surfaces, docs }
+}
+
+fn fold_section(title: &str, section: &Section) -> Folded {
+    let heading = if section.heading.is_empty() { title } else { &section.heading };
     let mut parents = String::new();
     if !section.heading.is_empty() {
         parents.push_str(title);
@@ -48,23 +64,50 @@ fn doc(title: &str, section: Section) -> Doc {
             parents.push_str(p);
         }
     }
-    let parents = fold(&parents);
-    for_each_token(&parents, |t| all.push((t, 0, IN_PARENT)));
+    Folded { body: fold(&section.text), heading: fold(heading), parents: fold(&parents) }
+}
 
-    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut terms: Vec<(String, u32, u8)> = Vec::new();
-    for (token, tf, flags) in all {
-        match terms.last_mut() {
-            Some(last) if last.0 == token => {
-                last.1 += tf;
-                last.2 |= flags;
-            }
-            _ => terms.push((token.to_owned(), tf, flags)),
+/// Page-local token ids, plus each id's slot in the document being counted.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: FastMap<&'a str, u32>,
+    surfaces: Vec<&'a str>,
+    /// Per id: index into the current document's `terms`, or `u32::MAX`.
+    slots: Vec<u32>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, token: &'a str) -> (u32, &mut u32) {
+        let next = self.surfaces.len() as u32;
+        let id = *self.ids.entry(token).or_insert(next);
+        if id == next {
+            self.surfaces.push(token);
+            self.slots.push(u32::MAX);
         }
+        (id, &mut self.slots[id as usize])
     }
-    Doc {
-        section,
-        terms,
-        len,
+}
+
+#[derive(Default)]
+struct DocStats {
+    terms: Vec<(u32, u32, u8)>,
+}
+
+impl DocStats {
+    fn add(&mut self, (id, slot): (u32, &mut u32), tf: u32, flags: u8) {
+        if *slot == u32::MAX {
+            *slot = self.terms.len() as u32;
+            self.terms.push((id, 0, 0));
+        }
+        let term = &mut self.terms[*slot as usize];
+        term.1 += tf;
+        term.2 |= flags;
+    }
+
+    /// Resets the slots this document used, ready for the next one.
+    fn clear_slots(&self, interner: &mut Interner<'_>) {
+        for &(id, _, _) in &self.terms {
+            interner.slots[id as usize] = u32::MAX;
+        }
     }
 }

@@ -10,17 +10,32 @@ pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij
 /// Appends `s` as a JSON/JavaScript double-quoted string literal.
 pub fn push_str_lit(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+    // Copy runs of plain text whole; only `"`, `\`, controls and U+2028/U+2029 need escapes
+    // (the last two start with byte 0xE2, rare enough to check per occurrence).
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' && b != 0xE2 {
+            continue;
         }
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            0xE2 if s[i..].starts_with('\u{2028}') => "\\u2028",
+            0xE2 if s[i..].starts_with('\u{2029}') => "\\u2029",
+            0xE2 => continue,
+            _ => {
+                out.push_str(&s[plain..i]);
+                out.push_str(&format!("\\u{b:04x}"));
+                plain = i + 1;
+                continue;
+            }
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(escape);
+        plain = i + if b == 0xE2 { 3 } else { 1 };
     }
+    out.push_str(&s[plain..]);
     out.push('"');
 }
 
@@ -82,7 +97,7 @@ mod tests {
     #[test]
     fn string_literals_escape_what_javascript_needs() {
         let mut s = String::new();
-        push_str_lit(&mut s, "a\"b\\c\nd\u{2028}é");
-        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\u2028é\"");
+        push_str_lit(&mut s, "a\"b\\c\nd\u{2028}é\u{1}—\u{2029}");
+        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\u2028é\\u0001—\\u2029\"");
     }
 }

@@ -5,11 +5,10 @@
 //! (pages sorted by URL), so posting lists are ascending and the output is deterministic.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-use super::analyze::Doc;
+use super::analyze::Page;
 use super::encode;
+use super::fxhash::FastMap;
 use super::extract::Section;
 use super::rank::level;
 use super::stem::LangStemmer;
@@ -40,20 +39,30 @@ pub struct Index<'a> {
 /// Builds the index from pages (`(url, title)`, already sorted) and their analysed documents.
 pub fn build<'a>(
     pages: Vec<(&'a str, &'a str)>,
-    analysed: Vec<Vec<Doc>>,
+    analysed: Vec<Page>,
     stemmer: LangStemmer,
 ) -> Index<'a> {
-    // Intern surface forms in first-seen order (deterministic: documents are in id order).
+    // Language-wide surface ids in first-seen order (deterministic: pages are in URL order),
+    // and each page's local ids mapped onto them.
     let mut surface_ids: FastMap<String, u32> = FastMap::default();
     let mut surfaces: Vec<String> = Vec::new();
-    for doc in analysed.iter().flatten() {
-        for (surface, _, _) in &doc.terms {
-            if !surface_ids.contains_key(surface) {
-                surface_ids.insert(surface.clone(), surfaces.len() as u32);
-                surfaces.push(surface.clone());
-            }
-        }
-    }
+    let local_to_global: Vec<Vec<u32>> = analysed
+        .iter()
+        .map(|page| {
+            page.surfaces
+                .iter()
+                .map(|s| match surface_ids.get(s.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = surfaces.len() as u32;
+                        surface_ids.insert(s.clone(), id);
+                        surfaces.push(s.clone());
+                        id
+                    }
+                })
+                .collect()
+        })
+        .collect();
     // Stem each surface once; intern the stems as term ids.
     let mut term_ids: FastMap<String, u32> = FastMap::default();
     let mut terms: Vec<String> = Vec::new();
@@ -68,20 +77,21 @@ pub fn build<'a>(
         })
         .collect();
 
-    let total_len: u64 = analysed.iter().flatten().map(|d| u64::from(d.len)).sum();
-    let doc_count = analysed.iter().map(Vec::len).sum::<usize>().max(1);
-    let avg_len = total_len as f32 / doc_count as f32;
+    let all_docs = || analysed.iter().flat_map(|p| &p.docs);
+    let total_len: u64 = all_docs().map(|d| u64::from(d.len)).sum();
+    let doc_count = all_docs().count();
+    let avg_len = total_len as f32 / doc_count.max(1) as f32;
 
     let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); terms.len()];
     let mut docs = Vec::with_capacity(doc_count);
     let mut merged: Vec<(u32, u32, u8)> = Vec::new();
-    for (page, page_docs) in analysed.into_iter().enumerate() {
-        for doc in page_docs {
+    for (page, (analysed_page, globals)) in analysed.into_iter().zip(&local_to_global).enumerate() {
+        for doc in analysed_page.docs {
             let id = docs.len() as u32;
             // Several surface forms of one stem in a section add up.
             merged.clear();
-            merged.extend(doc.terms.iter().map(|(s, tf, flags)| {
-                (surface_term[surface_ids[s.as_str()] as usize], *tf, *flags)
+            merged.extend(doc.terms.iter().map(|&(local, tf, flags)| {
+                (surface_term[globals[local as usize] as usize], tf, flags)
             }));
             merged.sort_unstable_by_key(|m| m.0);
             merged.dedup_by(|next, kept| {
@@ -95,10 +105,7 @@ pub fn build<'a>(
             for &(term, tf, flags) in &merged {
                 postings[term as usize].push((id, level(tf, doc.len, avg_len, flags)));
             }
-            docs.push(DocMeta {
-                page: page as u32,
-                section: doc.section,
-            });
+            docs.push(DocMeta { page: page as u32, section: doc.section });
         }
     }
 
@@ -122,40 +129,6 @@ pub fn build<'a>(
         pages,
         docs,
         entries,
-    }
-}
-
-/// A hash map with a fast non-cryptographic hash (the FxHash multiply-rotate): keys are the
-/// site's own words, not adversarial input, and SipHash was a third of the indexing time.
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            self.add(word);
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 

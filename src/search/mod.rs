@@ -13,6 +13,7 @@ mod analyze;
 mod encode;
 mod entities;
 mod extract;
+mod fxhash;
 mod index;
 mod kazakh;
 mod normalize;

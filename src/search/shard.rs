@@ -24,9 +24,9 @@ const INLINE_POSTINGS: usize = 512;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
 /// Aimed size of a document chunk, in bytes.
-const DOC_CHUNK: usize = 12 * 1024;
+const DOC_CHUNK: usize = 6 * 1024;
 /// Characters of a section's text kept for snippets.
-const TEXT_CHARS: usize = 1200;
+const TEXT_CHARS: usize = 800;
 /// Manifest format version, checked by the browser.
 const VERSION: u32 = 1;
 

@@ -20,7 +20,7 @@ const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
   const summary = {};
   for (const scheme of ['light', 'dark']) {
     for (const [vp, w, h, mob] of [['m', 390, 844, true], ['d', 1280, 900, false]]) {
-      const ctx = await browser.newContext({ viewport: { width: w, height: h }, isMobile: mob, hasTouch: mob, colorScheme: scheme, deviceScaleFactor: 1 });
+      const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: w, height: h }, isMobile: mob, hasTouch: mob, colorScheme: scheme, deviceScaleFactor: 1 });
       const page = await ctx.newPage();
       page.on('console', m => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
       page.on('pageerror', e => console.log('PAGEERR', e.message));
@@ -28,7 +28,12 @@ const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
         if (only && !only.test(p)) continue;
         await page.goto('file://' + path.resolve(site, p));
         const name = `${p.replace(/\/?index\.html$/, '').replace(/\//g, '_') || 'root'}`.replace('.html', '') + `-${vp}-${scheme}.png`;
-        if (!process.env.NOSHOT) await page.screenshot({ path: path.join(out, name), fullPage: !!process.env.FULL });
+        if (process.env.FULL) {
+          const H = await page.evaluate(() => document.documentElement.scrollHeight);
+          const T = mob ? 1300 : 1800;
+          for (let y = 0, i = 0; y < H && i < 12; y += T, i++)
+            await page.screenshot({ path: path.join(out, name.replace('.png', `-${i}.png`)), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(T, H - y) } });
+        } else if (!process.env.NOSHOT) await page.screenshot({ path: path.join(out, name) });
         const sw = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
         if (sw > 0) console.log('OVERFLOW', p, vp, sw);
         if (vp === 'm') {

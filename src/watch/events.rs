@@ -1,0 +1,83 @@
+//! Sorting file-system events into the kinds of change the pipeline knows.
+
+use crate::build::Changes;
+use crate::content::{CONTENT_DIR, is_ignored_name};
+use std::path::{Path, PathBuf};
+
+/// Where things are, resolved once so events can be matched by prefix.
+pub struct Layout {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub theme: PathBuf,
+}
+
+impl Layout {
+    /// Adds one event path to `changes`; returns a short name for the report, or `None` when the
+    /// path does not matter (output, editor temp files, unrelated files).
+    pub fn classify(&self, path: &Path, changes: &mut Changes) -> Option<String> {
+        if path.starts_with(&self.out) || self.is_output_sibling(path) {
+            return None;
+        }
+        let rel = path.strip_prefix(&self.root).ok()?;
+        if rel.iter().any(|c| {
+            let name = c.to_string_lossy();
+            is_ignored_name(&name) || name == "target"
+        }) {
+            return None;
+        }
+        let shown = rel.to_string_lossy().replace('\\', "/");
+        if rel == Path::new(crate::config::CONFIG_FILE) {
+            changes.config = true;
+        } else if path.starts_with(self.theme.join("i18n")) {
+            changes.i18n = true;
+        } else if path.starts_with(&self.theme) {
+            changes.theme = true;
+        } else if rel.starts_with(CONTENT_DIR) {
+            changes.content.insert(path.to_path_buf());
+        } else {
+            return None;
+        }
+        Some(shown)
+    }
+
+    /// The build's staging and old-output folders beside the output (`.public.steppe-*`).
+    fn is_output_sibling(&self, path: &Path) -> bool {
+        let Some(name) = self.out.file_name() else { return false };
+        let prefix = format!(".{}.steppe-", name.to_string_lossy());
+        path.strip_prefix(self.out.parent().unwrap_or(Path::new("/")))
+            .ok()
+            .and_then(|r| r.iter().next())
+            .is_some_and(|first| first.to_string_lossy().starts_with(&prefix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout { root: "/s".into(), out: "/s/public".into(), theme: "/s/themes/default".into() }
+    }
+
+    #[test]
+    fn sorts_paths_into_change_kinds() {
+        let l = layout();
+        let mut c = Changes::default();
+        assert_eq!(l.classify(Path::new("/s/content/en/faq.md"), &mut c).as_deref(), Some("content/en/faq.md"));
+        assert!(c.content.contains(Path::new("/s/content/en/faq.md")));
+        assert!(l.classify(Path::new("/s/site.yaml"), &mut c).is_some() && c.config);
+        assert!(l.classify(Path::new("/s/themes/default/i18n/en.yaml"), &mut c).is_some() && c.i18n);
+        assert!(l.classify(Path::new("/s/themes/default/templates/page.html"), &mut c).is_some() && c.theme);
+    }
+
+    #[test]
+    fn ignores_output_editor_files_and_the_rest() {
+        let l = layout();
+        let mut c = Changes::default();
+        for p in ["/s/public/en/index.html", "/s/.public.steppe-staging-12/x", "/s/content/en/.faq.md.swp", "/s/content/en/4913",
+            "/s/content/en/faq.md~", "/s/content/en/faq.md___jb_tmp___", "/s/content/en/.#faq.md", "/s/target/debug/x", "/s/.git/index", "/s/README.md", "/elsewhere/x"] {
+            assert_eq!(l.classify(Path::new(p), &mut c), None, "{p}");
+        }
+        assert!(c.content.is_empty() && !c.config && !c.theme && !c.i18n);
+    }
+}
