@@ -5,3 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --all-targets
+
+# Search (issue 4): the engine in Node on the real site and on the benchmark corpus, and the
+# search box in Chromium. Each missing tool is an error, never a skip.
+command -v node >/dev/null || { echo "error: node is missing (apt-get install nodejs npm)" >&2; exit 1; }
+[ -d tests/js/node_modules/playwright-core ] || { echo "error: npm packages missing: npm ci --prefix tests/js" >&2; exit 1; }
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "error: chromium is missing (apt-get install chromium)" >&2; exit 1; }
+search_tmp="$(mktemp -d)"
+trap 'rm -rf "$search_tmp"' EXIT
+cargo run --release --quiet -- build --out "$search_tmp/site" >/dev/null
+STEPPE_TEST_SITE="$search_tmp/site" node --test tests/js/

@@ -29,6 +29,8 @@ pub struct SourcePage {
     pub body_line: usize,
     /// 1-based line of each top-level front matter key.
     pub key_lines: BTreeMap<String, usize>,
+    /// Fingerprint of the file's bytes, so later stages need not hash the body again.
+    pub source_hash: u64,
 }
 
 impl SourcePage {
@@ -166,6 +168,12 @@ fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
         body: split.body,
         body_line: split.body_line,
         key_lines: split.key_lines,
+        source_hash: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        },
     })
 }
 

@@ -34,6 +34,8 @@ pub struct Rendered {
     /// Every id a link may target on this page.
     pub ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
+    /// Fingerprint of everything the rendering read: equal keys, equal output.
+    pub key: u64,
 }
 
 /// What rendering one page needs to know besides its text.

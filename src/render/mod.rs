@@ -76,8 +76,8 @@ pub fn render_pages(
         .into_par_iter()
         .map(|index| {
             let page = &site.pages[index];
-            let view = views.page_context(index);
-            let fingerprint = crate::site::hash_of(&(&view, page.template()));
+            let mut view = views.page_context(index);
+            let fingerprint = crate::site::hash_of(&(&view, page.rendered.key, page.template()));
             if let Some((f, html)) = memo
                 .as_ref()
                 .and_then(|m| m.get(&(page.lang.clone(), page.rel.clone())))
@@ -91,6 +91,7 @@ pub fn render_pages(
                     None,
                 ));
             }
+            view.page.content = page.rendered.html.clone();
             let g = &by_lang[page.lang.as_str()];
             let mut ctx = tera::Context::from_serialize(&view).map_err(|e| theme.error(&e, ""))?;
             ctx.insert_value("site", g.site.clone());

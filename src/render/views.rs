@@ -79,6 +79,8 @@ pub struct Comparison {
 pub struct PageView {
     pub title: String,
     pub description: Option<String>,
+    /// The body's HTML; left empty until the page is known to need rendering, since
+    /// `rendered.key` already stands for it in the fingerprint.
     pub content: String,
     pub toc: Vec<TocEntry>,
     /// Pretty URL relative to the output root.
@@ -205,7 +207,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: page.rendered.html.clone(),
+            content: String::new(),
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),

@@ -38,7 +38,10 @@ struct Folded {
 /// Analyses one page.
 pub fn page(page: &SearchPage<'_>) -> Page {
     let sections = sections(page.html);
-    let folded: Vec<Folded> = sections.iter().map(|s| fold_section(page.title, s)).collect();
+    let folded: Vec<Folded> = sections
+        .iter()
+        .map(|s| fold_section(page.title, s))
+        .collect();
     let mut interner = Interner::default();
     let mut docs = Vec::with_capacity(sections.len());
     for (section, f) in sections.into_iter().zip(&folded) {
@@ -48,14 +51,22 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         for_each_token(&f.heading, |t| stats.add(interner.id(t), 0, IN_HEADING));
         for_each_token(&f.parents, |t| stats.add(interner.id(t), 0, IN_PARENT));
         stats.clear_slots(&mut interner);
-        docs.push(Doc { section, terms: stats.terms, len });
+        docs.push(Doc {
+            section,
+            terms: stats.terms,
+            len,
+        });
     }
     let surfaces = interner.surfaces.iter().map(|s| (*s).to_owned()).collect();
     Page { surfaces, docs }
 }
 
 fn fold_section(title: &str, section: &Section) -> Folded {
-    let heading = if section.heading.is_empty() { title } else { &section.heading };
+    let heading = if section.heading.is_empty() {
+        title
+    } else {
+        &section.heading
+    };
     let mut parents = String::new();
     if !section.heading.is_empty() {
         parents.push_str(title);
@@ -64,7 +75,11 @@ fn fold_section(title: &str, section: &Section) -> Folded {
             parents.push_str(p);
         }
     }
-    Folded { body: fold(&section.text), heading: fold(heading), parents: fold(&parents) }
+    Folded {
+        body: fold(&section.text),
+        heading: fold(heading),
+        parents: fold(&parents),
+    }
 }
 
 /// Page-local token ids, plus each id's slot in the document being counted.

@@ -7,8 +7,9 @@
 //!
 //! A small hand-written tag scanner instead of an HTML5 parser: the input is the theme's own
 //! well-formed output, only text and a few attributes matter, and this runs over every page of
-//! every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`, and
-//! any element marked `data-search-ignore`, is skipped. Block elements and table cells become
+//! every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`,
+//! `nav` elements (breadcrumbs, tables of contents) and any element marked `data-search-ignore`
+//! is skipped. Block elements and table cells become
 //! separators, so words of neighbouring cells do not run together.
 
 use std::borrow::Cow;
@@ -353,18 +354,21 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>) {
-        if tag.search_ignore {
+        // Navigation inside <main> (breadcrumbs, a table of contents) repeats other pages'
+        // titles and this page's headings: not content.
+        if tag.search_ignore || tag.name == "nav" {
             if !is_void(&tag) {
                 self.ignore = Some((tag.name.into_owned(), 1));
             }
             return;
         }
         let level = heading_level(&tag.name);
-        if let (Some(level), Some(id), None) = (level, tag.id, &self.heading) {
-            if level <= 4 && !id.is_empty() {
-                self.heading = Some((level, id, String::new()));
-                return;
-            }
+        if let (Some(level), Some(id), None) = (level, tag.id, &self.heading)
+            && level <= 4
+            && !id.is_empty()
+        {
+            self.heading = Some((level, id, String::new()));
+            return;
         }
         let name: &str = &tag.name;
         if name == "tr" {
@@ -380,12 +384,12 @@ impl Builder {
     }
 
     fn end(&mut self, name: &str) {
-        if let Some((level, _, _)) = &self.heading {
-            if heading_level(name) == Some(*level) {
-                let (level, anchor, text) = self.heading.take().unwrap_or_default();
-                self.open_section(level, anchor, collapse(&text));
-                return;
-            }
+        if let Some((level, _, _)) = &self.heading
+            && heading_level(name) == Some(*level)
+        {
+            let (level, anchor, text) = self.heading.take().unwrap_or_default();
+            self.open_section(level, anchor, collapse(&text));
+            return;
         }
         if is_block(name) {
             self.buffer().push(' ');
@@ -491,7 +495,7 @@ mod tests {
 
     #[test]
     fn skips_scripts_ignored_elements_and_unmarked_pages() {
-        let html = "<main data-search-body><h2 id=a>A<a data-search-ignore href='#a'>#</a></h2>\
+        let html = "<main data-search-body><nav><ol><li>Home</li></ol></nav><h2 id=a>A<a data-search-ignore href='#a'>#</a></h2>\
             <script>let x = '</div>';</script><div data-search-ignore><div>hidden</div></div>\
             <style>p{}</style><p>Seen&nbsp;text &#1178;&#x4E2D; &bogus;</p><br/></main>";
         assert_eq!(

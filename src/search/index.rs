@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 
 use super::analyze::Page;
 use super::encode;
-use super::fxhash::FastMap;
 use super::extract::Section;
+use super::fxhash::FastMap;
 use super::rank::level;
 use super::stem::LangStemmer;
 
@@ -105,7 +105,10 @@ pub fn build<'a>(
             for &(term, tf, flags) in &merged {
                 postings[term as usize].push((id, level(tf, doc.len, avg_len, flags)));
             }
-            docs.push(DocMeta { page: page as u32, section: doc.section });
+            docs.push(DocMeta {
+                page: page as u32,
+                section: doc.section,
+            });
         }
     }
 

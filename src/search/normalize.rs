@@ -83,12 +83,12 @@ fn push_folded(c: char, out: &mut String) {
 fn cyrillic_lower(c: char) -> Option<char> {
     let u = c as u32;
     let lower = match u {
-        0x410..=0x42F => u + 0x20,
         0x400..=0x40F => u + 0x50,
+        0x410..=0x42F => u + 0x20,
         0x4C0 => 0x4CF,
-        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF if u % 2 == 0 => u + 1,
-        0x4C1..=0x4CE if u % 2 == 1 => u + 1,
-        0x400..=0x4FF => u,
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF => u + u32::from(u.is_multiple_of(2)),
+        0x4C1..=0x4CE => u + u32::from(!u.is_multiple_of(2)),
+        0x430..=0x45F | 0x482..=0x489 => u,
         _ => return None,
     };
     char::from_u32(lower)

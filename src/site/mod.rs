@@ -59,6 +59,8 @@ pub struct Page {
     pub front: FrontMatter,
     pub body: String,
     pub body_line: usize,
+    /// Fingerprint of the source file (0 for pages steppe made up).
+    pub source_hash: u64,
     /// 1-based line of each top-level front matter key.
     pub key_lines: BTreeMap<String, usize>,
     /// False for pages steppe made up because no file exists.
@@ -163,15 +165,7 @@ pub fn render_bodies(
     let keys: Vec<u64> = pages
         .iter()
         .map(|p| {
-            hash_of(&(
-                targets_hash,
-                &p.lang,
-                &p.rel,
-                &p.url,
-                &p.file,
-                &p.body,
-                p.body_line,
-            ))
+            hash_of(&(targets_hash, &p.lang, &p.rel, &p.url, &p.file, p.source_hash, p.written))
         })
         .collect();
     let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>))> = pages
@@ -203,6 +197,7 @@ pub fn render_bodies(
             }
         };
         page.rendered = entry.0;
+        page.rendered.key = *key;
         errors.extend(entry.1);
     }
     *memo = next;

@@ -66,6 +66,9 @@ impl WatchError {
     }
 }
 
+/// How often `--poll` looks at every file.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
 /// The two kinds of watcher behind one `watch` call.
 enum FsWatcher {
     Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
@@ -77,7 +80,7 @@ impl FsWatcher {
         // The debouncer ticks at a quarter of its timeout, so a tiny timeout still needs a tick.
         let tick = Some((debounce / 4).max(Duration::from_millis(1)));
         if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
             Ok(FsWatcher::Poll(new_debouncer_opt(debounce, tick, tx, NoCache, config)?))
         } else {
             Ok(FsWatcher::Native(new_debouncer(debounce, tick, tx)?))
@@ -124,6 +127,12 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
     watch_dirs(&mut watcher, &layout, &mut watched)?;
     println!("watching {} for changes (Ctrl+C to stop)", root.display());
     let _keep_server = server;
+    if opts.poll {
+        // The poll watcher takes its first snapshot in the background: a save made before that
+        // would never differ from it, so look once more after the first interval.
+        std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
+        rebuild(&mut pipeline, &Changes::default(), &mut state, &reloader, &BTreeSet::new(), Instant::now(), opts.verbose);
+    }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         batch.extend(rx.try_iter());

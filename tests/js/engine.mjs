@@ -51,7 +51,8 @@ export function openIndex(publicDir, lang, scriptPath = findScript(publicDir)) {
 /** Ranked results as query.mjs prints them. */
 export async function query(engine, text, limit = 10) {
   const results = await engine.search(text, limit);
-  return results.map((r) => ({
+  // Array.from: the engine's arrays belong to the vm context's realm.
+  return Array.from(results, (r) => ({
     url: r.url + (r.anchor ? `#${r.anchor}` : ""),
     title: r.title,
     heading: r.heading,

@@ -378,7 +378,10 @@
     return out;
   }
 
-  var api = { fold: fold, tokenize: tokenize, queryWords: queryWords, decodePostings: decodePostings,
+  // Results shown in the box (a phone screen shows about five).
+  var LIMIT = 6;
+
+  var api = { LIMIT: LIMIT, fold: fold, tokenize: tokenize, queryWords: queryWords, decodePostings: decodePostings,
     Engine: Engine, snippet: snippet };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
@@ -386,7 +389,6 @@
   }
 
   // ---- the search box ----
-  var LIMIT = 6;
   var DEBOUNCE_MS = 120;
 
   function setup(box) {

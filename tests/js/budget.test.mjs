@@ -1,0 +1,50 @@
+// The download budget on the benchmark corpus (10,000 pages, 2,500 per language): every gzipped
+// byte a reader's browser fetches from focusing the box through typing a query stays under
+// 150 KB. Measured with the browser's own engine, counting a search at *every* keystroke (no
+// debounce), which is the worst case. STEPPE_BENCH_SITE may name an already built corpus.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openIndex, repo } from "./engine.mjs";
+
+const BUDGET = 150 * 1024;
+const QUERIES = { zh: "查询余额", en: "check balance online", ru: "пополнение баланса", kk: "балансты тексеру" };
+
+function buildCorpus() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steppe-bench-"));
+  const generator = path.resolve(repo, "../shared/bench/gen_corpus.py");
+  assert.ok(fs.existsSync(generator), `benchmark generator missing: ${generator}`);
+  execFileSync("python3", [generator, "--pages", "2500", "--layout", "neutral", "--out", dir], { stdio: "ignore" });
+  const root = path.join(dir, "neutral");
+  // The generator writes content only; the project's own settings and theme render it.
+  fs.copyFileSync(path.join(repo, "site.yaml"), path.join(root, "site.yaml"));
+  fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
+  const out = path.join(dir, "public");
+  execFileSync("cargo", ["run", "--release", "--quiet", "--", "build", "--root", root, "--out", out], {
+    cwd: repo,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return out;
+}
+
+let site;
+before(() => {
+  site = process.env.STEPPE_BENCH_SITE || buildCorpus();
+});
+
+for (const [lang, q] of Object.entries(QUERIES)) {
+  test(`${lang}: typing ${JSON.stringify(q)} fetches under 150 KB gzipped`, async () => {
+    const { api, engine, fetched } = openIndex(site, lang);
+    await engine.init(); // what focusing the box loads
+    const chars = Array.from(q);
+    for (let i = 1; i <= chars.length; i++) await engine.search(chars.slice(0, i).join(""), api.LIMIT);
+    const total = fetched.reduce((sum, f) => sum + f.gzip, 0);
+    console.log(`# ${lang} ${JSON.stringify(q)}: ${fetched.length} files, ${total} bytes gzipped`);
+    assert.ok(total < BUDGET, `${total} bytes in ${fetched.length} files`);
+    const all = fs.readdirSync(path.join(site, "search", lang)).length;
+    assert.ok(fetched.length < all / 10, `${fetched.length} of ${all} files`);
+  });
+}
