@@ -14,7 +14,12 @@ fn repo() -> PathBuf {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    let status = Command::new("cp").arg("-r").arg(from).arg(to).status().unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -29,7 +34,10 @@ fn measure(name: &str, site: &Path, page_md: &str, page_html: &str) {
     let html = site.join("public").join(page_html);
     let start = Instant::now();
     while !html.is_file() {
-        assert!(start.elapsed() < Duration::from_secs(60), "no initial build");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no initial build"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(300));
@@ -44,7 +52,10 @@ fn measure(name: &str, site: &Path, page_md: &str, page_html: &str) {
             if std::fs::read_to_string(&html).is_ok_and(|s| s.contains(&token)) {
                 break;
             }
-            assert!(t0.elapsed() < Duration::from_secs(10), "edit {i} never arrived");
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "edit {i} never arrived"
+            );
             std::thread::sleep(Duration::from_micros(200));
         }
         samples.push(t0.elapsed());
@@ -64,18 +75,36 @@ fn measure(name: &str, site: &Path, page_md: &str, page_html: &str) {
 }
 
 fn main() {
-    assert!(Command::new("cargo").args(["build", "--release", "-q"]).current_dir(repo()).status().unwrap().success());
+    assert!(
+        Command::new("cargo")
+            .args(["build", "--release", "-q"])
+            .current_dir(repo())
+            .status()
+            .unwrap()
+            .success()
+    );
     let tmp = std::env::temp_dir().join(format!("steppe-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
 
     let corpus = tmp.join("corpus");
     let generator = repo().join("../shared/bench/gen_corpus.py");
-    let ok = Command::new("python3").arg(&generator).args(["--pages", "250", "--layout", "neutral", "--out"]).arg(&corpus).status().unwrap().success();
+    let ok = Command::new("python3")
+        .arg(&generator)
+        .args(["--pages", "250", "--layout", "neutral", "--out"])
+        .arg(&corpus)
+        .status()
+        .unwrap()
+        .success();
     assert!(ok, "{} failed", generator.display());
     let site = corpus.join("neutral");
     std::fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
     copy_dir(&repo().join("themes"), &site.join("themes"));
-    measure("1,000-page corpus", &site, "en/billing/billing-00005.md", "en/billing/billing-00005/index.html");
+    measure(
+        "1,000-page corpus",
+        &site,
+        "en/billing/billing-00005.md",
+        "en/billing/billing-00005/index.html",
+    );
 
     let guide = tmp.join("guide");
     std::fs::create_dir_all(&guide).unwrap();

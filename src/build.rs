@@ -95,6 +95,27 @@ pub struct RunStats {
     pub rendered: Vec<String>,
     /// Languages whose search index was rebuilt.
     pub search: Vec<String>,
+    /// Wall time of each stage, in order (printed with `STEPPE_TIMINGS=1`).
+    pub stages: Vec<(&'static str, Duration)>,
+    started: Option<Instant>,
+}
+
+impl RunStats {
+    /// Ends the current stage.
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        let start = self.started.replace(now).unwrap_or(now);
+        self.stages.push((stage, now - start));
+    }
+
+    /// One line per stage, for `STEPPE_TIMINGS=1`.
+    pub fn print_stages(&self) {
+        if std::env::var_os("STEPPE_TIMINGS").is_some() {
+            for (stage, d) in &self.stages {
+                eprintln!("  {stage:>20}: {:7.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
+    }
 }
 
 /// The build pipeline with the values of its last run kept, so that a rebuild restarts from
@@ -140,6 +161,10 @@ impl Pipeline {
     /// Runs every stage, reusing what `changes` leaves valid.
     pub fn run(&mut self, changes: &Changes) -> Result<(Built, RunStats), BuildErrors> {
         let root = self.root.clone();
+        let mut stats = RunStats {
+            started: Some(Instant::now()),
+            ..RunStats::default()
+        };
         if changes.config || self.config.is_none() {
             self.config = None;
             self.i18n = None;
@@ -164,7 +189,7 @@ impl Pipeline {
             self.search.clear();
         }
         let i18n = self.i18n.clone().expect("loaded above");
-        let mut stats = RunStats::default();
+        stats.lap("config, i18n, theme");
         let content = content::load(
             &root,
             &config,
@@ -173,6 +198,7 @@ impl Pipeline {
             &changes.content,
         )?;
         stats.parsed = self.sources.parsed;
+        stats.lap("content");
         // Each stage goes on past bad files so one run reports every problem it can find.
         let mut errors = content.errors;
         let site::Planned {
@@ -194,6 +220,7 @@ impl Pipeline {
             Ok(n) => stats.markdown = n,
             Err(BuildErrors(mut e)) => errors.append(&mut e),
         }
+        stats.lap("plan + markdown");
         if !self.remember {
             self.markdown.clear();
         }
@@ -211,6 +238,7 @@ impl Pipeline {
             );
         }
         let site = site::assemble(config, i18n, pages, content.assets, warnings);
+        stats.lap("site model");
         let theme = self.theme.as_ref().expect("loaded above");
         let memo = if self.remember {
             Some(&mut self.html)
@@ -218,6 +246,7 @@ impl Pipeline {
             None
         };
         let (rendered, fresh) = render::render_pages(&site, theme, memo)?;
+        stats.lap("templates");
         stats.rendered = fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
         let mut files = search_files(
             &mut self.search,
@@ -227,8 +256,10 @@ impl Pipeline {
             &fresh,
             &mut stats,
         );
+        stats.lap("search index");
         files.extend(render::render_site(&site, theme, rendered)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        stats.lap("site files");
         Ok((Built { site, files }, stats))
     }
 }
@@ -308,9 +339,9 @@ pub fn build_site(
     drafts: bool,
     base_url: Option<String>,
 ) -> Result<Built, BuildErrors> {
-    Pipeline::new(root, drafts, base_url, false)
-        .run(&Changes::everything())
-        .map(|(built, _)| built)
+    let (built, stats) = Pipeline::new(root, drafts, base_url, false).run(&Changes::everything())?;
+    stats.print_stages();
+    Ok(built)
 }
 
 /// Warnings for pages that exist in some language but not in others.
@@ -365,7 +396,15 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = output_dir(opts, &config);
     output::check_destination(&opts.root, &out, opts.force)?;
     let built = build_site(&opts.root, opts.drafts, opts.base_url.clone())?;
+    let writing = Instant::now();
     output::write_atomic(&out, &built.files)?;
+    if std::env::var_os("STEPPE_TIMINGS").is_some() {
+        eprintln!(
+            "  {:>20}: {:7.1} ms",
+            "write",
+            writing.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(BuildReport {
         pages: built.site.pages.len(),
         languages: built.site.config.languages.len(),

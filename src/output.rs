@@ -229,17 +229,29 @@ pub struct WriteStats {
 /// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
 /// changed (each through a temp file and a rename, so a reader never sees half a file) and
 /// deleting the files that are gone. Used by `watch`; `build` swaps the whole folder instead.
-pub fn write_changes(out: &Path, old: &BTreeMap<String, Vec<u8>>, new: &[OutputFile]) -> Result<WriteStats, OutputError> {
+pub fn write_changes(
+    out: &Path,
+    old: &BTreeMap<String, Vec<u8>>,
+    new: &[OutputFile],
+) -> Result<WriteStats, OutputError> {
     if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
-        return Err(OutputError::UnsafePath { path: bad.path.clone() });
+        return Err(OutputError::UnsafePath {
+            path: bad.path.clone(),
+        });
     }
-    let changed: Vec<&OutputFile> = new.iter().filter(|f| old.get(&f.path) != Some(&f.bytes)).collect();
+    let changed: Vec<&OutputFile> = new
+        .iter()
+        .filter(|f| old.get(&f.path) != Some(&f.bytes))
+        .collect();
     changed.par_iter().try_for_each(|f| {
         let path = out.join(&f.path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
-        let tmp = path.with_file_name(format!(".{}.steppe-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+        let tmp = path.with_file_name(format!(
+            ".{}.steppe-tmp",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ));
         std::fs::write(&tmp, &f.bytes).map_err(io_err(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io_err(&path))
     })?;
@@ -261,7 +273,10 @@ pub fn write_changes(out: &Path, old: &BTreeMap<String, Vec<u8>>, new: &[OutputF
             dir = d.parent();
         }
     }
-    Ok(WriteStats { written: changed.iter().map(|f| f.path.clone()).collect(), deleted })
+    Ok(WriteStats {
+        written: changed.iter().map(|f| f.path.clone()).collect(),
+        deleted,
+    })
 }
 
 #[cfg(test)]
@@ -308,15 +323,24 @@ mod tests {
     fn write_changes_touches_only_what_changed() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let first = vec![OutputFile::new("a/index.html", "a"), OutputFile::new("b/c/index.html", "c")];
+        let first = vec![
+            OutputFile::new("a/index.html", "a"),
+            OutputFile::new("b/c/index.html", "c"),
+        ];
         write_atomic(&out, &first).unwrap();
         let old: BTreeMap<String, Vec<u8>> = first.into_iter().map(|f| (f.path, f.bytes)).collect();
-        let new = vec![OutputFile::new("a/index.html", "a2"), OutputFile::new("d.txt", "d")];
+        let new = vec![
+            OutputFile::new("a/index.html", "a2"),
+            OutputFile::new("d.txt", "d"),
+        ];
         let stats = write_changes(&out, &old, &new).unwrap();
         assert_eq!(stats.written, ["a/index.html", "d.txt"]);
         assert_eq!(stats.deleted, ["b/c/index.html"]);
         assert!(!out.join("b").exists(), "emptied folders are removed");
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "a2");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "a2"
+        );
         assert!(out.join(MARKER).exists());
     }
 

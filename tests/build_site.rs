@@ -229,7 +229,9 @@ fn assets_are_copied_and_links_rewritten() {
     assert_eq!(attrs(&en, ".content img", "src"), ["../photo.png"]);
     let css = attrs(&en, "link[rel=stylesheet]", "href");
     let hashed = |c: &String| {
-        c.strip_prefix("../../../static/style.").and_then(|r| r.strip_suffix(".css")).is_some_and(|h| h.len() == 8 && h.chars().all(|x| x.is_ascii_hexdigit()))
+        c.strip_prefix("../../../static/style.")
+            .and_then(|r| r.strip_suffix(".css"))
+            .is_some_and(|h| h.len() == 8 && h.chars().all(|x| x.is_ascii_hexdigit()))
     };
     assert!(css.iter().any(hashed), "{css:?}");
     let icon = attrs(&en, "link[rel=icon]", "href");

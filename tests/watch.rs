@@ -32,7 +32,10 @@ fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
 fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -49,14 +52,29 @@ impl Watch {
             .unwrap();
         let stdout = collect(child.stdout.take().unwrap());
         let stderr = collect(child.stderr.take().unwrap());
-        let mut w = Watch { child, stdout, stderr, addr: None };
+        let mut w = Watch {
+            child,
+            stdout,
+            stderr,
+            addr: None,
+        };
         w.wait_stdout("watching");
-        w.addr = w.stdout.lock().unwrap().iter().find_map(|l| l.split("http://").nth(1).map(|a| a.trim_end_matches('/').to_owned()));
+        w.addr = w.stdout.lock().unwrap().iter().find_map(|l| {
+            l.split("http://")
+                .nth(1)
+                .map(|a| a.trim_end_matches('/').to_owned())
+        });
         w
     }
 
     fn wait_stdout(&self, needle: &str) {
-        wait_for(needle, || self.stdout.lock().unwrap().iter().any(|l| l.contains(needle)));
+        wait_for(needle, || {
+            self.stdout
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|l| l.contains(needle))
+        });
     }
 
     fn stderr_text(&self) -> String {
@@ -64,7 +82,12 @@ impl Watch {
     }
 
     fn rebuilds(&self) -> usize {
-        self.stdout.lock().unwrap().iter().filter(|l| l.starts_with("rebuilt in")).count()
+        self.stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("rebuilt in"))
+            .count()
     }
 
     fn alive(&mut self) -> bool {
@@ -74,11 +97,20 @@ impl Watch {
     /// A raw HTTP/1.1 GET: (status, body).
     fn get(&self, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(self.addr.as_ref().unwrap()).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut text = String::new();
         s.read_to_string(&mut text).unwrap();
         let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+        (
+            status,
+            text.split_once("\r\n\r\n")
+                .map(|(_, b)| b.to_owned())
+                .unwrap_or_default(),
+        )
     }
 
     /// Opens the event stream and returns a reader of its lines.
@@ -101,7 +133,10 @@ fn next_event(reader: &mut BufReader<TcpStream>) -> (String, String) {
     let (mut event, mut data) = (String::new(), Vec::new());
     loop {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "event stream closed");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "event stream closed"
+        );
         let line = line.trim_end();
         if let Some(e) = line.strip_prefix("event: ") {
             event = e.to_owned();
@@ -134,24 +169,61 @@ fn edits_of_every_kind_match_a_fresh_build() {
 
     // A body edit, written in place: only that page is rendered again.
     let n = w.rebuilds();
-    let text = site.read("content/en/guide/topup.md").replace("A duplicate heading gets a suffix.", "Edited in place.");
+    let text = site
+        .read("content/en/guide/topup.md")
+        .replace("A duplicate heading gets a suffix.", "Edited in place.");
     site.write("content/en/guide/topup.md", &text);
-    wait_for("the body edit", || site.read(page).contains("Edited in place."));
+    wait_for("the body edit", || {
+        site.read(page).contains("Edited in place.")
+    });
     wait_for("the report", || w.rebuilds() > n);
-    let last = w.stdout.lock().unwrap().iter().rev().find(|l| l.starts_with("rebuilt in")).cloned().unwrap();
-    assert!(last.contains("(content/en/guide/topup.md): 1 page rendered"), "{last}");
+    let last = w
+        .stdout
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("rebuilt in"))
+        .cloned()
+        .unwrap();
+    assert!(
+        last.contains("(content/en/guide/topup.md): 1 page rendered"),
+        "{last}"
+    );
     assert_matches_fresh_build(&site);
 
     // Written to a temp file and renamed over the original, as vim and JetBrains do.
-    site.write("content/en/guide/.topup.md.tmp", text.replace("title: Top up", "title: Topping up").replace("weight: 2", "weight: 4"));
-    std::fs::rename(site.path("content/en/guide/.topup.md.tmp"), site.path("content/en/guide/topup.md")).unwrap();
-    wait_for("the title edit", || scraper::Html::parse_document(&site.read(page)).select(&sel("h1")).next().map(|h| h.text().collect::<String>()) == Some("Topping up".into()));
+    site.write(
+        "content/en/guide/.topup.md.tmp",
+        text.replace("title: Top up", "title: Topping up")
+            .replace("weight: 2", "weight: 4"),
+    );
+    std::fs::rename(
+        site.path("content/en/guide/.topup.md.tmp"),
+        site.path("content/en/guide/topup.md"),
+    )
+    .unwrap();
+    wait_for("the title edit", || {
+        scraper::Html::parse_document(&site.read(page))
+            .select(&sel("h1"))
+            .next()
+            .map(|h| h.text().collect::<String>())
+            == Some("Topping up".into())
+    });
     assert_matches_fresh_build(&site);
 
     // A new page in a new folder, then deleted with its folder.
-    site.write("content/en/extra/_index.md", "---\ntitle: Extra\n---\nNew section.\n");
-    site.write("content/en/extra/new.md", "---\ntitle: New page\nslug: fresh-page\n---\nHello.\n");
-    wait_for("the new page", || site.path("public/en/extra/fresh-page/index.html").is_file());
+    site.write(
+        "content/en/extra/_index.md",
+        "---\ntitle: Extra\n---\nNew section.\n",
+    );
+    site.write(
+        "content/en/extra/new.md",
+        "---\ntitle: New page\nslug: fresh-page\n---\nHello.\n",
+    );
+    wait_for("the new page", || {
+        site.path("public/en/extra/fresh-page/index.html").is_file()
+    });
     assert_matches_fresh_build(&site);
     std::fs::remove_dir_all(site.path("content/en/extra")).unwrap();
     wait_for("the deletion", || !site.path("public/en/extra").exists());
@@ -159,16 +231,32 @@ fn edits_of_every_kind_match_a_fresh_build() {
 
     // Template, i18n and site.yaml edits reload everything they affect.
     let base = site.read("themes/default/templates/base.html");
-    site.write("themes/default/templates/base.html", base.replace("<footer class=\"site-footer\">", "<footer class=\"site-footer edited\">"));
-    wait_for("the template edit", || site.read(page).contains("site-footer edited"));
+    site.write(
+        "themes/default/templates/base.html",
+        base.replace(
+            "<footer class=\"site-footer\">",
+            "<footer class=\"site-footer edited\">",
+        ),
+    );
+    wait_for("the template edit", || {
+        site.read(page).contains("site-footer edited")
+    });
     assert_matches_fresh_build(&site);
     let en = site.read("themes/default/i18n/en.yaml");
-    site.write("themes/default/i18n/en.yaml", en.replace("toc_title: On this page", "toc_title: In this page"));
+    site.write(
+        "themes/default/i18n/en.yaml",
+        en.replace("toc_title: On this page", "toc_title: In this page"),
+    );
     wait_for("the i18n edit", || site.read(page).contains("In this page"));
     assert_matches_fresh_build(&site);
     let yaml = site.read("site.yaml");
-    site.write("site.yaml", yaml.replace("en: Fixture Guide", "en: Renamed Guide"));
-    wait_for("the site.yaml edit", || site.read(page).contains("Renamed Guide"));
+    site.write(
+        "site.yaml",
+        yaml.replace("en: Fixture Guide", "en: Renamed Guide"),
+    );
+    wait_for("the site.yaml edit", || {
+        site.read(page).contains("Renamed Guide")
+    });
     assert_matches_fresh_build(&site);
 }
 
@@ -177,28 +265,55 @@ fn a_broken_file_keeps_the_last_good_site_until_fixed() {
     let site = TestSite::fixture("basic");
     let mut w = Watch::start(&site, &["--port", "0"]);
     let mut events = w.events();
-    assert_eq!(next_event(&mut events).0, "reload", "a new connection is told the current state");
+    assert_eq!(
+        next_event(&mut events).0,
+        "reload",
+        "a new connection is told the current state"
+    );
     let before = tree(&site.path("public"));
 
-    site.write("content/en/faq.md", "---\ntitle: FAQ\nweight: 5\ntitel: x\n---\nBody\n");
+    site.write(
+        "content/en/faq.md",
+        "---\ntitle: FAQ\nweight: 5\ntitel: x\n---\nBody\n",
+    );
     let (kind, data) = next_event(&mut events);
     assert_eq!(kind, "build-error");
-    assert!(data.contains("content/en/faq.md:4:1: front matter: unknown field 'titel'"), "{data}");
-    wait_for("the terminal error", || w.stderr_text().contains("error: content/en/faq.md:4:1"));
+    assert!(
+        data.contains("content/en/faq.md:4:1: front matter: unknown field 'titel'"),
+        "{data}"
+    );
+    wait_for("the terminal error", || {
+        w.stderr_text().contains("error: content/en/faq.md:4:1")
+    });
     assert!(w.alive(), "watch exits on bad content");
-    assert!(tree(&site.path("public")) == before, "a failed rebuild wrote files");
+    assert!(
+        tree(&site.path("public")) == before,
+        "a failed rebuild wrote files"
+    );
     // A page loaded while the build is broken shows the overlay.
     let (status, body) = w.get("/en/");
     assert_eq!(status, 200);
-    assert!(body.contains("window.__steppeError=\"error: content/en/faq.md:4:1"), "no overlay state in the page");
+    assert!(
+        body.contains("window.__steppeError=\"error: content/en/faq.md:4:1"),
+        "no overlay state in the page"
+    );
 
     // An anchor another page links to disappears: an error naming the linking file.
-    site.write("content/en/faq.md", "---\ntitle: FAQ\nweight: 5\n---\n## Renamed {#q-other}\n");
+    site.write(
+        "content/en/faq.md",
+        "---\ntitle: FAQ\nweight: 5\n---\n## Renamed {#q-other}\n",
+    );
     let (kind, data) = next_event(&mut events);
     assert_eq!(kind, "build-error");
-    assert!(data.contains("link to a missing anchor: #q-abroad in content/en/faq.md"), "{data}");
+    assert!(
+        data.contains("link to a missing anchor: #q-abroad in content/en/faq.md"),
+        "{data}"
+    );
 
-    site.write("content/en/faq.md", "---\ntitle: FAQ\nweight: 5\n---\n## Fixed {#q-abroad}\n");
+    site.write(
+        "content/en/faq.md",
+        "---\ntitle: FAQ\nweight: 5\n---\n## Fixed {#q-abroad}\n",
+    );
     let (kind, _) = next_event(&mut events);
     assert_eq!(kind, "reload");
     assert!(site.read("public/en/faq/index.html").contains("Fixed"));
@@ -210,24 +325,44 @@ fn a_broken_file_keeps_the_last_good_site_until_fixed() {
 fn the_preview_server_serves_the_output_safely() {
     let site = TestSite::fixture("basic");
     let w = Watch::start(&site, &["--port", "0"]);
-    assert!(w.addr.as_ref().unwrap().starts_with("127.0.0.1:"), "binds 127.0.0.1 by default");
+    assert!(
+        w.addr.as_ref().unwrap().starts_with("127.0.0.1:"),
+        "binds 127.0.0.1 by default"
+    );
     let (status, body) = w.get("/en/faq/");
     assert_eq!(status, 200);
     let doc = scraper::Html::parse_document(&body);
     assert_eq!(texts(&doc, "h1"), ["FAQ"]);
-    assert_eq!(doc.select(&sel("script[data-steppe-reload]")).count(), 1, "reload script injected");
-    assert!(!site.read("public/en/faq/index.html").contains("data-steppe-reload"), "never in the written output");
+    assert_eq!(
+        doc.select(&sel("script[data-steppe-reload]")).count(),
+        1,
+        "reload script injected"
+    );
+    assert!(
+        !site
+            .read("public/en/faq/index.html")
+            .contains("data-steppe-reload"),
+        "never in the written output"
+    );
     assert_eq!(w.get("/en/faq").0, 301);
     let (status, body) = w.get("/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("not-found"), "the theme's 404 page");
-    for evil in ["/../site.yaml", "/%2e%2e/site.yaml", "/en/%2E%2E/%2e%2e/site.yaml"] {
+    for evil in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/en/%2E%2E/%2e%2e/site.yaml",
+    ] {
         assert_eq!(w.get(evil).0, 403, "{evil}");
     }
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(site.path("site.yaml"), site.path("public/leak.yaml")).unwrap();
-        assert_eq!(w.get("/leak.yaml").0, 403, "symlinks out of the output are refused");
+        assert_eq!(
+            w.get("/leak.yaml").0,
+            403,
+            "symlinks out of the output are refused"
+        );
     }
 }
 
@@ -243,14 +378,22 @@ fn a_taken_port_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("cannot listen on 127.0.0.1:{port}")) && err.contains("--port 0"), "{err}");
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}")) && err.contains("--port 0"),
+        "{err}"
+    );
 }
 
 #[test]
 fn polling_sees_edits_too() {
     let site = TestSite::fixture("basic");
     let _w = Watch::start(&site, &["--no-serve", "--poll"]);
-    let text = site.read("content/en/faq.md").replace("Yes: see", "Polled: see");
+    let text = site
+        .read("content/en/faq.md")
+        .replace("Yes: see", "Polled: see");
     site.write("content/en/faq.md", text);
-    wait_for("the polled edit", || site.read("public/en/faq/index.html").contains("Polled: see"));
+    wait_for("the polled edit", || {
+        site.read("public/en/faq/index.html")
+            .contains("Polled: see")
+    });
 }

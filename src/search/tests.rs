@@ -157,3 +157,61 @@ fn bench() {
         std::fs::write(path, f.bytes).expect("write");
     }
 }
+
+#[test]
+#[ignore = "profiling aid"]
+fn bench_stages() {
+    use std::time::Instant;
+    let Ok(dir) = std::env::var("STEPPE_SEARCH_BENCH") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let list = std::fs::read_to_string(dir.join("pages.tsv")).expect("pages.tsv");
+    let htmls: Vec<(String, String)> = list
+        .lines()
+        .filter(|l| l.starts_with("ru\t"))
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            f.next();
+            let url = f.next()?;
+            let title = f.next()?;
+            Some((
+                title.to_owned(),
+                std::fs::read_to_string(dir.join(url).join("index.html")).ok()?,
+            ))
+        })
+        .collect();
+    let t = Instant::now();
+    let secs: Vec<_> = htmls
+        .iter()
+        .map(|(_, h)| super::extract::sections(h))
+        .collect();
+    println!("extract {:?}", t.elapsed());
+    let t = Instant::now();
+    let mut n = 0usize;
+    for s in secs.iter().flatten() {
+        let f = super::normalize::fold(&s.text);
+        n += f.len();
+    }
+    println!("fold {:?} {n}", t.elapsed());
+    let t = Instant::now();
+    let mut n = 0usize;
+    for s in secs.iter().flatten() {
+        let f = super::normalize::fold(&s.text);
+        super::tokenize::for_each_token(&f, |_| n += 1);
+    }
+    println!("fold+tokenize {:?} {n}", t.elapsed());
+    let t = Instant::now();
+    let docs: Vec<_> = htmls
+        .iter()
+        .map(|(title, h)| super::analyze::page(&page("x/", title, h)))
+        .collect();
+    println!("analyze {:?}", t.elapsed());
+    let t = Instant::now();
+    let meta = htmls.iter().map(|(t, _)| ("x/", t.as_str())).collect();
+    let index = super::index::build(meta, docs, super::stem::LangStemmer::for_lang("ru"));
+    println!("index {:?}", t.elapsed());
+    let t = Instant::now();
+    let files = super::shard::files("ru", &index);
+    println!("shard {:?} {}", t.elapsed(), files.len());
+}

@@ -165,7 +165,15 @@ pub fn render_bodies(
     let keys: Vec<u64> = pages
         .iter()
         .map(|p| {
-            hash_of(&(targets_hash, &p.lang, &p.rel, &p.url, &p.file, p.source_hash, p.written))
+            hash_of(&(
+                targets_hash,
+                &p.lang,
+                &p.rel,
+                &p.url,
+                &p.file,
+                p.source_hash,
+                p.written,
+            ))
         })
         .collect();
     let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>))> = pages

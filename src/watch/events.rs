@@ -42,7 +42,9 @@ impl Layout {
 
     /// The build's staging and old-output folders beside the output (`.public.steppe-*`).
     fn is_output_sibling(&self, path: &Path) -> bool {
-        let Some(name) = self.out.file_name() else { return false };
+        let Some(name) = self.out.file_name() else {
+            return false;
+        };
         let prefix = format!(".{}.steppe-", name.to_string_lossy());
         path.strip_prefix(self.out.parent().unwrap_or(Path::new("/")))
             .ok()
@@ -56,26 +58,53 @@ mod tests {
     use super::*;
 
     fn layout() -> Layout {
-        Layout { root: "/s".into(), out: "/s/public".into(), theme: "/s/themes/default".into() }
+        Layout {
+            root: "/s".into(),
+            out: "/s/public".into(),
+            theme: "/s/themes/default".into(),
+        }
     }
 
     #[test]
     fn sorts_paths_into_change_kinds() {
         let l = layout();
         let mut c = Changes::default();
-        assert_eq!(l.classify(Path::new("/s/content/en/faq.md"), &mut c).as_deref(), Some("content/en/faq.md"));
+        assert_eq!(
+            l.classify(Path::new("/s/content/en/faq.md"), &mut c)
+                .as_deref(),
+            Some("content/en/faq.md")
+        );
         assert!(c.content.contains(Path::new("/s/content/en/faq.md")));
         assert!(l.classify(Path::new("/s/site.yaml"), &mut c).is_some() && c.config);
-        assert!(l.classify(Path::new("/s/themes/default/i18n/en.yaml"), &mut c).is_some() && c.i18n);
-        assert!(l.classify(Path::new("/s/themes/default/templates/page.html"), &mut c).is_some() && c.theme);
+        assert!(
+            l.classify(Path::new("/s/themes/default/i18n/en.yaml"), &mut c)
+                .is_some()
+                && c.i18n
+        );
+        assert!(
+            l.classify(Path::new("/s/themes/default/templates/page.html"), &mut c)
+                .is_some()
+                && c.theme
+        );
     }
 
     #[test]
     fn ignores_output_editor_files_and_the_rest() {
         let l = layout();
         let mut c = Changes::default();
-        for p in ["/s/public/en/index.html", "/s/.public.steppe-staging-12/x", "/s/content/en/.faq.md.swp", "/s/content/en/4913",
-            "/s/content/en/faq.md~", "/s/content/en/faq.md___jb_tmp___", "/s/content/en/.#faq.md", "/s/target/debug/x", "/s/.git/index", "/s/README.md", "/elsewhere/x"] {
+        for p in [
+            "/s/public/en/index.html",
+            "/s/.public.steppe-staging-12/x",
+            "/s/content/en/.faq.md.swp",
+            "/s/content/en/4913",
+            "/s/content/en/faq.md~",
+            "/s/content/en/faq.md___jb_tmp___",
+            "/s/content/en/.#faq.md",
+            "/s/target/debug/x",
+            "/s/.git/index",
+            "/s/README.md",
+            "/elsewhere/x",
+        ] {
             assert_eq!(l.classify(Path::new(p), &mut c), None, "{p}");
         }
         assert!(c.content.is_empty() && !c.config && !c.theme && !c.i18n);

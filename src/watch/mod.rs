@@ -12,7 +12,9 @@ use crate::diagnostics::BuildErrors;
 use crate::output::{self, OutputError, OutputFile};
 use events::Layout;
 use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+};
 use serve::{Reloader, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
@@ -39,9 +41,15 @@ pub enum WatchError {
     #[error("{0}")]
     Output(#[from] OutputError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot watch {path}: {source}")]
-    Watch { path: PathBuf, source: notify::Error },
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
 }
 
 impl WatchError {
@@ -49,9 +57,14 @@ impl WatchError {
         match self {
             WatchError::Output(e) => e.hint().map(str::to_owned),
             WatchError::Bind { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse => {
-                Some("another program uses this port: pass --port N, or --port 0 to pick a free one".into())
+                Some(
+                    "another program uses this port: pass --port N, or --port 0 to pick a free one"
+                        .into(),
+                )
             }
-            WatchError::Watch { .. } => Some("try --poll on network or virtual file systems".into()),
+            WatchError::Watch { .. } => {
+                Some("try --poll on network or virtual file systems".into())
+            }
             _ => None,
         }
     }
@@ -76,12 +89,18 @@ enum FsWatcher {
 }
 
 impl FsWatcher {
-    fn new(poll: bool, debounce: Duration, tx: mpsc::Sender<DebounceEventResult>) -> notify::Result<FsWatcher> {
+    fn new(
+        poll: bool,
+        debounce: Duration,
+        tx: mpsc::Sender<DebounceEventResult>,
+    ) -> notify::Result<FsWatcher> {
         // The debouncer ticks at a quarter of its timeout, so a tiny timeout still needs a tick.
         let tick = Some((debounce / 4).max(Duration::from_millis(1)));
         if poll {
             let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-            Ok(FsWatcher::Poll(new_debouncer_opt(debounce, tick, tx, NoCache, config)?))
+            Ok(FsWatcher::Poll(new_debouncer_opt(
+                debounce, tick, tx, NoCache, config,
+            )?))
         } else {
             Ok(FsWatcher::Native(new_debouncer(debounce, tick, tx)?))
         }
@@ -97,32 +116,61 @@ impl FsWatcher {
 
 /// Runs until the process is stopped. Returns only on start-up errors.
 pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
-    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io { path: opts.root.clone(), source: e })?;
+    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io {
+        path: opts.root.clone(),
+        source: e,
+    })?;
     let started = Instant::now();
     let mut pipeline = Pipeline::new(&root, opts.drafts, None, true);
     let first = pipeline.run(&Changes::everything());
-    let output_dir = pipeline.config().map_or_else(|| "public".to_owned(), |c| c.output_dir.clone());
+    let output_dir = pipeline
+        .config()
+        .map_or_else(|| "public".to_owned(), |c| c.output_dir.clone());
     let out_arg = opts.out.clone().unwrap_or_else(|| root.join(output_dir));
-    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io { path: out_arg.clone(), source: e })?;
+    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
+        path: out_arg.clone(),
+        source: e,
+    })?;
     output::check_destination(&root, &out, false)?;
     let reloader = Reloader::new();
-    let mut state = Output { out: out.clone(), last: None };
+    let mut state = Output {
+        out: out.clone(),
+        last: None,
+    };
     match first {
         Ok((built, _)) => {
             let pages = built.site.pages.len();
             state.replace(&built.files)?;
-            println!("built {pages} pages in {:.2} s → {}", started.elapsed().as_secs_f64(), out.display());
+            println!(
+                "built {pages} pages in {:.2} s → {}",
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
             for w in &built.site.warnings {
                 eprintln!("warning: {w}");
             }
         }
         Err(errors) => report_failure(&errors, &reloader),
     }
-    let server = if opts.serve { Some(start_server(opts, &out, reloader.clone())?) } else { None };
-    let theme = pipeline.config().map_or_else(|| "default".to_owned(), |c| c.theme.clone());
-    let layout = Layout { root: root.clone(), out: out.clone(), theme: root.join("themes").join(theme) };
+    let server = if opts.serve {
+        Some(start_server(opts, &out, reloader.clone())?)
+    } else {
+        None
+    };
+    let theme = pipeline
+        .config()
+        .map_or_else(|| "default".to_owned(), |c| c.theme.clone());
+    let layout = Layout {
+        root: root.clone(),
+        out: out.clone(),
+        theme: root.join("themes").join(theme),
+    };
     let (tx, rx) = mpsc::channel();
-    let mut watcher = FsWatcher::new(opts.poll, opts.debounce, tx).map_err(|source| WatchError::Watch { path: root.clone(), source })?;
+    let mut watcher =
+        FsWatcher::new(opts.poll, opts.debounce, tx).map_err(|source| WatchError::Watch {
+            path: root.clone(),
+            source,
+        })?;
     let mut watched = BTreeSet::new();
     watch_dirs(&mut watcher, &layout, &mut watched)?;
     println!("watching {} for changes (Ctrl+C to stop)", root.display());
@@ -131,7 +179,15 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rebuild(&mut pipeline, &Changes::default(), &mut state, &reloader, &BTreeSet::new(), Instant::now(), opts.verbose);
+        rebuild(
+            &mut pipeline,
+            &Changes::default(),
+            &mut state,
+            &reloader,
+            &BTreeSet::new(),
+            Instant::now(),
+            opts.verbose,
+        );
     }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -157,13 +213,29 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         if names.is_empty() {
             continue;
         }
-        rebuild(&mut pipeline, &changes, &mut state, &reloader, &names, t0, opts.verbose);
+        rebuild(
+            &mut pipeline,
+            &changes,
+            &mut state,
+            &reloader,
+            &names,
+            t0,
+            opts.verbose,
+        );
         if new_dir {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again once the folder's watch is in place.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
             let t0 = Instant::now();
-            rebuild(&mut pipeline, &Changes::default(), &mut state, &reloader, &BTreeSet::new(), t0, opts.verbose);
+            rebuild(
+                &mut pipeline,
+                &Changes::default(),
+                &mut state,
+                &reloader,
+                &BTreeSet::new(),
+                t0,
+                opts.verbose,
+            );
         }
         if changes.config {
             watch_dirs(&mut watcher, &layout, &mut watched)?;
@@ -172,17 +244,29 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
     Ok(())
 }
 
-fn watch_dirs(watcher: &mut FsWatcher, layout: &Layout, watched: &mut BTreeSet<PathBuf>) -> Result<(), WatchError> {
+fn watch_dirs(
+    watcher: &mut FsWatcher,
+    layout: &Layout,
+    watched: &mut BTreeSet<PathBuf>,
+) -> Result<(), WatchError> {
     // Folders, never single files: editors that save by renaming a temp file over the original
     // replace the file a single-file watch would follow.
     let wanted = [
         (layout.root.clone(), RecursiveMode::NonRecursive),
-        (layout.root.join(crate::content::CONTENT_DIR), RecursiveMode::Recursive),
+        (
+            layout.root.join(crate::content::CONTENT_DIR),
+            RecursiveMode::Recursive,
+        ),
         (layout.theme.clone(), RecursiveMode::Recursive),
     ];
     for (dir, mode) in wanted {
         if dir.is_dir() && !watched.contains(&dir) {
-            watcher.watch(&dir, mode).map_err(|source| WatchError::Watch { path: dir.clone(), source })?;
+            watcher
+                .watch(&dir, mode)
+                .map_err(|source| WatchError::Watch {
+                    path: dir.clone(),
+                    source,
+                })?;
             watched.insert(dir);
         }
     }
@@ -199,14 +283,22 @@ impl Output {
     /// The first good build is swapped in whole, exactly as `build` does.
     fn replace(&mut self, files: &[OutputFile]) -> Result<(), OutputError> {
         output::write_atomic(&self.out, files)?;
-        self.last = Some(files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect());
+        self.last = Some(
+            files
+                .iter()
+                .map(|f| (f.path.clone(), f.bytes.clone()))
+                .collect(),
+        );
         Ok(())
     }
 
     fn update(&mut self, files: Vec<OutputFile>) -> Result<output::WriteStats, OutputError> {
         let Some(last) = &self.last else {
             self.replace(&files)?;
-            return Ok(output::WriteStats { written: files.iter().map(|f| f.path.clone()).collect(), deleted: Vec::new() });
+            return Ok(output::WriteStats {
+                written: files.iter().map(|f| f.path.clone()).collect(),
+                deleted: Vec::new(),
+            });
         };
         let stats = output::write_changes(&self.out, last, &files)?;
         self.last = Some(files.into_iter().map(|f| (f.path, f.bytes)).collect());
@@ -214,33 +306,53 @@ impl Output {
     }
 }
 
-fn rebuild(pipeline: &mut Pipeline, changes: &Changes, state: &mut Output, reloader: &Reloader, names: &BTreeSet<String>, t0: Instant, verbose: bool) {
+fn rebuild(
+    pipeline: &mut Pipeline,
+    changes: &Changes,
+    state: &mut Output,
+    reloader: &Reloader,
+    names: &BTreeSet<String>,
+    t0: Instant,
+    verbose: bool,
+) {
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
-        n => format!("{} and {} more", names.iter().take(2).cloned().collect::<Vec<_>>().join(", "), n - 2),
+        n => format!(
+            "{} and {} more",
+            names.iter().take(2).cloned().collect::<Vec<_>>().join(", "),
+            n - 2
+        ),
     };
-    match pipeline.run(changes) {
-        Ok((built, stats)) => match state.update(built.files) {
-            Ok(written) => {
-                if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
-                    return;
-                }
-                report_success(&what, &stats, &written, t0, verbose);
-                let mut paths = written.written;
-                paths.extend(written.deleted);
-                reloader.send(Status::Ok(paths));
+    let (built, stats) = match pipeline.run(changes) {
+        Ok(result) => result,
+        Err(errors) => return report_failure(&errors, reloader),
+    };
+    stats.print_stages();
+    match state.update(built.files) {
+        Ok(written) => {
+            if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
+                return;
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                reloader.send(Status::Failed(format!("error: {e}")));
-            }
-        },
-        Err(errors) => report_failure(&errors, reloader),
+            report_success(&what, &stats, &written, t0, verbose);
+            let mut paths = written.written;
+            paths.extend(written.deleted);
+            reloader.send(Status::Ok(paths));
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            reloader.send(Status::Failed(format!("error: {e}")));
+        }
     }
 }
 
-fn report_success(what: &str, stats: &RunStats, written: &output::WriteStats, t0: Instant, verbose: bool) {
+fn report_success(
+    what: &str,
+    stats: &RunStats,
+    written: &output::WriteStats,
+    t0: Instant,
+    verbose: bool,
+) {
     println!(
         "rebuilt in {} ms ({what}): {} page{} rendered, {} file{} written, {} deleted",
         t0.elapsed().as_millis(),
@@ -262,12 +374,20 @@ fn report_success(what: &str, stats: &RunStats, written: &output::WriteStats, t0
 
 fn report_failure(errors: &BuildErrors, reloader: &Reloader) {
     eprintln!("{errors}");
-    eprintln!("build failed: {} error{}; still serving the last good site", errors.0.len(), if errors.0.len() == 1 { "" } else { "s" });
+    eprintln!(
+        "build failed: {} error{}; still serving the last good site",
+        errors.0.len(),
+        if errors.0.len() == 1 { "" } else { "s" }
+    );
     reloader.send(Status::Failed(errors.to_string()));
 }
 
 /// Starts the preview server on its own runtime thread; the runtime lives as long as the handle.
-fn start_server(opts: &WatchOptions, out: &Path, reloader: Reloader) -> Result<tokio::runtime::Runtime, WatchError> {
+fn start_server(
+    opts: &WatchOptions,
+    out: &Path,
+    reloader: Reloader,
+) -> Result<tokio::runtime::Runtime, WatchError> {
     let addr = SocketAddr::new(opts.bind, opts.port);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -291,7 +411,13 @@ fn start_server(opts: &WatchOptions, out: &Path, reloader: Reloader) -> Result<t
 }
 
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         eprintln!("warning: could not open a browser; open {url} yourself");
     }

@@ -41,7 +41,10 @@ pub struct Reloader {
 impl Reloader {
     pub fn new() -> Reloader {
         let (tx, _) = broadcast::channel(64);
-        Reloader { tx, last: Arc::new(Mutex::new(Status::Ok(Vec::new()))) }
+        Reloader {
+            tx,
+            last: Arc::new(Mutex::new(Status::Ok(Vec::new()))),
+        }
     }
 
     pub fn send(&self, status: Status) {
@@ -73,7 +76,10 @@ pub async fn bind(
     addr: SocketAddr,
     out: PathBuf,
     reloader: Reloader,
-) -> std::io::Result<(SocketAddr, impl std::future::Future<Output = std::io::Result<()>>)> {
+) -> std::io::Result<(
+    SocketAddr,
+    impl std::future::Future<Output = std::io::Result<()>>,
+)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let state = AppState { out, reloader };
@@ -84,7 +90,9 @@ pub async fn bind(
     Ok((bound, async move { axum::serve(listener, app).await }))
 }
 
-async fn events(State(state): State<AppState>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the current status so no rebuild falls between the two.
     let rx = state.reloader.tx.subscribe();
     let first = tokio_stream::once(state.reloader.current());
@@ -95,7 +103,11 @@ async fn events(State(state): State<AppState>) -> Sse<impl tokio_stream::Stream<
 
 fn to_event(status: &Status) -> Event {
     match status {
-        Status::Ok(paths) => Event::default().event("reload").data(if paths.is_empty() { "-".to_owned() } else { paths.join("\n") }),
+        Status::Ok(paths) => Event::default().event("reload").data(if paths.is_empty() {
+            "-".to_owned()
+        } else {
+            paths.join("\n")
+        }),
         Status::Failed(text) => Event::default().event("build-error").data(text.clone()),
     }
 }
@@ -108,7 +120,11 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
             if let Some(q) = uri.query() {
                 location.push_str(&format!("?{q}"));
             }
-            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
         }
         Resolved::Refused => (StatusCode::FORBIDDEN, "outside the output folder\n").into_response(),
         Resolved::NotFound => {
@@ -135,12 +151,19 @@ enum Resolved {
 fn resolve(out: &Path, request: &str) -> Resolved {
     let decoded = crate::urls::percent_decode(request);
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.iter().any(|s| *s == ".." || *s == "." || s.contains(['\\', '\0'])) {
+    if segments
+        .iter()
+        .any(|s| *s == ".." || *s == "." || s.contains(['\\', '\0']))
+    {
         return Resolved::Refused;
     }
-    let Ok(base) = out.canonicalize() else { return Resolved::NotFound };
+    let Ok(base) = out.canonicalize() else {
+        return Resolved::NotFound;
+    };
     let candidate = segments.iter().fold(base.clone(), |p, s| p.join(s));
-    let Ok(real) = candidate.canonicalize() else { return Resolved::NotFound };
+    let Ok(real) = candidate.canonicalize() else {
+        return Resolved::NotFound;
+    };
     // Symlinks inside the output could point anywhere.
     if !real.starts_with(&base) {
         return Resolved::Refused;
@@ -150,21 +173,40 @@ fn resolve(out: &Path, request: &str) -> Resolved {
             return Resolved::AddSlash;
         }
         let index = real.join("index.html");
-        return if index.is_file() { Resolved::File(index) } else { Resolved::NotFound };
+        return if index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
     }
-    if real.is_file() { Resolved::File(real) } else { Resolved::NotFound }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
 }
 
 async fn file_response(path: &Path, status: StatusCode, reloader: &Reloader) -> Response {
     let Ok(bytes) = tokio::fs::read(path).await else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let body = if ext == "html" { inject(bytes, &reloader.current()) } else { bytes };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = if ext == "html" {
+        inject(bytes, &reloader.current())
+    } else {
+        bytes
+    };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&ext)));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&ext)),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -240,7 +282,10 @@ mod tests {
         std::fs::create_dir_all(out.join("en")).unwrap();
         std::fs::write(out.join("en/index.html"), "x").unwrap();
         std::fs::write(tmp.path().join("secret.txt"), "s").unwrap();
-        assert_eq!(resolve(&out, "/en/"), Resolved::File(out.canonicalize().unwrap().join("en/index.html")));
+        assert_eq!(
+            resolve(&out, "/en/"),
+            Resolved::File(out.canonicalize().unwrap().join("en/index.html"))
+        );
         assert_eq!(resolve(&out, "/en"), Resolved::AddSlash);
         assert_eq!(resolve(&out, "/../secret.txt"), Resolved::Refused);
         assert_eq!(resolve(&out, "/%2e%2e/secret.txt"), Resolved::Refused);
@@ -248,16 +293,23 @@ mod tests {
         assert_eq!(resolve(&out, "/nope.html"), Resolved::NotFound);
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(tmp.path().join("secret.txt"), out.join("link.txt")).unwrap();
+            std::os::unix::fs::symlink(tmp.path().join("secret.txt"), out.join("link.txt"))
+                .unwrap();
             assert_eq!(resolve(&out, "/link.txt"), Resolved::Refused);
         }
     }
 
     #[test]
     fn script_is_injected_before_body_end_and_escapes_errors() {
-        let html = inject(b"<html><body><p>x</p></body></html>".to_vec(), &Status::Failed("a.md:1: </script><b>".into()));
+        let html = inject(
+            b"<html><body><p>x</p></body></html>".to_vec(),
+            &Status::Failed("a.md:1: </script><b>".into()),
+        );
         let text = String::from_utf8(html).unwrap();
-        assert!(text.contains("window.__steppeError=\"a.md:1: \\u003c/script>\\u003cb>\";"), "{text}");
+        assert!(
+            text.contains("window.__steppeError=\"a.md:1: \\u003c/script>\\u003cb>\";"),
+            "{text}"
+        );
         assert!(text.ends_with("</script></body></html>"));
     }
 }

@@ -1,5 +1,6 @@
-// Manual review helper (not a test): screenshots + axe summary of key pages.
-// node tests/browser/shoot.js SITE_DIR OUT_DIR
+// Review helper, not a test: screenshots of the key pages (phone 390x844 and desktop 1280x900, light
+// and dark) and a summary of axe violations. node tests/browser/shoot.js SITE_DIR OUT_DIR
+// FULL=1 tiles whole pages; ONLY=regex limits pages; NOSHOT=1 runs axe only.
 'use strict';
 const path = require('path');
 const fs = require('fs');

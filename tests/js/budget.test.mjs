@@ -42,7 +42,7 @@ for (const [lang, q] of Object.entries(QUERIES)) {
     const chars = Array.from(q);
     for (let i = 1; i <= chars.length; i++) await engine.search(chars.slice(0, i).join(""), api.LIMIT);
     const total = fetched.reduce((sum, f) => sum + f.gzip, 0);
-    console.log(`# ${lang} ${JSON.stringify(q)}: ${fetched.length} files, ${total} bytes gzipped`);
+    console.log(`${lang} ${JSON.stringify(q)}: ${fetched.length} files, ${total} bytes gzipped`);
     assert.ok(total < BUDGET, `${total} bytes in ${fetched.length} files`);
     const all = fs.readdirSync(path.join(site, "search", lang)).length;
     assert.ok(fetched.length < all / 10, `${fetched.length} of ${all} files`);
