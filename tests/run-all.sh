@@ -15,3 +15,7 @@ search_tmp="$(mktemp -d)"
 trap 'rm -rf "$search_tmp"' EXIT
 cargo run --release --quiet -- build --out "$search_tmp/site" >/dev/null
 STEPPE_TEST_SITE="$search_tmp/site" node --test tests/js/
+
+# The theme in a real browser (phone viewport, axe, links, sub-path and file://).
+[ -d tests/browser/node_modules/playwright-core ] || { echo "error: npm packages missing: npm ci --prefix tests/browser" >&2; exit 1; }
+STEPPE_BIN=target/release/steppe node --test tests/browser/site.test.js

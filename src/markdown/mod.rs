@@ -207,6 +207,17 @@ pub fn render(
                 events.push(event);
                 events.push(Event::Html("</div>\n".into()));
             }
+            // A task-list box is decoration for sighted readers; a screen reader hears "done"
+            // for ticked ones instead of an unlabelled form control.
+            Event::TaskListMarker(done) => {
+                let html = if done {
+                    let label = input.strings.get("task_done").map_or("Done", String::as_str);
+                    format!("<input type=\"checkbox\" disabled checked aria-hidden=\"true\"><span class=\"vh\">{}: </span>", escape(label))
+                } else {
+                    "<input type=\"checkbox\" disabled aria-hidden=\"true\">".to_owned()
+                };
+                events.push(Event::InlineHtml(html.into()));
+            }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 out.ids.push(name.to_string());
                 events.push(event);

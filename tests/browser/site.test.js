@@ -175,6 +175,26 @@ test('the language switcher on a zh page lands on the en translation', { timeout
   }
 });
 
+test('keyboard: the skip link comes first, shows, and moves focus to main', { timeout: 30000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, problems } = await open(context, fileUrl('ru/faq/index.html'));
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => {
+      const a = document.activeElement, r = a.getBoundingClientRect(), s = getComputedStyle(a);
+      return { cls: a.className, left: r.left, top: r.top, outline: s.outlineStyle };
+    });
+    assert.equal(skip.cls, 'skip');
+    assert.ok(skip.left >= 0 && skip.top >= 0, 'the focused skip link is on screen');
+    assert.notEqual(skip.outline, 'none', 'focus is visible');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'content');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('served under /guide/: CSS applies and every local link resolves', { timeout: 60000 }, async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'de-DE' });
   try {

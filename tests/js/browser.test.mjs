@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { builtSite } from "./site.mjs";
@@ -105,6 +106,18 @@ describe("over http:// under a sub-path", () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+});
+
+test("the open search box passes axe (no serious or critical issue)", async () => {
+  const { page, errors, context } = await phone(base + "zh/");
+  await typeQuery(page, "余额");
+  await page.keyboard.press("ArrowDown");
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  const result = await page.evaluate(() => axe.run(".search"));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), []);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 describe("from file://", () => {

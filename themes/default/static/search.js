@@ -494,6 +494,7 @@
     }
 
     input.addEventListener("focus", function () {
+      if (options.length) open(true);
       if (!engine) {
         engine = new Engine(load);
         engine.init().catch(function () { setStatus(data.error); engine = null; });
