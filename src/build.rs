@@ -12,8 +12,9 @@ use crate::output::{self, OutputError, OutputFile};
 use crate::render::{self, Theme};
 use crate::site::{self, Site};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Default)]
@@ -186,7 +187,7 @@ impl Pipeline {
         if changes.config {
             self.markdown.clear();
             self.html.clear();
-            self.search.clear();
+            self.search = SearchMemo::default();
         }
         let i18n = self.i18n.clone().expect("loaded above");
         stats.lap("config, i18n, theme");
@@ -265,10 +266,16 @@ impl Pipeline {
 }
 
 /// Per language: the fingerprint of its page set, and its index files.
-type SearchMemo = std::collections::BTreeMap<String, (u64, Vec<OutputFile>)>;
+/// What the search stage keeps between runs: per language, the fingerprint of its page set
+/// and its index files; per page, its analysed documents.
+#[derive(Default)]
+struct SearchMemo {
+    indexes: std::collections::BTreeMap<String, (u64, Vec<OutputFile>)>,
+    pages: HashMap<(String, String), Arc<crate::search::Analysed>>,
+}
 
-/// The search index of every language; a language none of whose pages changed keeps its
-/// index from the last run.
+/// The search index of every language. Pages whose template did not run keep their analysed
+/// documents, and a language none of whose pages changed keeps its index from the last run.
 fn search_files(
     memo: &mut SearchMemo,
     remember: bool,
@@ -278,59 +285,90 @@ fn search_files(
     stats: &mut RunStats,
 ) -> Vec<OutputFile> {
     let fresh: BTreeSet<usize> = fresh.iter().copied().collect();
+    let searchable = |r: &&render::RenderedPage| site.pages[r.index].front.search != Some(false);
+    let analysed: Vec<(usize, Arc<crate::search::Analysed>)> = rendered
+        .par_iter()
+        .filter(searchable)
+        .map(|r| {
+            let p = &site.pages[r.index];
+            let kept = memo.pages.get(&(p.lang.clone(), p.rel.clone()));
+            let a = match kept {
+                Some(a) if !fresh.contains(&r.index) => a.clone(),
+                _ => Arc::new(crate::search::analyse(&search_page(site, r))),
+            };
+            (r.index, a)
+        })
+        .collect();
+    let by_index: HashMap<usize, &Arc<crate::search::Analysed>> =
+        analysed.iter().map(|(i, a)| (*i, a)).collect();
     let langs: Vec<(String, u64, bool)> = site
         .config
         .languages
         .iter()
         .map(|l| {
-            let members: Vec<(&str, &str)> = site
-                .pages
+            let members: Vec<(&str, &str)> = rendered
                 .iter()
-                .filter(|p| p.lang == l.code && p.front.search != Some(false))
-                .map(|p| (p.url.as_str(), p.rel.as_str()))
+                .filter(searchable)
+                .map(|r| &site.pages[r.index])
+                .filter(|p| p.lang == l.code)
+                .map(|p| (p.url.as_str(), p.front.title.as_str()))
                 .collect();
-            let changed = site
-                .pages
+            let changed = rendered
                 .iter()
-                .enumerate()
-                .any(|(i, p)| p.lang == l.code && fresh.contains(&i));
+                .any(|r| site.pages[r.index].lang == l.code && fresh.contains(&r.index));
             (l.code.clone(), site::hash_of(&members), changed)
         })
         .collect();
     let rebuilt: Vec<(String, u64, Vec<OutputFile>)> = langs
         .par_iter()
         .filter(|(code, members, changed)| {
-            *changed || memo.get(code).is_none_or(|(m, _)| m != members)
+            *changed || memo.indexes.get(code).is_none_or(|(m, _)| m != members)
         })
         .map(|(code, members, _)| {
-            let pages: Vec<crate::search::SearchPage> = rendered
+            let pages: Vec<(crate::search::SearchPage, &crate::search::Analysed)> = rendered
                 .iter()
-                .map(|r| (&site.pages[r.index], r))
-                .filter(|(p, _)| &p.lang == code && p.front.search != Some(false))
-                .map(|(p, r)| crate::search::SearchPage {
-                    url: &p.url,
-                    title: &p.front.title,
-                    html: &r.html,
-                })
+                .filter(searchable)
+                .filter(|r| &site.pages[r.index].lang == code)
+                .map(|r| (search_page(site, r), by_index[&r.index].as_ref()))
                 .collect();
+            let pairs: Vec<(&crate::search::SearchPage, &crate::search::Analysed)> =
+                pages.iter().map(|(p, a)| (p, *a)).collect();
             (
                 code.clone(),
                 *members,
-                crate::search::build_index(code, &pages),
+                crate::search::build_index_from(code, &pairs),
             )
         })
         .collect();
     for (code, members, files) in rebuilt {
         stats.search.push(code.clone());
-        memo.insert(code, (members, files));
+        memo.indexes.insert(code, (members, files));
     }
     let codes: BTreeSet<&str> = langs.iter().map(|(c, _, _)| c.as_str()).collect();
-    memo.retain(|code, _| codes.contains(code.as_str()));
-    let files = memo.values().flat_map(|(_, f)| f.iter().cloned()).collect();
-    if !remember {
-        memo.clear();
+    memo.indexes.retain(|code, _| codes.contains(code.as_str()));
+    let files = memo
+        .indexes
+        .values()
+        .flat_map(|(_, f)| f.iter().cloned())
+        .collect();
+    if remember {
+        memo.pages = analysed
+            .into_iter()
+            .map(|(i, a)| ((site.pages[i].lang.clone(), site.pages[i].rel.clone()), a))
+            .collect();
+    } else {
+        *memo = SearchMemo::default();
     }
     files
+}
+
+fn search_page<'a>(site: &'a Site, r: &'a render::RenderedPage) -> crate::search::SearchPage<'a> {
+    let p = &site.pages[r.index];
+    crate::search::SearchPage {
+        url: &p.url,
+        title: &p.front.title,
+        html: &r.html,
+    }
 }
 
 /// Runs every stage in memory on an empty cache.

@@ -125,7 +125,7 @@ fn quote_list(items: &[&str]) -> String {
 }
 
 /// A calendar date written `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: u16,
     pub month: u8,

@@ -21,7 +21,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "extra",
 ];
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -211,8 +211,14 @@ pub fn render(
             // for ticked ones instead of an unlabelled form control.
             Event::TaskListMarker(done) => {
                 let html = if done {
-                    let label = input.strings.get("task_done").map_or("Done", String::as_str);
-                    format!("<input type=\"checkbox\" disabled checked aria-hidden=\"true\"><span class=\"vh\">{}: </span>", escape(label))
+                    let label = input
+                        .strings
+                        .get("task_done")
+                        .map_or("Done", String::as_str);
+                    format!(
+                        "<input type=\"checkbox\" disabled checked aria-hidden=\"true\"><span class=\"vh\">{}: </span>",
+                        escape(label)
+                    )
                 } else {
                     "<input type=\"checkbox\" disabled aria-hidden=\"true\">".to_owned()
                 };

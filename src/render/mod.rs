@@ -52,9 +52,57 @@ pub struct RenderedPage {
     pub html: String,
 }
 
-/// Rendered HTML kept between rebuilds (`watch`): per page, the fingerprint of everything its
-/// template saw, and the HTML. Whoever reloads the theme, config or UI strings clears it.
-pub type HtmlMemo = HashMap<(String, String), (u64, String)>;
+/// Rendered HTML kept between rebuilds (`watch`), per page. Whoever reloads the theme, config
+/// or UI strings clears it.
+pub type HtmlMemo = HashMap<(String, String), Remembered>;
+
+/// A page's fingerprints (quick, full) and whether its template ran this time.
+type Fresh = (u64, u64, bool);
+
+pub struct Remembered {
+    /// The page's own inputs and its language's structure (see `structure_fingerprints`).
+    quick: u64,
+    /// Everything the template saw.
+    full: u64,
+    html: String,
+}
+
+/// Per language, a fingerprint of everything a page's view reads from other pages: titles,
+/// descriptions, order and kinds of the language's pages (navigation, breadcrumbs, section lists,
+/// previous/next, operator page lists) and which pages exist in which language (switcher,
+/// hreflang). While it is unchanged, a page whose own inputs are unchanged needs no new view.
+fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
+    let everywhere = crate::site::hash_of(
+        &site
+            .pages
+            .iter()
+            .map(|p| (&p.lang, &p.rel, &p.url))
+            .collect::<Vec<_>>(),
+    );
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let pages: Vec<_> = site
+                .pages
+                .iter()
+                .filter(|p| p.lang == l.code)
+                .map(|p| {
+                    (
+                        &p.rel,
+                        &p.front.title,
+                        &p.front.description,
+                        p.front.weight,
+                        &p.front.operator,
+                        &p.kind,
+                        p.parent,
+                    )
+                })
+                .collect();
+            (l.code.as_str(), crate::site::hash_of(&(everywhere, pages)))
+        })
+        .collect()
+}
 
 /// Renders every page whose view changed since `memo` was filled, in parallel. All template
 /// errors are collected, once each. Returns every page's HTML and which pages were rendered.
@@ -72,23 +120,45 @@ pub fn render_pages(
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views { site };
-    let results: Vec<Result<(RenderedPage, Option<u64>), Diagnostic>> = (0..site.pages.len())
+    let structure = structure_fingerprints(site);
+    let results: Vec<Result<(RenderedPage, Option<Fresh>), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|index| {
             let page = &site.pages[index];
-            let mut view = views.page_context(index);
-            let fingerprint = crate::site::hash_of(&(&view, page.rendered.key, page.template()));
-            if let Some((f, html)) = memo
+            // First a cheap check: the page itself and its language's structure are unchanged.
+            let quick = crate::site::hash_of(&(
+                structure[page.lang.as_str()],
+                &page.front,
+                &page.url,
+                &page.kind,
+                page.rendered.key,
+                page.template(),
+            ));
+            let remembered = memo
                 .as_ref()
-                .and_then(|m| m.get(&(page.lang.clone(), page.rel.clone())))
-                && *f == fingerprint
+                .and_then(|m| m.get(&(page.lang.clone(), page.rel.clone())));
+            if let Some(m) = remembered
+                && m.quick == quick
             {
                 return Ok((
                     RenderedPage {
                         index,
-                        html: html.clone(),
+                        html: m.html.clone(),
                     },
                     None,
+                ));
+            }
+            let mut view = views.page_context(index);
+            let fingerprint = crate::site::hash_of(&(&view, page.rendered.key, page.template()));
+            if let Some(m) = remembered
+                && m.full == fingerprint
+            {
+                return Ok((
+                    RenderedPage {
+                        index,
+                        html: m.html.clone(),
+                    },
+                    Some((quick, fingerprint, false)),
                 ));
             }
             view.page.content = page.rendered.html.clone();
@@ -115,7 +185,10 @@ pub fn render_pages(
                 .tera
                 .render(template, &ctx)
                 .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))?;
-            Ok((RenderedPage { index, html }, Some(fingerprint)))
+            Ok((
+                RenderedPage { index, html },
+                Some((quick, fingerprint, true)),
+            ))
         })
         .collect();
     let mut pages = Vec::new();
@@ -124,12 +197,21 @@ pub fn render_pages(
     for r in results {
         match r {
             Ok((p, fingerprint)) => {
-                if let Some(f) = fingerprint {
+                if let Some((quick, full, ran)) = fingerprint {
                     if let Some(memo) = memo.as_mut() {
                         let page = &site.pages[p.index];
-                        memo.insert((page.lang.clone(), page.rel.clone()), (f, p.html.clone()));
+                        memo.insert(
+                            (page.lang.clone(), page.rel.clone()),
+                            Remembered {
+                                quick,
+                                full,
+                                html: p.html.clone(),
+                            },
+                        );
                     }
-                    rendered.push(p.index);
+                    if ran {
+                        rendered.push(p.index);
+                    }
                 }
                 pages.push(p);
             }

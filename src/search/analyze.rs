@@ -12,6 +12,7 @@ use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::for_each_token;
 
 /// The documents of one page and the distinct surface tokens they use.
+#[derive(Clone)]
 pub struct Page {
     /// Distinct surface tokens; documents refer to them by index.
     pub surfaces: Vec<String>,
@@ -19,6 +20,7 @@ pub struct Page {
 }
 
 /// A section with the statistics of its tokens.
+#[derive(Clone)]
 pub struct Doc {
     pub section: Section,
     /// `(surface index, body frequency, IN_HEADING | IN_PARENT flags)`, in first-use order.

@@ -43,11 +43,27 @@ pub struct SearchPage<'a> {
 /// output root, under `search/<lang>/`: content-hashed shards plus one un-hashed entry file the
 /// browser loads first, `search/<lang>/index.js`. Same input, byte-identical output.
 pub fn build_index(lang: &str, pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
-    let mut pages: Vec<&SearchPage<'_>> = pages.iter().collect();
+    let analysed: Vec<Analysed> = pages.par_iter().map(analyse).collect();
+    let pairs: Vec<(&SearchPage<'_>, &Analysed)> = pages.iter().zip(&analysed).collect();
+    build_index_from(lang, &pairs)
+}
+
+/// One page read into its search documents: the per-page half of [`build_index`], which
+/// `watch` keeps between rebuilds so an edit re-reads only the pages that changed.
+#[derive(Clone)]
+pub struct Analysed(analyze::Page);
+
+pub fn analyse(page: &SearchPage<'_>) -> Analysed {
+    Analysed(analyze::page(page))
+}
+
+/// The language-wide half of [`build_index`], from pages analysed earlier.
+pub fn build_index_from(lang: &str, pages: &[(&SearchPage<'_>, &Analysed)]) -> Vec<OutputFile> {
+    let mut pages: Vec<&(&SearchPage<'_>, &Analysed)> = pages.iter().collect();
     // Document ids follow URL order, whatever order the caller collected pages in.
-    pages.sort_by(|a, b| a.url.cmp(b.url).then_with(|| a.title.cmp(b.title)));
-    let analysed: Vec<_> = pages.par_iter().map(|p| analyze::page(p)).collect();
-    let meta = pages.iter().map(|p| (p.url, p.title)).collect();
+    pages.sort_by(|(a, _), (b, _)| a.url.cmp(b.url).then_with(|| a.title.cmp(b.title)));
+    let analysed: Vec<analyze::Page> = pages.iter().map(|(_, a)| a.0.clone()).collect();
+    let meta = pages.iter().map(|(p, _)| (p.url, p.title)).collect();
     let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang));
     shard::files(lang, &index)
 }
