@@ -1,7 +1,7 @@
 //! How long a saved page takes to reach the disk under `steppe watch`, debounce included.
 //!
 //! `cargo bench --bench watch_latency` measures the 1,000-page corpus from
-//! `../shared/bench/gen_corpus.py --pages 250 --layout neutral` and the real guide. It starts the
+//! `benches/gen_corpus.py --pages 250 --layout neutral` (the team's corpus generator, kept in the repo) and the real guide. It starts the
 //! release binary with `--no-serve`, then, 40 times per site, appends a unique word to one page
 //! and times until that word is in the page's HTML.
 
@@ -87,7 +87,7 @@ fn main() {
     std::fs::create_dir_all(&tmp).unwrap();
 
     let corpus = tmp.join("corpus");
-    let generator = repo().join("../shared/bench/gen_corpus.py");
+    let generator = repo().join("benches/gen_corpus.py");
     let ok = Command::new("python3")
         .arg(&generator)
         .args(["--pages", "250", "--layout", "neutral", "--out"])

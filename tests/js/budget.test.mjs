@@ -15,7 +15,7 @@ const QUERIES = { zh: "查询余额", en: "check balance online", ru: "попо�
 
 function buildCorpus() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steppe-bench-"));
-  const generator = path.resolve(repo, "../shared/bench/gen_corpus.py");
+  const generator = path.resolve(repo, "benches/gen_corpus.py");
   assert.ok(fs.existsSync(generator), `benchmark generator missing: ${generator}`);
   execFileSync("python3", [generator, "--pages", "2500", "--layout", "neutral", "--out", dir], { stdio: "ignore" });
   const root = path.join(dir, "neutral");
