@@ -119,6 +119,9 @@ impl RunStats {
     }
 }
 
+/// Called with the site, every page's HTML and the indexes of the pages rendered afresh.
+pub type PagesHook<'a> = dyn FnMut(&Site, &[render::RenderedPage], &[usize]) + 'a;
+
 /// The build pipeline with the values of its last run kept, so that a rebuild restarts from
 /// the earliest stage a change affects and reuses the rest. `build` runs it once on an empty
 /// cache; `watch` keeps one alive.
@@ -161,6 +164,17 @@ impl Pipeline {
 
     /// Runs every stage, reusing what `changes` leaves valid.
     pub fn run(&mut self, changes: &Changes) -> Result<(Built, RunStats), BuildErrors> {
+        self.run_with(changes, &mut |_, _, _| {})
+    }
+
+    /// Like `run`, and hands the pages to `on_pages` as soon as their templates have run (with
+    /// the indexes of the pages rendered afresh), before the search index and site files:
+    /// `watch` writes an edited page's HTML right away.
+    pub fn run_with(
+        &mut self,
+        changes: &Changes,
+        on_pages: &mut PagesHook,
+    ) -> Result<(Built, RunStats), BuildErrors> {
         let root = self.root.clone();
         let mut stats = RunStats {
             started: Some(Instant::now()),
@@ -248,6 +262,7 @@ impl Pipeline {
         };
         let (rendered, fresh) = render::render_pages(&site, theme, memo)?;
         stats.lap("templates");
+        on_pages(&site, &rendered, &fresh);
         stats.rendered = fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
         let mut files = search_files(
             &mut self.search,

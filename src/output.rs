@@ -219,6 +219,28 @@ fn swap(staging: &Path, out: &Path) -> Result<(), OutputError> {
     std::fs::remove_dir_all(&old).map_err(io_err(&old))
 }
 
+/// Writes one file inside `out` through a temp file and a rename, so a reader (the preview
+/// server, a browser) never sees half a file.
+pub fn write_file(out: &Path, f: &OutputFile) -> Result<(), OutputError> {
+    if !is_safe_path(&f.path) {
+        return Err(OutputError::UnsafePath {
+            path: f.path.clone(),
+        });
+    }
+    let path = out.join(&f.path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let tmp = path.with_file_name(format!(".{name}.steppe-tmp"));
+    std::fs::write(&tmp, &f.bytes).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io_err(&path))
+}
+
 /// What `write_changes` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
@@ -243,18 +265,7 @@ pub fn write_changes(
         .iter()
         .filter(|f| old.get(&f.path) != Some(&f.bytes))
         .collect();
-    changed.par_iter().try_for_each(|f| {
-        let path = out.join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        }
-        let tmp = path.with_file_name(format!(
-            ".{}.steppe-tmp",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        ));
-        std::fs::write(&tmp, &f.bytes).map_err(io_err(&tmp))?;
-        std::fs::rename(&tmp, &path).map_err(io_err(&path))
-    })?;
+    changed.par_iter().try_for_each(|f| write_file(out, f))?;
     let keep: BTreeSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
     let mut deleted = Vec::new();
     for gone in old.keys().filter(|p| !keep.contains(p.as_str())) {

@@ -324,13 +324,47 @@ fn rebuild(
             n - 2
         ),
     };
-    let (built, stats) = match pipeline.run(changes) {
+    // After a content-only change, the edited pages' HTML goes to disk before the search index
+    // is rebuilt: every template already rendered fine, so nothing after this can fail for
+    // them. Theme, config and UI-string changes write only at the end, all or nothing.
+    let content_only = !changes.config && !changes.theme && !changes.i18n;
+    let mut early = Vec::new();
+    let mut write_early =
+        |site: &crate::site::Site, pages: &[crate::render::RenderedPage], fresh: &[usize]| {
+            if !content_only {
+                return;
+            }
+            let fresh: BTreeSet<usize> = fresh.iter().copied().collect();
+            for p in pages.iter().filter(|p| fresh.contains(&p.index)) {
+                let file = OutputFile::new(
+                    crate::urls::file_of(&site.pages[p.index].url),
+                    p.html.clone().into_bytes(),
+                );
+                if state
+                    .last
+                    .as_ref()
+                    .is_some_and(|last| last.get(&file.path) != Some(&file.bytes))
+                    && output::write_file(&state.out, &file).is_ok()
+                {
+                    early.push(file);
+                }
+            }
+        };
+    let result = pipeline.run_with(changes, &mut write_early);
+    let early_paths: Vec<String> = early.iter().map(|f| f.path.clone()).collect();
+    if let Some(last) = state.last.as_mut() {
+        for f in early {
+            last.insert(f.path, f.bytes);
+        }
+    }
+    let (built, stats) = match result {
         Ok(result) => result,
         Err(errors) => return report_failure(&errors, reloader),
     };
     stats.print_stages();
     match state.update(built.files) {
-        Ok(written) => {
+        Ok(mut written) => {
+            written.written.extend(early_paths);
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
                 return;
             }
