@@ -26,15 +26,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// The site's folder (with site.yaml, content/ and themes/).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// Output directory, relative to the current directory [default: site.yaml's output_dir].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Include pages marked `draft: true`.
-    #[arg(long)]
-    pub drafts: bool,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Port of the preview server; 0 picks a free one.
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
@@ -61,9 +54,9 @@ pub struct WatchArgs {
 impl From<&WatchArgs> for WatchOptions {
     fn from(a: &WatchArgs) -> Self {
         WatchOptions {
-            root: a.root.clone(),
-            out: a.out.clone(),
-            drafts: a.drafts,
+            root: a.site.root.clone(),
+            out: a.site.out.clone(),
+            drafts: a.site.drafts,
             port: a.port,
             bind: a.bind,
             open: a.open,
@@ -75,8 +68,9 @@ impl From<&WatchArgs> for WatchOptions {
     }
 }
 
+/// Where the site is and where it goes; shared by `build` and `watch`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub struct SiteArgs {
     /// The site's folder (with site.yaml, content/ and themes/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -86,6 +80,12 @@ pub struct BuildArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Override site.yaml's base_url (e.g. https://example.org/guide/).
     #[arg(long)]
     pub base_url: Option<String>,
@@ -97,9 +97,9 @@ pub struct BuildArgs {
 impl From<&BuildArgs> for BuildOptions {
     fn from(a: &BuildArgs) -> Self {
         BuildOptions {
-            root: a.root.clone(),
-            out: a.out.clone(),
-            drafts: a.drafts,
+            root: a.site.root.clone(),
+            out: a.site.out.clone(),
+            drafts: a.site.drafts,
             base_url: a.base_url.clone(),
             force: a.force,
         }

@@ -97,6 +97,16 @@ pub fn render(
 
     for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
         let line = line_of(range.start);
+        // A link or image destination rewritten to the built file, or kept as written (and the
+        // problem reported) so rendering can go on and find the page's other problems.
+        let mut resolve_or_report = |dest: &str| -> pulldown_cmark::CowStr<'static> {
+            site.resolve(dest, line, &mut out.anchor_refs)
+                .unwrap_or_else(|e| {
+                    fail(line, e);
+                    dest.to_owned()
+                })
+                .into()
+        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -104,15 +114,10 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = site
-                    .resolve(&dest_url, line, &mut out.anchor_refs)
-                    .unwrap_or_else(|e| {
-                        fail(line, e);
-                        dest_url.to_string()
-                    });
+                let dest_url = resolve_or_report(&dest_url);
                 Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -123,15 +128,10 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = site
-                    .resolve(&dest_url, line, &mut out.anchor_refs)
-                    .unwrap_or_else(|e| {
-                        fail(line, e);
-                        dest_url.to_string()
-                    });
+                let dest_url = resolve_or_report(&dest_url);
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })

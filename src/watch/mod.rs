@@ -179,15 +179,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rebuild(
-            &mut pipeline,
-            &Changes::default(),
-            &mut state,
-            &reloader,
-            &BTreeSet::new(),
-            Instant::now(),
-            opts.verbose,
-        );
+        rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
     }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -226,22 +218,28 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again once the folder's watch is in place.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            let t0 = Instant::now();
-            rebuild(
-                &mut pipeline,
-                &Changes::default(),
-                &mut state,
-                &reloader,
-                &BTreeSet::new(),
-                t0,
-                opts.verbose,
-            );
+            rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
         }
         if changes.config {
             watch_dirs(&mut watcher, &layout, &mut watched)?;
         }
     }
     Ok(())
+}
+
+/// A rebuild that no event asked for: picks up files whose events were missed; quiet when
+/// nothing changed.
+fn rescan(pipeline: &mut Pipeline, state: &mut Output, reloader: &Reloader, verbose: bool) {
+    let t0 = Instant::now();
+    rebuild(
+        pipeline,
+        &Changes::default(),
+        state,
+        reloader,
+        &BTreeSet::new(),
+        t0,
+        verbose,
+    );
 }
 
 fn watch_dirs(
