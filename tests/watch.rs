@@ -397,3 +397,61 @@ fn polling_sees_edits_too() {
             .contains("Polled: see")
     });
 }
+
+#[test]
+fn a_theme_switch_and_a_new_language_need_no_restart() {
+    let site = TestSite::fixture("basic");
+    let w = Watch::start(&site, &["--no-serve"]);
+    common::copy_dir(&site.path("themes/default"), &site.path("themes/other"));
+    let base = site.read("themes/other/templates/base.html");
+    site.write(
+        "themes/other/templates/base.html",
+        base.replace(
+            "<footer class=\"site-footer\">",
+            "<footer class=\"site-footer other\">",
+        ),
+    );
+    let yaml = site.read("site.yaml");
+    let yaml = yaml.replace("theme: default", "theme: other");
+    site.write("site.yaml", &yaml);
+    wait_for("the theme switch", || {
+        site.read("public/en/faq/index.html")
+            .contains("site-footer other")
+    });
+    // Edits in the new theme are seen.
+    let base = site.read("themes/other/templates/base.html");
+    site.write(
+        "themes/other/templates/base.html",
+        base.replace("site-footer other", "site-footer other edited"),
+    );
+    wait_for("an edit in the new theme", || {
+        site.read("public/en/faq/index.html")
+            .contains("site-footer other edited")
+    });
+    // A new language: site.yaml, then its folder.
+    let with_kk = yaml
+        .replace("  ru: Тестовое руководство\n", "  ru: Тестовое руководство\n  kk: Сынақ нұсқаулығы\n")
+        .replace("  ru: Небольшой сайт для проверки всех функций.\n", "  ru: Небольшой сайт для проверки всех функций.\n  kk: Барлық мүмкіндікті тексеретін шағын сайт.\n")
+        .replace("  - {code: ru, tag: ru, name: Русский}\n", "  - {code: ru, tag: ru, name: Русский}\n  - {code: kk, tag: kk, name: Қазақша}\n")
+        .replace("{en: Website, zh: 网站, ru: Сайт}", "{en: Website, zh: 网站, ru: Сайт, kk: Сайт}")
+        .replace("{en: Balance code, zh: 查询余额, ru: Код баланса}", "{en: Balance code, zh: 查询余额, ru: Код баланса, kk: Баланс коды}")
+        .replace("{en: Support, zh: 客服, ru: Поддержка}", "{en: Support, zh: 客服, ru: Поддержка, kk: Қолдау}")
+        .replace("{en: In the app, zh: 在应用内, ru: В приложении}", "{en: In the app, zh: 在应用内, ru: В приложении, kk: Қосымшада}");
+    site.write("site.yaml", with_kk);
+    wait_for("the new language", || {
+        site.path("public/kk/index.html").is_file()
+    });
+    site.write(
+        "content/kk/_index.md",
+        "---\ntitle: Басты бет\n---\nСәлем.\n",
+    );
+    wait_for("the new language's home", || {
+        site.read("public/kk/index.html").contains("Сәлем.")
+    });
+    assert!(
+        w.stderr_text().lines().all(|l| !l.starts_with("error:")),
+        "{}",
+        w.stderr_text()
+    );
+    assert_matches_fresh_build(&site);
+}

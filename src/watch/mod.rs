@@ -160,7 +160,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
     let theme = pipeline
         .config()
         .map_or_else(|| "default".to_owned(), |c| c.theme.clone());
-    let layout = Layout {
+    let mut layout = Layout {
         root: root.clone(),
         out: out.clone(),
         theme: root.join("themes").join(theme),
@@ -205,6 +205,14 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         if names.is_empty() {
             continue;
         }
+        if changes.config {
+            // site.yaml may have switched the theme: follow it without a restart, watching the
+            // new folder before building so no save in it is missed.
+            if let Some(theme) = read_theme(&root) {
+                layout.theme = root.join("themes").join(theme);
+            }
+            watch_dirs(&mut watcher, &layout, &mut watched)?;
+        }
         rebuild(
             &mut pipeline,
             &changes,
@@ -220,11 +228,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
             rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
         }
-        if changes.config {
-            watch_dirs(&mut watcher, &layout, &mut watched)?;
-        }
     }
     Ok(())
+}
+
+/// The theme named in site.yaml, read before the rebuild that loads it.
+fn read_theme(root: &Path) -> Option<String> {
+    crate::config::Config::load(root).ok().map(|c| c.theme)
 }
 
 /// A rebuild that no event asked for: picks up files whose events were missed; quiet when
