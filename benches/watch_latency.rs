@@ -75,6 +75,12 @@ fn measure(name: &str, site: &Path, page_md: &str, page_html: &str) {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: measure only under
+    // `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("watch_latency: run with `cargo bench --bench watch_latency`");
+        return;
+    }
     assert!(
         Command::new("cargo")
             .args(["build", "--release", "-q"])
