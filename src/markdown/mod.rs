@@ -107,35 +107,11 @@ pub fn render(
                 })
                 .into()
         };
+        let mut event = event;
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+            *dest_url = resolve_or_report(dest_url);
+        }
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_or_report(&dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_or_report(&dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.to_ascii_lowercase().contains("script:") && contains_script_url(html) =>
             {
