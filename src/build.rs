@@ -150,7 +150,7 @@ impl Pipeline {
             config: None,
             i18n: None,
             theme: None,
-            sources: content::SourceCache::default(),
+            sources: content::SourceCache::new(remember),
             markdown: Default::default(),
             html: Default::default(),
             search: Default::default(),
@@ -230,15 +230,12 @@ impl Pipeline {
             &i18n,
             &content.assets,
             &failed,
-            &mut self.markdown,
+            self.remember.then_some(&mut self.markdown),
         ) {
             Ok(n) => stats.markdown = n,
             Err(BuildErrors(mut e)) => errors.append(&mut e),
         }
         stats.lap("plan + markdown");
-        if !self.remember {
-            self.markdown.clear();
-        }
         if !errors.is_empty() {
             return Err(BuildErrors(errors));
         }

@@ -92,6 +92,20 @@ pub struct SourceCache {
     entries: BTreeMap<PathBuf, (Stamp, Result<SourcePage, BuildErrors>)>,
     /// How many files the last load read and parsed.
     pub parsed: usize,
+    /// Keep pages for the next load (`watch`); a one-off build moves them out instead of
+    /// copying them.
+    keep: bool,
+}
+
+impl SourceCache {
+    /// `keep`: hold pages between loads (`watch`) rather than handing them over.
+    pub fn new(keep: bool) -> SourceCache {
+        SourceCache {
+            entries: BTreeMap::new(),
+            parsed: 0,
+            keep,
+        }
+    }
 }
 
 /// Loads every language's content. Drafts are dropped unless `drafts` is set. Only a missing
@@ -127,19 +141,31 @@ pub fn load(
         cache.entries.insert(f.path, (f.stamp, page));
     }
     let mut content = Content::default();
+    let entries: Vec<(PathBuf, Result<SourcePage, BuildErrors>)> = if cache.keep {
+        cache
+            .entries
+            .iter()
+            .map(|(path, (_, page))| (path.clone(), page.clone()))
+            .collect()
+    } else {
+        std::mem::take(&mut cache.entries)
+            .into_iter()
+            .map(|(path, (_, page))| (path, page))
+            .collect()
+    };
     // Sorted by path, so the order does not depend on what was cached.
-    for (path, (_, page)) in &cache.entries {
+    for (path, page) in entries {
         match page {
-            Ok(p) if drafts || !p.front.draft => content.pages.push(p.clone()),
+            Ok(p) if drafts || !p.front.draft => content.pages.push(p),
             Ok(_) => {}
             Err(BuildErrors(e)) => {
-                let rel = path.strip_prefix(&content_dir).unwrap_or(path);
+                let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
                 let mut parts = rel.iter().map(|c| c.to_string_lossy().into_owned());
                 let lang = parts.next().unwrap_or_default();
                 content
                     .failed
                     .push((lang, parts.collect::<Vec<_>>().join("/")));
-                content.errors.extend(e.iter().cloned());
+                content.errors.extend(e);
             }
         }
     }

@@ -56,7 +56,7 @@ pub struct RenderedPage {
 /// or UI strings clears it.
 pub type HtmlMemo = HashMap<(String, String), Remembered>;
 
-/// A page's fingerprints (quick, full) and whether its template ran this time.
+/// A page's fingerprints (quick, full; zero without a memo) and whether its template ran.
 type Fresh = (u64, u64, bool);
 
 pub struct Remembered {
@@ -120,11 +120,42 @@ pub fn render_pages(
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views { site };
-    let structure = structure_fingerprints(site);
+    let structure = memo.is_some().then(|| structure_fingerprints(site));
+    let render = |index: usize, mut view: views::PageContext| -> Result<String, Diagnostic> {
+        let page = &site.pages[index];
+        view.page.content = page.rendered.html.clone();
+        let g = &by_lang[page.lang.as_str()];
+        let mut ctx = tera::Context::from_serialize(&view).map_err(|e| theme.error(&e, ""))?;
+        ctx.insert_value("site", g.site.clone());
+        ctx.insert_value("lang", g.lang.clone());
+        ctx.insert_value("t", g.t.clone());
+        ctx.insert_value("assets", assets.clone());
+        let template = page.template();
+        if !theme.tera.contains_template(template) {
+            let mut d = Diagnostic::new(format!(
+                "front matter: template '{template}' does not exist in {}",
+                theme.dir.display()
+            ))
+            .in_file(&page.file);
+            if let Some(&line) = page.key_lines.get("template") {
+                d = d.at(line, None);
+            }
+            return Err(d);
+        }
+        theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))
+    };
     let results: Vec<Result<(RenderedPage, Option<Fresh>), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|index| {
             let page = &site.pages[index];
+            let (Some(memo), Some(structure)) = (memo.as_ref(), structure.as_ref()) else {
+                // A one-off build renders everything; fingerprints would only cost time.
+                let html = render(index, views.page_context(index))?;
+                return Ok((RenderedPage { index, html }, Some((0, 0, true))));
+            };
             // First a cheap check: the page itself and its language's structure are unchanged.
             let quick = crate::site::hash_of(&(
                 structure[page.lang.as_str()],
@@ -134,9 +165,7 @@ pub fn render_pages(
                 page.rendered.key,
                 page.template(),
             ));
-            let remembered = memo
-                .as_ref()
-                .and_then(|m| m.get(&(page.lang.clone(), page.rel.clone())));
+            let remembered = memo.get(&(page.lang.clone(), page.rel.clone()));
             if let Some(m) = remembered
                 && m.quick == quick
             {
@@ -148,7 +177,7 @@ pub fn render_pages(
                     None,
                 ));
             }
-            let mut view = views.page_context(index);
+            let view = views.page_context(index);
             let fingerprint = crate::site::hash_of(&(&view, page.rendered.key, page.template()));
             if let Some(m) = remembered
                 && m.full == fingerprint
@@ -161,30 +190,7 @@ pub fn render_pages(
                     Some((quick, fingerprint, false)),
                 ));
             }
-            view.page.content = page.rendered.html.clone();
-            let g = &by_lang[page.lang.as_str()];
-            let mut ctx = tera::Context::from_serialize(&view).map_err(|e| theme.error(&e, ""))?;
-            ctx.insert_value("site", g.site.clone());
-            ctx.insert_value("lang", g.lang.clone());
-            ctx.insert_value("t", g.t.clone());
-            ctx.insert_value("assets", assets.clone());
-            let template = page.template();
-            if !theme.tera.contains_template(template) {
-                let line = page.key_lines.get("template").copied();
-                let mut d = Diagnostic::new(format!(
-                    "front matter: template '{template}' does not exist in {}",
-                    theme.dir.display()
-                ))
-                .in_file(&page.file);
-                if let Some(line) = line {
-                    d = d.at(line, None);
-                }
-                return Err(d);
-            }
-            let html = theme
-                .tera
-                .render(template, &ctx)
-                .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))?;
+            let html = render(index, view)?;
             Ok((
                 RenderedPage { index, html },
                 Some((quick, fingerprint, true)),

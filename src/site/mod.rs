@@ -137,8 +137,8 @@ impl Site {
 /// Whoever changes the config or UI strings clears it.
 pub type MarkdownMemo = HashMap<u64, (Rendered, Vec<Diagnostic>)>;
 
-/// Renders every page's Markdown in parallel (reusing `memo` where a page's inputs are
-/// unchanged), then checks links into anchors. Returns how many pages were rendered afresh.
+/// Renders every page's Markdown in parallel (reusing `memo`, when given, where a page's inputs
+/// are unchanged), then checks links into anchors. Returns how many pages were rendered afresh.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
 pub fn render_bodies(
     pages: &mut [Page],
@@ -146,7 +146,7 @@ pub fn render_bodies(
     i18n: &I18n,
     assets: &[Asset],
     failed: &[(String, String)],
-    memo: &mut MarkdownMemo,
+    mut memo: Option<&mut MarkdownMemo>,
 ) -> Result<usize, BuildErrors> {
     let targets = LinkTargets {
         pages: pages
@@ -176,39 +176,41 @@ pub fn render_bodies(
             ))
         })
         .collect();
-    let fresh: Vec<(usize, (Rendered, Vec<Diagnostic>))> = pages
+    let mut results: Vec<Option<(Rendered, Vec<Diagnostic>)>> = pages
         .par_iter()
         .enumerate()
-        .filter(|(i, _)| !memo.contains_key(&keys[*i]))
         .map(|(i, p)| {
+            if memo.as_ref().is_some_and(|m| m.contains_key(&keys[i])) {
+                return None;
+            }
             let facts = crate::operators::Facts {
                 config,
                 i18n,
                 lang: &p.lang,
             };
-            (i, render_one(p, config, i18n, &targets, &facts))
+            Some(render_one(p, config, i18n, &targets, &facts))
         })
         .collect();
-    let rendered = fresh.len();
-    let mut next = MarkdownMemo::with_capacity(pages.len());
-    for (i, result) in fresh {
-        next.insert(keys[i], result);
-    }
+    let rendered = results.iter().filter(|r| r.is_some()).count();
     let mut errors = Vec::new();
-    for (page, key) in pages.iter_mut().zip(&keys) {
-        let entry = match next.get(key) {
-            Some(e) => e.clone(),
-            None => {
-                let e = memo.remove(key).expect("rendered or remembered");
-                next.insert(*key, e.clone());
-                e
-            }
+    let mut next = MarkdownMemo::new();
+    for ((page, key), result) in pages.iter_mut().zip(&keys).zip(&mut results) {
+        let (r, e) = match (result.take(), memo.as_deref_mut()) {
+            (Some(fresh), _) => fresh,
+            (None, Some(memo)) => memo.remove(key).expect("skipped only when remembered"),
+            (None, None) => unreachable!("without a memo every page is rendered"),
         };
-        page.rendered = entry.0;
+        // Only a remembering pipeline pays for the copy it keeps.
+        if memo.is_some() {
+            next.insert(*key, (r.clone(), e.clone()));
+        }
+        page.rendered = r;
         page.rendered.key = *key;
-        errors.extend(entry.1);
+        errors.extend(e);
     }
-    *memo = next;
+    if let Some(memo) = memo {
+        *memo = next;
+    }
     if let Err(BuildErrors(mut e)) = check_anchors(pages) {
         errors.append(&mut e);
     }
