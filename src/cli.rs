@@ -86,12 +86,20 @@ pub struct SiteArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Override site.yaml's base_url (e.g. https://example.org/guide/).
-    #[arg(long)]
+    /// Override site.yaml's base_url (e.g. https://example.org/guide/); checked like it.
+    #[arg(long, value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Replace a non-empty output directory that steppe did not make.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--base-url` must be what site.yaml's `base_url` must be; an empty value means none.
+fn parse_base_url(value: &str) -> Result<String, String> {
+    if !value.is_empty() {
+        crate::config::check_base_url(value)?;
+    }
+    Ok(value.to_owned())
 }
 
 impl From<&BuildArgs> for BuildOptions {

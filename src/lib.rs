@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod operators;
 pub mod output;
+pub mod safe_url;
 pub mod render;
 pub mod search;
 pub mod site;

@@ -178,7 +178,7 @@ fn pages_that_state_operator_facts_are_dated_and_sourced() {
 #[test]
 fn sources_cite_only_official_sites_and_the_briefs_outlets() {
     let config = config();
-    let official: Vec<&str> = config.allowed_domains.iter().map(String::as_str).collect();
+    let official: Vec<&str> = config.links.allowed_domains.iter().map(String::as_str).collect();
     let citable: Vec<&str> = official
         .iter()
         .copied()
@@ -225,7 +225,7 @@ fn body_links_go_only_to_official_domains() {
     // operator and government domains.
     let config = config();
     let official_suffixes = [".kz", ".me"];
-    for d in &config.allowed_domains {
+    for d in &config.links.allowed_domains {
         assert!(
             official_suffixes.iter().any(|s| d.ends_with(s)),
             "{d} is not an operator or government domain"

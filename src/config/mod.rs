@@ -3,9 +3,11 @@
 //! Unknown keys and wrong types are errors located at `site.yaml:line:col`; cross-field rules
 //! (one default language, fact keys declared, allowlisted links) are checked after parsing.
 
+mod links;
 mod operators;
 mod text;
 
+pub use links::{External, Judgement, LinkPolicy, check_base_url};
 pub use operators::{Fact, FactLabel, Operator, Source, Status};
 pub use text::{Date, Text};
 
@@ -42,9 +44,15 @@ pub struct Config {
     #[serde(default = "default_output_dir")]
     pub output_dir: String,
     pub languages: Vec<Language>,
-    /// Domains (and their subdomains) that body links may point to.
+    /// The external-link policy (`links:`, see config/links.rs).
     #[serde(default)]
-    pub allowed_domains: Vec<String>,
+    pub links: LinkPolicy,
+    /// The place `allowed_domains` had before `links:`: read only to say where it moved.
+    #[serde(default, rename = "allowed_domains")]
+    moved_allowed_domains: Option<serde_yaml::Value>,
+    /// Warnings about site.yaml (off-list fact links under `links: {external: warn}`).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
     #[serde(default)]
     pub facts: Vec<FactLabel>,
     #[serde(default)]
@@ -82,9 +90,9 @@ impl Config {
         let codes = serde_yaml::from_str::<LanguagesOnly>(text)
             .map(|l| l.languages.into_iter().map(|l| l.code).collect())
             .unwrap_or_default();
-        let config: Config = text::parse_with_languages(codes, || serde_yaml::from_str(text))
+        let mut config: Config = text::parse_with_languages(codes, || serde_yaml::from_str(text))
             .map_err(|e| yaml_error(CONFIG_FILE, text, 0, &e, CONFIG_KEYS))?;
-        config.validate(text)?;
+        config.warnings = config.validate(text)?;
         Ok(config)
     }
 
@@ -103,17 +111,13 @@ impl Config {
         self.operators.iter().find(|o| o.id == id)
     }
 
-    /// Whether an http(s) URL points to an allowlisted domain or one of its subdomains.
+    /// Whether an http(s) URL points to a domain of `links: allowed_domains` or a subdomain.
     pub fn is_allowed_url(&self, url: &str) -> bool {
-        url_host(url).is_some_and(|host| {
-            self.allowed_domains.iter().any(|d| {
-                let d = d.trim_start_matches('.').to_ascii_lowercase();
-                host == d || host.ends_with(&format!(".{d}"))
-            })
-        })
+        url_host(url).is_some_and(|host| self.links.lists(&host))
     }
 
-    fn validate(&self, text: &str) -> Result<(), BuildErrors> {
+    /// Checks what parsing cannot; returns the warnings.
+    fn validate(&self, text: &str) -> Result<Vec<Diagnostic>, BuildErrors> {
         let mut errors = Vec::new();
         let mut err = |needle: &str, msg: String, hint: Option<&str>| {
             let mut d = Diagnostic::new(msg).in_file(CONFIG_FILE);
@@ -162,15 +166,6 @@ impl Config {
                     None,
                 );
             }
-        }
-        if let Some(base) = &self.base_url
-            && !(base.starts_with("https://") || base.starts_with("http://"))
-        {
-            err(
-                "base_url",
-                format!("base_url '{base}' must start with https:// or http://"),
-                None,
-            );
         }
         for op in &self.operators {
             let valid = !op.id.is_empty()
@@ -223,19 +218,12 @@ impl Config {
                         );
                     }
                 }
-                if let Some(url) = &fact.url
-                    && !self.is_allowed_url(url)
-                {
-                    err(
-                        url,
-                        format!("{where_}: link {url} is not on an allowed domain"),
-                        Some("add the official domain to `allowed_domains`"),
-                    );
-                }
             }
         }
+        let links = links::check_config(self, text);
+        errors.extend(links.errors);
         if errors.is_empty() {
-            Ok(())
+            Ok(links.warnings)
         } else {
             Err(BuildErrors(errors))
         }
@@ -249,6 +237,8 @@ const CONFIG_KEYS: &[&str] = &[
     "theme",
     "output_dir",
     "languages",
+    "links",
+    "external",
     "allowed_domains",
     "facts",
     "operators",
@@ -267,15 +257,12 @@ const CONFIG_KEYS: &[&str] = &[
     "url",
 ];
 
-/// The host of an http(s) URL, lower-cased, without port or credentials.
+/// The host of an http(s) URL as a browser reads it, lower-cased, without port or credentials.
 pub fn url_host(url: &str) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    (!host.is_empty()).then(|| host.to_owned())
+    match crate::safe_url::classify(url, false) {
+        Ok(crate::safe_url::UrlKind::Web { host }) if !host.is_empty() => Some(host),
+        _ => None,
+    }
 }
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {
@@ -358,7 +345,7 @@ mod tests {
 
     #[test]
     fn allowlist_matches_subdomains_only() {
-        let text = format!("{MINIMAL}allowed_domains: [kcell.kz, gov.kz]\n");
+        let text = format!("{MINIMAL}links: {{external: allowlist, allowed_domains: [kcell.kz, gov.kz]}}\n");
         let c = Config::parse(&text).unwrap();
         assert!(c.is_allowed_url("https://www.kcell.kz/en/product/topup"));
         assert!(c.is_allowed_url("https://egov.gov.kz/"));
@@ -369,7 +356,7 @@ mod tests {
 
     #[test]
     fn wrong_type_is_located() {
-        let text = format!("{MINIMAL}allowed_domains: 5\n");
+        let text = format!("{MINIMAL}links: 5\n");
         let e = Config::parse(&text).unwrap_err();
         assert_eq!(e.0[0].line, Some(5), "{}", e.0[0]);
     }

@@ -1,10 +1,12 @@
 //! Checking and rewriting link and image destinations in the body.
 //!
 //! Editors link to source files (`../faq.md#q-abroad`); readers need the built page
-//! (`../../faq/index.html#q-abroad`). External links must stay on the allowlisted official
-//! domains, and script URLs are refused.
+//! (`../../faq/index.html#q-abroad`). Every URL of the body, Markdown or raw HTML, goes through
+//! [`LinkSite::check_url`]: script and data URLs are refused (see `crate::safe_url`), external
+//! links meet the site's `links:` policy.
 
-use crate::config::Config;
+use crate::config::{Config, Judgement};
+use crate::safe_url::{UrlKind, classify};
 use crate::urls::{join_normalized, percent_decode, relative};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +28,21 @@ pub struct AnchorRef {
     pub line: usize,
 }
 
+/// What [`LinkSite::check_url`] leaves to its caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// An allowed external link, `mailto:`/`tel:`, or an image's `data:image/…`.
+    Fine,
+    /// An off-list external link under `external: warn`.
+    Warn(Problem),
+    /// `#anchor` on this page.
+    Fragment,
+    /// A path relative to the page.
+    Relative,
+    /// A scheme other than http(s), mailto and tel (lower-cased).
+    OtherScheme(String),
+}
+
 pub struct LinkSite<'a> {
     pub config: &'a Config,
     pub targets: &'a LinkTargets,
@@ -36,79 +53,64 @@ pub struct LinkSite<'a> {
     pub out_dir: &'a str,
 }
 
-/// Refuses `javascript:` (and `vbscript:`) however it is spelled: browsers ignore whitespace and
-/// control characters inside the scheme and compare it case-insensitively.
-pub fn is_script_url(url: &str) -> bool {
-    let squeezed: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    squeezed.starts_with("javascript:") || squeezed.starts_with("vbscript:")
-}
+/// A problem with a link: message and hint.
+pub type Problem = (String, String);
 
-fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let s = &url[..colon];
-    let ok = !s.is_empty()
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    ok.then_some(s)
-}
+/// Link problems that do not stop the build (`links: {external: warn}`), with their line and
+/// column (when known).
+pub type LinkWarnings = Vec<((usize, Option<usize>), Problem)>;
 
 impl LinkSite<'_> {
-    /// The destination to write into the HTML, or what is wrong with it (plus a hint).
+    /// The destination of a Markdown link or image to write into the HTML, or what is wrong with
+    /// it. Off-list links under `external: warn` are kept and noted in `warnings`.
     pub fn resolve(
         &self,
         dest: &str,
+        image: bool,
         line: usize,
         anchors: &mut Vec<AnchorRef>,
-    ) -> Result<String, (String, String)> {
-        if is_script_url(dest) {
-            return Err((
-                "script URLs (javascript:) are not allowed in links".into(),
-                "link to a page or an official site instead".into(),
-            ));
-        }
-        if let Some(fragment) = dest.strip_prefix('#') {
-            anchors.push(self.anchor(self.rel, fragment, line));
-            return Ok(dest.to_owned());
-        }
-        if dest.starts_with("//")
-            || matches!(scheme(dest), Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
-        {
-            let absolute = if dest.starts_with("//") {
-                format!("https:{dest}")
-            } else {
-                dest.to_owned()
-            };
-            return if self.config.is_allowed_url(&absolute) {
+        warnings: &mut LinkWarnings,
+    ) -> Result<String, Problem> {
+        match self.check_url(dest, image)? {
+            Checked::Fine => Ok(dest.to_owned()),
+            Checked::Warn(problem) => {
+                warnings.push(((line, None), problem));
                 Ok(dest.to_owned())
-            } else {
-                Err((format!("link to {dest} is not on an allowed domain"), "body links may only point to the official domains listed under `allowed_domains` in site.yaml; cite other sources in `sources:`".into()))
-            };
-        }
-        if let Some(s) = scheme(dest) {
-            return if s.eq_ignore_ascii_case("mailto") || s.eq_ignore_ascii_case("tel") {
+            }
+            Checked::OtherScheme(s) => Err((
+                format!("links with the scheme '{s}:' are not allowed"),
+                "use https://, mailto: or tel:, or a relative path".into(),
+            )),
+            Checked::Fragment => {
+                anchors.push(self.anchor(self.rel, dest.trim_start_matches('#'), line));
                 Ok(dest.to_owned())
-            } else {
-                Err((
-                    format!("links with the scheme '{s}:' are not allowed"),
-                    "use https://, mailto: or tel:, or a relative path".into(),
-                ))
-            };
-        }
-        if dest.starts_with('/') {
-            return Err((
+            }
+            Checked::Relative if dest.starts_with('/') => Err((
                 format!(
                     "absolute path {dest} breaks when the site is served from a sub-path or from disk"
                 ),
                 "write a path relative to this file, e.g. ../faq.md".into(),
-            ));
+            )),
+            Checked::Relative => self.resolve_relative(dest, line, anchors),
         }
-        self.resolve_relative(dest, line, anchors)
+    }
+
+    /// The one check of a URL in the body, Markdown or raw HTML: refused in any spelling if it
+    /// runs code, then the site's external-link policy. `data_image_ok` where an image's
+    /// `src` may be a `data:image/…` URL.
+    pub fn check_url(&self, url: &str, data_image_ok: bool) -> Result<Checked, Problem> {
+        let kind = classify(url, data_image_ok).map_err(|e| (e.to_string(), e.hint().into()))?;
+        Ok(match kind {
+            UrlKind::Web { host } => match self.config.links.judge(url, &host) {
+                Judgement::Fine => Checked::Fine,
+                Judgement::Warn(m, h) => Checked::Warn((m, h)),
+                Judgement::Refuse(m, h) => return Err((m, h)),
+            },
+            UrlKind::Contact | UrlKind::DataImage => Checked::Fine,
+            UrlKind::Fragment => Checked::Fragment,
+            UrlKind::Relative => Checked::Relative,
+            UrlKind::OtherScheme(s) => Checked::OtherScheme(s),
+        })
     }
 
     fn resolve_relative(
@@ -186,12 +188,45 @@ impl LinkSite<'_> {
 mod tests {
     use super::*;
 
+    fn check(config_links: &str, url: &str, image: bool) -> Result<Checked, Problem> {
+        let config = Config::parse(&format!(
+            "title: T\nlanguages:\n  - {{code: en, tag: en, name: English, default: true}}\n{config_links}"
+        ))
+        .unwrap();
+        let targets = LinkTargets {
+            pages: BTreeMap::new(),
+            assets: BTreeSet::new(),
+        };
+        let site = LinkSite {
+            config: &config,
+            targets: &targets,
+            lang: "en",
+            rel: "faq.md",
+            out_dir: "en/faq/",
+        };
+        site.check_url(url, image)
+    }
+
     #[test]
-    fn script_urls_in_any_spelling() {
-        assert!(is_script_url("javascript:alert(1)"));
-        assert!(is_script_url(" JavaScript:alert(1)"));
-        assert!(is_script_url("java\tscript:alert(1)"));
-        assert!(!is_script_url("https://kcell.kz/"));
-        assert!(!is_script_url("javascript.md"));
+    fn script_and_data_urls_are_refused_under_every_policy() {
+        for links in ["", "links: {external: allowlist, allowed_domains: [kcell.kz]}\n"] {
+            assert!(check(links, " Java\tScript:alert(1)", false).is_err());
+            assert!(check(links, "data:text/html,x", true).is_err());
+            assert!(check(links, "data:image/png;base64,AA", false).is_err());
+            assert_eq!(check(links, "data:image/png;base64,AA", true), Ok(Checked::Fine));
+            assert_eq!(check(links, "mailto:a@kcell.kz", false), Ok(Checked::Fine));
+        }
+    }
+
+    #[test]
+    fn external_links_meet_the_policy() {
+        let warn = "links: {external: warn, allowed_domains: [kcell.kz]}\n";
+        let allowlist = "links: {external: allowlist, allowed_domains: [kcell.kz]}\n";
+        assert_eq!(check("", "https://www.rust-lang.org/", false), Ok(Checked::Fine));
+        assert!(matches!(check(warn, "https://evil.com/", false), Ok(Checked::Warn(_))));
+        assert_eq!(check(warn, "https://kcell.kz/", false), Ok(Checked::Fine));
+        assert!(check(allowlist, "https://evil.com/", false).is_err());
+        assert!(check(allowlist, "//evil.com/", false).is_err());
+        assert_eq!(check(allowlist, "https://www.kcell.kz/", false), Ok(Checked::Fine));
     }
 }

@@ -7,10 +7,11 @@
 
 mod headings;
 mod links;
+mod raw_html;
 mod shortcodes;
 
 pub use headings::slugify;
-pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
+pub use links::{AnchorRef, Checked, LinkSite, LinkTargets};
 pub use shortcodes::FactSource;
 
 use crate::diagnostics::Diagnostic;
@@ -34,6 +35,8 @@ pub struct Rendered {
     /// Every id a link may target on this page.
     pub ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
+    /// Problems that do not stop the build (off-list links under `links: {external: warn}`).
+    pub warnings: Vec<Diagnostic>,
     /// Fingerprint of everything the rendering read: equal keys, equal output.
     pub key: u64,
 }
@@ -79,11 +82,18 @@ pub fn render(
     let mut ids = IdAllocator::default();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
-    let mut fail = |line: usize, (message, hint): (String, String)| {
+    // Line and column of a byte offset in the page's Markdown.
+    let place = |offset: usize| {
+        let offset = text.floor_char_boundary(offset);
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let column = text[line_starts[line]..offset].chars().count() + 1;
+        (input.body_line + line, Some(column))
+    };
+    let mut fail = |(line, column): (usize, Option<usize>), (message, hint): (String, String)| {
         errors.push(
             Diagnostic::new(message)
                 .in_file(input.file)
-                .at(line, None)
+                .at(line, column)
                 .with_hint(hint),
         );
     };
@@ -95,37 +105,31 @@ pub fn render(
         }
     }
 
+    let mut link_warnings = Vec::new();
+    let mut raw = raw_html::Runs::default();
     for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
         let line = line_of(range.start);
+        match &event {
+            Event::Html(html) | Event::InlineHtml(html) => raw.push(html, range.start),
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            _ => check_raw_html(raw.end_run(), site, &place, &mut fail, &mut link_warnings),
+        }
         // A link or image destination rewritten to the built file, or kept as written (and the
         // problem reported) so rendering can go on and find the page's other problems.
-        let mut resolve_or_report = |dest: &str| -> pulldown_cmark::CowStr<'static> {
-            site.resolve(dest, line, &mut out.anchor_refs)
+        let mut resolve_or_report = |dest: &str, image: bool| -> pulldown_cmark::CowStr<'static> {
+            site.resolve(dest, image, line, &mut out.anchor_refs, &mut link_warnings)
                 .unwrap_or_else(|e| {
-                    fail(line, e);
+                    fail((line, None), e);
                     dest.to_owned()
                 })
                 .into()
         };
         let mut event = event;
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
-            *dest_url = resolve_or_report(dest_url);
+        match &mut event {
+            Event::Start(Tag::Link { dest_url, .. }) => *dest_url = resolve_or_report(dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => *dest_url = resolve_or_report(dest_url, true),
+            _ => {}
         }
-        let event = match event {
-            Event::Html(ref html) | Event::InlineHtml(ref html)
-                if html.to_ascii_lowercase().contains("script:") && contains_script_url(html) =>
-            {
-                fail(
-                    line,
-                    (
-                        "raw HTML with a script URL (javascript:) is not allowed".into(),
-                        "remove the javascript: URL".into(),
-                    ),
-                );
-                event
-            }
-            other => other,
-        };
         if let Some((level, id, classes, buffered)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let title = plain_text(buffered);
@@ -207,14 +211,61 @@ pub fn render(
             other => events.push(other),
         }
     }
+    check_raw_html(raw.end_run(), site, &place, &mut fail, &mut link_warnings);
+    out.warnings = link_warnings
+        .into_iter()
+        .map(|((line, column), (message, hint))| {
+            Diagnostic::new(message)
+                .in_file(input.file)
+                .at(line, column)
+                .with_hint(hint)
+        })
+        .collect();
     out.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     (out, errors)
 }
 
-fn contains_script_url(html: &str) -> bool {
-    html.char_indices()
-        .any(|(i, c)| matches!(c, 'j' | 'J' | 'v' | 'V') && is_script_url(&html[i..]))
+/// A place in the page's Markdown: line and, when known, column.
+type Place = (usize, Option<usize>);
+
+/// Reports what a run of raw HTML carries: refused constructs, and each URL through the same
+/// check as Markdown links.
+fn check_raw_html(
+    found: Vec<raw_html::Found>,
+    site: &LinkSite,
+    place: &dyn Fn(usize) -> Place,
+    fail: &mut dyn FnMut(Place, links::Problem),
+    warnings: &mut Vec<(Place, links::Problem)>,
+) {
+    for f in found {
+        match f {
+            raw_html::Found::Refused {
+                offset,
+                message,
+                hint,
+            } => fail(place(offset), (message, hint.into())),
+            raw_html::Found::Url {
+                offset,
+                url,
+                place: attr,
+                data_image_ok,
+            } => match site.check_url(&url, data_image_ok) {
+                Err((message, hint)) => fail(place(offset), (format!("raw HTML {attr}: {message}"), hint)),
+                Ok(Checked::Warn((message, hint))) => {
+                    warnings.push((place(offset), (format!("raw HTML {attr}: {message}"), hint)));
+                }
+                Ok(Checked::OtherScheme(s)) => fail(
+                    place(offset),
+                    (
+                        format!("raw HTML {attr}: links with the scheme '{s}:' are not allowed"),
+                        "use https://, mailto: or tel:, or a relative path".into(),
+                    ),
+                ),
+                Ok(Checked::Fine | Checked::Fragment | Checked::Relative) => {}
+            },
+        }
+    }
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {

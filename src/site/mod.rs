@@ -249,7 +249,32 @@ fn render_one(
         rel: &p.rel,
         out_dir,
     };
-    markdown::render(&input, &site, facts)
+    let (rendered, mut errors) = markdown::render(&input, &site, facts);
+    errors.extend(check_sources(p));
+    (rendered, errors)
+}
+
+/// Front matter `sources` reach the page as links: each must be an http(s) URL with a host.
+/// The link policy does not apply: sources are where other sites are cited.
+fn check_sources(p: &Page) -> Vec<Diagnostic> {
+    let line = p.key_lines.get("sources").copied();
+    p.front
+        .sources
+        .iter()
+        .filter(|s| !crate::safe_url::is_web_with_host(&s.url))
+        .map(|s| {
+            let mut d = Diagnostic::new(format!(
+                "front matter: source '{}' is not an http(s) URL",
+                s.url
+            ))
+            .in_file(&p.file)
+            .with_hint("cite sources by their https:// address");
+            if let Some(line) = line {
+                d = d.at(line, None);
+            }
+            d
+        })
+        .collect()
 }
 
 fn check_anchors(pages: &[Page]) -> Result<(), BuildErrors> {

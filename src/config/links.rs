@@ -1,0 +1,227 @@
+//! site.yaml's `links:` → the external-link policy, and the checks of the URLs site.yaml itself
+//! puts into the output (`base_url`, sources, fact `url`s).
+//!
+//! ```yaml
+//! links:
+//!   external: allowlist     # allow (default) | warn | allowlist
+//!   allowed_domains: [kcell.kz, gov.kz]
+//! ```
+//! The same [`LinkPolicy::judge`] serves Markdown links, raw-HTML attributes and fact `url`s.
+
+use super::{CONFIG_FILE, Config};
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::safe_url::{UrlKind, classify, is_web_with_host};
+use serde::Deserialize;
+
+/// What happens to a link to a domain not in `allowed_domains`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum External {
+    /// Any external link is fine.
+    #[default]
+    Allow,
+    /// A located warning per off-list link; the build goes on.
+    Warn,
+    /// An off-list link is an error.
+    Allowlist,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPolicy {
+    #[serde(default)]
+    pub external: External,
+    /// Domains (and their subdomains) that `warn` and `allowlist` accept.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+}
+
+/// The policy's answer for one external link: message and hint when it is not simply fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    Fine,
+    Warn(String, String),
+    Refuse(String, String),
+}
+
+impl LinkPolicy {
+    /// Whether `host` (lower-case) is a listed domain or one of its subdomains.
+    pub fn lists(&self, host: &str) -> bool {
+        !host.is_empty()
+            && self.allowed_domains.iter().any(|d| {
+                let d = d.trim_start_matches('.').to_ascii_lowercase();
+                host == d || host.ends_with(&format!(".{d}"))
+            })
+    }
+
+    /// The policy applied to a link to `url` on `host`.
+    pub fn judge(&self, url: &str, host: &str) -> Judgement {
+        if self.external == External::Allow || self.lists(host) {
+            return Judgement::Fine;
+        }
+        let message = format!("link to {url} is not on an allowed domain");
+        let hint = "list its domain under `links: allowed_domains` in site.yaml, or cite it in the \
+                    page's `sources:`"
+            .to_owned();
+        match self.external {
+            External::Warn => Judgement::Warn(message, hint),
+            _ => Judgement::Refuse(message, hint),
+        }
+    }
+}
+
+/// What a site URL must be: `http://` or `https://` with a host. Used for site.yaml's
+/// `base_url` and for `--base-url`, so both accept and refuse the same values.
+pub fn check_base_url(value: &str) -> Result<(), String> {
+    if is_web_with_host(value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "base_url '{value}' must be an http:// or https:// URL with a host, e.g. https://example.org/guide/"
+        ))
+    }
+}
+
+/// Errors and warnings about the URLs in site.yaml, located at their lines.
+#[derive(Default)]
+pub(crate) struct Checked {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks the moved `allowed_domains` key, `base_url`, every source and every fact `url`.
+pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
+    let mut out = Checked::default();
+    let at_offset = |offset: Option<usize>, message: String, hint: &str| {
+        let mut d = Diagnostic::new(message).in_file(CONFIG_FILE).with_hint(hint);
+        if let Some(off) = offset {
+            let (line, col) = line_col(text, off);
+            d = d.at(line, Some(col));
+        }
+        d
+    };
+    let at = |needle: &str, message: String, hint: &str| at_offset(text.find(needle), message, hint);
+    if config.moved_allowed_domains.is_some() {
+        let key = text.strip_prefix("allowed_domains").map(|_| 0);
+        out.errors.push(at_offset(
+            key.or_else(|| text.find("\nallowed_domains").map(|i| i + 1)),
+            "'allowed_domains' has moved under 'links:'".into(),
+            "write `links: {external: allowlist, allowed_domains: [...]}` (see README, site.yaml reference)",
+        ));
+    }
+    if let Some(base) = &config.base_url
+        && let Err(message) = check_base_url(base)
+    {
+        out.errors.push(at("base_url", message, "set it to the address the site is published at"));
+    }
+    for op in &config.operators {
+        let sources = op.sources.iter().map(|s| &s.url);
+        let facts = op.facts.values().filter_map(|f| f.source.as_ref());
+        for url in sources.chain(facts).filter(|u| !is_web_with_host(u)) {
+            out.errors.push(at(
+                url,
+                format!("operator '{}': source {url} is not an http(s) URL", op.id),
+                "cite sources by their https:// address",
+            ));
+        }
+        for (key, url) in op.facts.iter().filter_map(|(k, f)| Some((k, f.url.as_ref()?))) {
+            let where_ = format!("operator '{}', fact '{key}'", op.id);
+            match classify(url, false) {
+                Err(e) => out.errors.push(at(url, format!("{where_}: {e}"), e.hint())),
+                Ok(UrlKind::Web { host }) if is_web_with_host(url) => {
+                    match config.links.judge(url, &host) {
+                        Judgement::Fine => {}
+                        Judgement::Warn(m, h) => {
+                            out.warnings.push(at(url, format!("{where_}: {m}"), &h));
+                        }
+                        Judgement::Refuse(m, h) => {
+                            out.errors.push(at(url, format!("{where_}: {m}"), &h));
+                        }
+                    }
+                }
+                Ok(_) => out.errors.push(at(
+                    url,
+                    format!("{where_}: url {url} is not an http(s) URL"),
+                    "a fact's url is shown as a link to the official page: use its https:// address",
+                )),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n";
+
+    fn policy(external: External) -> LinkPolicy {
+        LinkPolicy {
+            external,
+            allowed_domains: vec!["kcell.kz".into(), ".gov.kz".into()],
+        }
+    }
+
+    #[test]
+    fn lists_domains_and_subdomains_only() {
+        let p = policy(External::Allowlist);
+        assert!(p.lists("www.kcell.kz"));
+        assert!(p.lists("egov.gov.kz"));
+        assert!(!p.lists("notkcell.kz"));
+        assert!(!p.lists("kcell.kz.evil.com"));
+        assert!(!p.lists(""));
+    }
+
+    #[test]
+    fn each_policy_judges() {
+        let url = "https://evil.com/";
+        assert_eq!(policy(External::Allow).judge(url, "evil.com"), Judgement::Fine);
+        assert!(matches!(policy(External::Warn).judge(url, "evil.com"), Judgement::Warn(..)));
+        assert!(matches!(
+            policy(External::Allowlist).judge(url, "evil.com"),
+            Judgement::Refuse(..)
+        ));
+        assert_eq!(
+            policy(External::Allowlist).judge("https://kcell.kz/", "kcell.kz"),
+            Judgement::Fine
+        );
+    }
+
+    #[test]
+    fn policy_defaults_to_allow() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.links, LinkPolicy::default());
+        let c = Config::parse(&format!(
+            "{MINIMAL}links:\n  external: warn\n  allowed_domains: [a.kz]\n"
+        ))
+        .unwrap();
+        assert_eq!(c.links.external, External::Warn);
+    }
+
+    #[test]
+    fn old_allowed_domains_is_an_error_where_it_is() {
+        let e = Config::parse(&format!("{MINIMAL}allowed_domains: [kcell.kz]\n")).unwrap_err();
+        let d = &e.0[0];
+        assert_eq!((d.line, d.column), (Some(4), Some(1)), "{d}");
+        assert!(d.message.contains("moved under 'links:'"), "{d}");
+        assert!(d.hint.as_deref().unwrap_or("").contains("links:"), "{d}");
+    }
+
+    #[test]
+    fn unknown_policy_is_located() {
+        let e = Config::parse(&format!("{MINIMAL}links:\n  external: deny\n")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(5), "{}", e.0[0]);
+    }
+
+    #[test]
+    fn base_url_needs_http_and_a_host() {
+        assert!(check_base_url("https://example.org/guide/").is_ok());
+        for bad in ["javascript:alert(1)//", "https://", "example.org", "ftp://x/", "//x/"] {
+            let e = check_base_url(bad).unwrap_err();
+            assert!(e.contains(bad), "{e}");
+        }
+        let e = Config::parse(&format!("{MINIMAL}base_url: 'javascript:alert(1)//'\n")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(4), "{}", e.0[0]);
+    }
+}
