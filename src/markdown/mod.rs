@@ -82,11 +82,18 @@ pub fn render(
     let mut ids = IdAllocator::default();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
-    // Line and column of a byte offset in the page's Markdown.
+    // Line and column of a byte offset in the page's Markdown. Offsets come in order, so the
+    // characters of a long line are counted once, not once per problem on it.
+    let last_place = std::cell::Cell::new((0, 1));
     let place = |offset: usize| {
         let offset = text.floor_char_boundary(offset);
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[line_starts[line]..offset].chars().count() + 1;
+        let (from, column) = match last_place.get() {
+            (prev, column) if prev >= line_starts[line] && prev <= offset => (prev, column),
+            _ => (line_starts[line], 1),
+        };
+        let column = column + text[from..offset].chars().count();
+        last_place.set((offset, column));
         (input.body_line + line, Some(column))
     };
     let mut fail = |(line, column): (usize, Option<usize>), (message, hint): (String, String)| {

@@ -224,17 +224,21 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The start of a 1-based line; the last line with text for lines past it (the
+    /// tokenizer's end of input is after the run's final newline).
     fn line_start(&self, line: u64) -> usize {
         let i = usize::try_from(line.max(1) - 1).unwrap_or(usize::MAX);
-        self.line_starts
-            .get(i)
-            .or(self.line_starts.last())
-            .copied()
-            .unwrap_or(0)
+        let with_text = self
+            .line_starts
+            .partition_point(|&s| s < self.run.len())
+            .max(1);
+        self.line_starts[i.min(with_text - 1)]
     }
 
-    /// The next `<name` at or after `cursor` (tags come in order), so the error points at the
-    /// tag itself; the start of the tokenizer's line when the search misses.
+    /// The next `<name` at or after `cursor` on the tag's line (tags come in order), so the
+    /// error points at the tag itself; the start of the tokenizer's line when the search misses
+    /// (a name the tokenizer changed, like NUL to U+FFFD). A miss moves the cursor to the line's
+    /// end, so no byte is searched twice and the scan stays linear.
     fn tag_start(&self, tag: &SeenTag, cursor: &mut usize) -> usize {
         let needle = format!("<{}", tag.name);
         let line_end = self
@@ -242,12 +246,20 @@ impl<'a> Locator<'a> {
             .get(usize::try_from(tag.line).unwrap_or(usize::MAX))
             .copied()
             .unwrap_or(self.run.len());
-        match self.lower.get(*cursor..).and_then(|s| s.find(&needle)) {
-            Some(i) if *cursor + i < line_end => {
-                *cursor += i + needle.len();
-                *cursor - needle.len()
+        let hit = self
+            .lower
+            .get(*cursor..line_end)
+            .and_then(|s| s.find(&needle));
+        match hit {
+            Some(i) => {
+                let start = *cursor + i;
+                *cursor = start + needle.len();
+                start
             }
-            _ => self.line_start(tag.line),
+            None => {
+                *cursor = (*cursor).max(line_end);
+                self.line_start(tag.line)
+            }
         }
     }
 }
