@@ -240,7 +240,11 @@ impl Pipeline {
             return Err(BuildErrors(errors));
         }
         warnings.extend(config.warnings.iter().cloned());
-        warnings.extend(pages.iter().flat_map(|p| p.rendered.warnings.iter().cloned()));
+        warnings.extend(
+            pages
+                .iter()
+                .flat_map(|p| p.rendered.warnings.iter().cloned()),
+        );
         warnings.extend(missing_translations(&config, &pages));
         if config.base_url.is_none() {
             warnings.push(

@@ -58,7 +58,9 @@ pub fn classify(url: &str, data_image_ok: bool) -> Result<UrlKind, UnsafeUrl> {
             && after.starts_with(['/', '\\'])
         {
             // `//host` and `/\host` both leave the site (browsers read `\` as `/`).
-            UrlKind::Web { host: host_of(after) }
+            UrlKind::Web {
+                host: host_of(after),
+            }
         } else {
             UrlKind::Relative
         });
@@ -67,7 +69,9 @@ pub fn classify(url: &str, data_image_ok: bool) -> Result<UrlKind, UnsafeUrl> {
         "javascript" | "vbscript" => Err(UnsafeUrl::Script(scheme)),
         "data" => {
             let mime = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-            let image = mime.get(..6).is_some_and(|m| m.eq_ignore_ascii_case("image/"));
+            let image = mime
+                .get(..6)
+                .is_some_and(|m| m.eq_ignore_ascii_case("image/"));
             if data_image_ok && image {
                 Ok(UrlKind::DataImage)
             } else {

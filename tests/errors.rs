@@ -126,7 +126,9 @@ fn script_urls_and_foreign_domains_are_refused() {
         "{err}"
     );
     assert!(
-        err.contains("content/en/b.md:8:1: raw HTML <a href>: script URLs (javascript:) are not allowed"),
+        err.contains(
+            "content/en/b.md:8:1: raw HTML <a href>: script URLs (javascript:) are not allowed"
+        ),
         "{err}"
     );
     assert_eq!(err.matches("error:").count(), 3, "{err}");

@@ -66,7 +66,10 @@ fn each_reported_encoding_is_refused_at_its_line() {
         assert!(err.contains(&at), "{url:?} not refused at {line}:\n{err}");
     }
     assert_eq!(err.matches("error:").count(), urls.len(), "{err}");
-    assert!(err.contains("hint: link to a page or an https:// address instead"), "{err}");
+    assert!(
+        err.contains("hint: link to a page or an https:// address instead"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,7 +114,10 @@ fn data_images_in_img_build_and_reach_the_output() {
     let srcs = attrs(&doc, "main img", "src");
     assert_eq!(
         srcs,
-        ["data:image/png;base64,iVBORw0KGgo=", "data:image/gif;base64,R0lGOD=="]
+        [
+            "data:image/png;base64,iVBORw0KGgo=",
+            "data:image/gif;base64,R0lGOD=="
+        ]
     );
 }
 
@@ -123,10 +129,19 @@ fn script_elements_and_handlers_are_refused() {
         "---\ntitle: S\n---\n<script>alert(1)</script>\n\nText <img src=\"x.png\" onerror=\"alert(1)\">\n\n<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>\n\n<div><a href=\"x\n\nmore\n",
     );
     let err = refused(&site, &before);
-    assert!(err.contains("content/en/s.md:4:1: <script> in raw HTML is not allowed"), "{err}");
-    assert!(err.contains("content/en/s.md:6:6: event handler attribute 'onerror'"), "{err}");
+    assert!(
+        err.contains("content/en/s.md:4:1: <script> in raw HTML is not allowed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/en/s.md:6:6: event handler attribute 'onerror'"),
+        "{err}"
+    );
     assert!(err.contains("content/en/s.md:8:1: 'srcdoc'"), "{err}");
-    assert!(err.contains("content/en/s.md:10:1: raw HTML ends inside an unfinished tag"), "{err}");
+    assert!(
+        err.contains("content/en/s.md:10:1: raw HTML ends inside an unfinished tag"),
+        "{err}"
+    );
 }
 
 /// The guide's own policy: `links: {external: allowlist}` in the fixture's site.yaml.
@@ -154,7 +169,9 @@ fn the_allowlist_applies_to_raw_html_as_to_markdown() {
 }
 
 fn with_policy(site: &TestSite, external: &str) {
-    let yaml = site.read("site.yaml").replace("external: allowlist", external);
+    let yaml = site
+        .read("site.yaml")
+        .replace("external: allowlist", external);
     site.write("site.yaml", yaml);
 }
 
@@ -194,7 +211,10 @@ fn allow_policy_is_the_default_but_scripts_stay_refused() {
     );
     let out = site.build();
     assert!(!stderr(&out).contains("allowed domain"), "{}", stderr(&out));
-    site.write("content/en/a.md", "---\ntitle: A\n---\n<a href=\"java&#x09;script:x\">x</a>\n");
+    site.write(
+        "content/en/a.md",
+        "---\ntitle: A\n---\n<a href=\"java&#x09;script:x\">x</a>\n",
+    );
     let out = site.steppe(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("content/en/a.md:4:1: raw HTML <a href>: script URLs"));
@@ -207,34 +227,53 @@ fn top_level_allowed_domains_says_where_it_moved() {
         "links:\n  external: allowlist\n  allowed_domains:\n",
         "allowed_domains:\n",
     );
-    let line = yaml[..yaml.find("allowed_domains").unwrap()].matches('\n').count() + 1;
+    let line = yaml[..yaml.find("allowed_domains").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
     site.write("site.yaml", yaml);
     let out = site.steppe(&["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains(&format!("site.yaml:{line}:1: 'allowed_domains' has moved under 'links:'")),
+        err.contains(&format!(
+            "site.yaml:{line}:1: 'allowed_domains' has moved under 'links:'"
+        )),
         "{err}"
     );
-    assert!(err.contains("hint: write `links: {external: allowlist"), "{err}");
+    assert!(
+        err.contains("hint: write `links: {external: allowlist"),
+        "{err}"
+    );
 }
 
 #[test]
 fn base_url_from_the_command_line_is_checked_like_site_yaml() {
     let (site, before) = built_site();
-    for bad in ["javascript:alert(1)//", "ftp://example.org/", "example.org", "https://"] {
+    for bad in [
+        "javascript:alert(1)//",
+        "ftp://example.org/",
+        "example.org",
+        "https://",
+    ] {
         let out = site.steppe(&["build", "--base-url", bad]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
         assert!(
-            err.contains(&format!("base_url '{bad}' must be an http:// or https:// URL with a host")),
+            err.contains(&format!(
+                "base_url '{bad}' must be an http:// or https:// URL with a host"
+            )),
             "{err}"
         );
         assert!(tree(&site.path("public")) == before, "the output changed");
     }
     let out = site.steppe(&["build", "--base-url", "https://example.net/docs/"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let canonical = attrs(&site.html("public/en/faq/index.html"), "link[rel=canonical]", "href");
+    let canonical = attrs(
+        &site.html("public/en/faq/index.html"),
+        "link[rel=canonical]",
+        "href",
+    );
     assert_eq!(canonical, ["https://example.net/docs/en/faq/"]);
     let before = tree(&site.path("public"));
     let yaml = site.read("site.yaml").replace(
@@ -258,7 +297,9 @@ fn front_matter_sources_must_be_web_urls() {
     );
     let err = refused(&site, &before);
     assert!(
-        err.contains("content/en/src.md:3: front matter: source 'javascript:alert(1)' is not an http(s) URL"),
+        err.contains(
+            "content/en/src.md:3: front matter: source 'javascript:alert(1)' is not an http(s) URL"
+        ),
         "{err}"
     );
 }

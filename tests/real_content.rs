@@ -178,7 +178,12 @@ fn pages_that_state_operator_facts_are_dated_and_sourced() {
 #[test]
 fn sources_cite_only_official_sites_and_the_briefs_outlets() {
     let config = config();
-    let official: Vec<&str> = config.links.allowed_domains.iter().map(String::as_str).collect();
+    let official: Vec<&str> = config
+        .links
+        .allowed_domains
+        .iter()
+        .map(String::as_str)
+        .collect();
     let citable: Vec<&str> = official
         .iter()
         .copied()

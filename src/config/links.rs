@@ -60,9 +60,10 @@ impl LinkPolicy {
             return Judgement::Fine;
         }
         let message = format!("link to {url} is not on an allowed domain");
-        let hint = "list its domain under `links: allowed_domains` in site.yaml, or cite it in the \
+        let hint =
+            "list its domain under `links: allowed_domains` in site.yaml, or cite it in the \
                     page's `sources:`"
-            .to_owned();
+                .to_owned();
         match self.external {
             External::Warn => Judgement::Warn(message, hint),
             _ => Judgement::Refuse(message, hint),
@@ -93,14 +94,17 @@ pub(crate) struct Checked {
 pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
     let mut out = Checked::default();
     let at_offset = |offset: Option<usize>, message: String, hint: &str| {
-        let mut d = Diagnostic::new(message).in_file(CONFIG_FILE).with_hint(hint);
+        let mut d = Diagnostic::new(message)
+            .in_file(CONFIG_FILE)
+            .with_hint(hint);
         if let Some(off) = offset {
             let (line, col) = line_col(text, off);
             d = d.at(line, Some(col));
         }
         d
     };
-    let at = |needle: &str, message: String, hint: &str| at_offset(text.find(needle), message, hint);
+    let at =
+        |needle: &str, message: String, hint: &str| at_offset(text.find(needle), message, hint);
     if config.moved_allowed_domains.is_some() {
         let key = text.strip_prefix("allowed_domains").map(|_| 0);
         out.errors.push(at_offset(
@@ -112,7 +116,11 @@ pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
     if let Some(base) = &config.base_url
         && let Err(message) = check_base_url(base)
     {
-        out.errors.push(at("base_url", message, "set it to the address the site is published at"));
+        out.errors.push(at(
+            "base_url",
+            message,
+            "set it to the address the site is published at",
+        ));
     }
     for op in &config.operators {
         let sources = op.sources.iter().map(|s| &s.url);
@@ -124,7 +132,11 @@ pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
                 "cite sources by their https:// address",
             ));
         }
-        for (key, url) in op.facts.iter().filter_map(|(k, f)| Some((k, f.url.as_ref()?))) {
+        for (key, url) in op
+            .facts
+            .iter()
+            .filter_map(|(k, f)| Some((k, f.url.as_ref()?)))
+        {
             let where_ = format!("operator '{}', fact '{key}'", op.id);
             match classify(url, false) {
                 Err(e) => out.errors.push(at(url, format!("{where_}: {e}"), e.hint())),
@@ -154,7 +166,8 @@ pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n";
+    const MINIMAL: &str =
+        "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n";
 
     fn policy(external: External) -> LinkPolicy {
         LinkPolicy {
@@ -176,8 +189,14 @@ mod tests {
     #[test]
     fn each_policy_judges() {
         let url = "https://evil.com/";
-        assert_eq!(policy(External::Allow).judge(url, "evil.com"), Judgement::Fine);
-        assert!(matches!(policy(External::Warn).judge(url, "evil.com"), Judgement::Warn(..)));
+        assert_eq!(
+            policy(External::Allow).judge(url, "evil.com"),
+            Judgement::Fine
+        );
+        assert!(matches!(
+            policy(External::Warn).judge(url, "evil.com"),
+            Judgement::Warn(..)
+        ));
         assert!(matches!(
             policy(External::Allowlist).judge(url, "evil.com"),
             Judgement::Refuse(..)
@@ -217,11 +236,18 @@ mod tests {
     #[test]
     fn base_url_needs_http_and_a_host() {
         assert!(check_base_url("https://example.org/guide/").is_ok());
-        for bad in ["javascript:alert(1)//", "https://", "example.org", "ftp://x/", "//x/"] {
+        for bad in [
+            "javascript:alert(1)//",
+            "https://",
+            "example.org",
+            "ftp://x/",
+            "//x/",
+        ] {
             let e = check_base_url(bad).unwrap_err();
             assert!(e.contains(bad), "{e}");
         }
-        let e = Config::parse(&format!("{MINIMAL}base_url: 'javascript:alert(1)//'\n")).unwrap_err();
+        let e =
+            Config::parse(&format!("{MINIMAL}base_url: 'javascript:alert(1)//'\n")).unwrap_err();
         assert_eq!(e.0[0].line, Some(4), "{}", e.0[0]);
     }
 }

@@ -345,7 +345,9 @@ mod tests {
 
     #[test]
     fn allowlist_matches_subdomains_only() {
-        let text = format!("{MINIMAL}links: {{external: allowlist, allowed_domains: [kcell.kz, gov.kz]}}\n");
+        let text = format!(
+            "{MINIMAL}links: {{external: allowlist, allowed_domains: [kcell.kz, gov.kz]}}\n"
+        );
         let c = Config::parse(&text).unwrap();
         assert!(c.is_allowed_url("https://www.kcell.kz/en/product/topup"));
         assert!(c.is_allowed_url("https://egov.gov.kz/"));

@@ -209,11 +209,17 @@ mod tests {
 
     #[test]
     fn script_and_data_urls_are_refused_under_every_policy() {
-        for links in ["", "links: {external: allowlist, allowed_domains: [kcell.kz]}\n"] {
+        for links in [
+            "",
+            "links: {external: allowlist, allowed_domains: [kcell.kz]}\n",
+        ] {
             assert!(check(links, " Java\tScript:alert(1)", false).is_err());
             assert!(check(links, "data:text/html,x", true).is_err());
             assert!(check(links, "data:image/png;base64,AA", false).is_err());
-            assert_eq!(check(links, "data:image/png;base64,AA", true), Ok(Checked::Fine));
+            assert_eq!(
+                check(links, "data:image/png;base64,AA", true),
+                Ok(Checked::Fine)
+            );
             assert_eq!(check(links, "mailto:a@kcell.kz", false), Ok(Checked::Fine));
         }
     }
@@ -222,11 +228,20 @@ mod tests {
     fn external_links_meet_the_policy() {
         let warn = "links: {external: warn, allowed_domains: [kcell.kz]}\n";
         let allowlist = "links: {external: allowlist, allowed_domains: [kcell.kz]}\n";
-        assert_eq!(check("", "https://www.rust-lang.org/", false), Ok(Checked::Fine));
-        assert!(matches!(check(warn, "https://evil.com/", false), Ok(Checked::Warn(_))));
+        assert_eq!(
+            check("", "https://www.rust-lang.org/", false),
+            Ok(Checked::Fine)
+        );
+        assert!(matches!(
+            check(warn, "https://evil.com/", false),
+            Ok(Checked::Warn(_))
+        ));
         assert_eq!(check(warn, "https://kcell.kz/", false), Ok(Checked::Fine));
         assert!(check(allowlist, "https://evil.com/", false).is_err());
         assert!(check(allowlist, "//evil.com/", false).is_err());
-        assert_eq!(check(allowlist, "https://www.kcell.kz/", false), Ok(Checked::Fine));
+        assert_eq!(
+            check(allowlist, "https://www.kcell.kz/", false),
+            Ok(Checked::Fine)
+        );
     }
 }

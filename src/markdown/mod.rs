@@ -133,8 +133,12 @@ pub fn render(
         };
         let mut event = event;
         match &mut event {
-            Event::Start(Tag::Link { dest_url, .. }) => *dest_url = resolve_or_report(dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => *dest_url = resolve_or_report(dest_url, true),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                *dest_url = resolve_or_report(dest_url, false)
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                *dest_url = resolve_or_report(dest_url, true)
+            }
             _ => {}
         }
         if let Some((level, id, classes, buffered)) = heading.as_mut() {
@@ -258,7 +262,9 @@ fn check_raw_html(
                 place: attr,
                 data_image_ok,
             } => match site.check_url(&url, data_image_ok) {
-                Err((message, hint)) => fail(place(offset), (format!("raw HTML {attr}: {message}"), hint)),
+                Err((message, hint)) => {
+                    fail(place(offset), (format!("raw HTML {attr}: {message}"), hint))
+                }
                 Ok(Checked::Warn((message, hint))) => {
                     warnings.push((place(offset), (format!("raw HTML {attr}: {message}"), hint)));
                 }

@@ -102,7 +102,9 @@ impl TokenSink for Sink {
 
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
         match token {
-            Token::TagToken(tag) if tag.kind == TagKind::StartTag => return self.start_tag(tag, line),
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                return self.start_tag(tag, line);
+            }
             // A CDATA section is text in SVG and a comment in HTML, ending at different places.
             Token::CommentToken(c) if c.starts_with("[CDATA[") => self.refuse(
                 line,
@@ -159,7 +161,11 @@ impl Runs {
         let mut found = self.scanner.scan(&self.text);
         for f in &mut found {
             let (Found::Url { offset, .. } | Found::Refused { offset, .. }) = f;
-            let i = self.pieces.partition_point(|&(run, _)| run <= *offset).max(1) - 1;
+            let i = self
+                .pieces
+                .partition_point(|&(run, _)| run <= *offset)
+                .max(1)
+                - 1;
             let (run, source) = self.pieces[i];
             *offset = source + (*offset - run);
         }
@@ -369,7 +375,10 @@ fn refresh_url(content: &str) -> Option<&str> {
         .trim_start_matches(ws)
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
         .trim_start_matches(ws);
-    let rest = rest.strip_prefix([';', ',']).unwrap_or(rest).trim_start_matches(ws);
+    let rest = rest
+        .strip_prefix([';', ','])
+        .unwrap_or(rest)
+        .trim_start_matches(ws);
     if rest.is_empty() {
         return None;
     }

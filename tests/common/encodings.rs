@@ -33,7 +33,11 @@ fn encoded_char(c: char) -> impl Strategy<Value = Piece> {
                 format!("{n:x}")
             };
             Piece {
-                text: format!("&#{}{hex}{}", if x { "x" } else { "X" }, if semi { ";" } else { "" }),
+                text: format!(
+                    "&#{}{hex}{}",
+                    if x { "x" } else { "X" },
+                    if semi { ";" } else { "" }
+                ),
                 open: (!semi).then_some(16),
             }
         }),
@@ -42,9 +46,8 @@ fn encoded_char(c: char) -> impl Strategy<Value = Piece> {
 
 /// A letter of the scheme in either case, literal or as a reference.
 fn letter(c: char) -> impl Strategy<Value = Piece> {
-    any::<bool>().prop_flat_map(move |upper| {
-        encoded_char(if upper { c.to_ascii_uppercase() } else { c })
-    })
+    any::<bool>()
+        .prop_flat_map(move |upper| encoded_char(if upper { c.to_ascii_uppercase() } else { c }))
 }
 
 /// Tab, LF or CR, which the URL parser removes anywhere: as a reference, or literally when
@@ -173,10 +176,9 @@ pub fn tag_with_script_url(literal: bool) -> impl Strategy<Value = String> {
             // Unquoted: whitespace would end the value, so only its references remain.
             _ => format!("<{tag} {attr}={}>", whitespace_as_refs(&url)),
         });
-    let srcset = script_url(literal, false)
-        .prop_map(|url| format!("<img srcset=\"a.png 1x, {url} 2x\">"));
-    let refresh = script_url(literal, true).prop_map(|url| {
-        format!("<meta http-equiv=\"Refresh\" content=\"0; URL={url}\">")
-    });
+    let srcset =
+        script_url(literal, false).prop_map(|url| format!("<img srcset=\"a.png 1x, {url} 2x\">"));
+    let refresh = script_url(literal, true)
+        .prop_map(|url| format!("<meta http-equiv=\"Refresh\" content=\"0; URL={url}\">"));
     prop_oneof![6 => plain, 1 => srcset, 1 => refresh]
 }
