@@ -93,21 +93,12 @@ pub(crate) struct Checked {
 /// Checks the moved `allowed_domains` key, `base_url`, every source and every fact `url`.
 pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
     let mut out = Checked::default();
-    let at_offset = |offset: Option<usize>, message: String, hint: &str| {
-        let mut d = Diagnostic::new(message)
-            .in_file(CONFIG_FILE)
-            .with_hint(hint);
-        if let Some(off) = offset {
-            let (line, col) = line_col(text, off);
-            d = d.at(line, Some(col));
-        }
-        d
-    };
     let at =
-        |needle: &str, message: String, hint: &str| at_offset(text.find(needle), message, hint);
+        |needle: &str, message: String, hint: &str| located(text, text.find(needle), message, hint);
     if config.moved_allowed_domains.is_some() {
         let key = text.strip_prefix("allowed_domains").map(|_| 0);
-        out.errors.push(at_offset(
+        out.errors.push(located(
+            text,
             key.or_else(|| text.find("\nallowed_domains").map(|i| i + 1)),
             "'allowed_domains' has moved under 'links:'".into(),
             "write `links: {external: allowlist, allowed_domains: [...]}` (see README, site.yaml reference)",
@@ -132,34 +123,48 @@ pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
                 "cite sources by their https:// address",
             ));
         }
-        for (key, url) in op
-            .facts
-            .iter()
-            .filter_map(|(k, f)| Some((k, f.url.as_ref()?)))
-        {
+        for (key, fact) in &op.facts {
+            let Some(url) = &fact.url else { continue };
             let where_ = format!("operator '{}', fact '{key}'", op.id);
-            match classify(url, false) {
-                Err(e) => out.errors.push(at(url, format!("{where_}: {e}"), e.hint())),
-                Ok(UrlKind::Web { host }) if is_web_with_host(url) => {
-                    match config.links.judge(url, &host) {
-                        Judgement::Fine => {}
-                        Judgement::Warn(m, h) => {
-                            out.warnings.push(at(url, format!("{where_}: {m}"), &h));
-                        }
-                        Judgement::Refuse(m, h) => {
-                            out.errors.push(at(url, format!("{where_}: {m}"), &h));
-                        }
-                    }
-                }
-                Ok(_) => out.errors.push(at(
-                    url,
-                    format!("{where_}: url {url} is not an http(s) URL"),
-                    "a fact's url is shown as a link to the official page: use its https:// address",
-                )),
+            match fact_url(&config.links, url) {
+                Ok(None) => {}
+                Ok(Some((m, h))) => out.warnings.push(at(url, format!("{where_}: {m}"), &h)),
+                Err((m, h)) => out.errors.push(at(url, format!("{where_}: {m}"), &h)),
             }
         }
     }
     out
+}
+
+/// A fact's `url` is shown as a link: refused if unsafe or not http(s), then judged by the
+/// link policy. `Ok(Some(…))` is a warning.
+fn fact_url(policy: &LinkPolicy, url: &str) -> Result<Option<(String, String)>, (String, String)> {
+    match classify(url, false) {
+        Err(e) => Err((e.to_string(), e.hint().into())),
+        Ok(UrlKind::Web { host }) if is_web_with_host(url) => match policy.judge(url, &host) {
+            Judgement::Fine => Ok(None),
+            Judgement::Warn(m, h) => Ok(Some((m, h))),
+            Judgement::Refuse(m, h) => Err((m, h)),
+        },
+        Ok(_) => Err((
+            format!("url {url} is not an http(s) URL"),
+            "a fact's url links to the official page: use its https:// address".into(),
+        )),
+    }
+}
+
+/// A site.yaml diagnostic at a byte offset, when one is known.
+fn located(text: &str, offset: Option<usize>, message: String, hint: &str) -> Diagnostic {
+    let d = Diagnostic::new(message)
+        .in_file(CONFIG_FILE)
+        .with_hint(hint);
+    match offset {
+        Some(off) => {
+            let (line, col) = line_col(text, off);
+            d.at(line, Some(col))
+        }
+        None => d,
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +236,29 @@ mod tests {
     fn unknown_policy_is_located() {
         let e = Config::parse(&format!("{MINIMAL}links:\n  external: deny\n")).unwrap_err();
         assert_eq!(e.0[0].line, Some(5), "{}", e.0[0]);
+    }
+
+    #[test]
+    fn fact_urls_meet_the_policy_and_refuse_scripts() {
+        let site = |links: &str, url: &str| {
+            format!(
+                "{MINIMAL}{links}facts:\n  - {{key: web, label: Site}}\noperators:\n  - id: a\n    name: A\n    reviewed: 2026-11-25\n    facts:\n      web: {{value: x, status: confirmed, source: 'https://a.kz/', url: '{url}'}}\n"
+            )
+        };
+        let warn = "links: {external: warn, allowed_domains: [a.kz]}\n";
+        let c = Config::parse(&site(warn, "https://evil.com/")).unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].line, Some(12), "{}", c.warnings[0]);
+        assert!(
+            Config::parse(&site(warn, "https://www.a.kz/"))
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        let allowlist = "links: {external: allowlist, allowed_domains: [a.kz]}\n";
+        assert!(Config::parse(&site(allowlist, "https://evil.com/")).is_err());
+        let e = Config::parse(&site("", "java\tscript:alert(1)")).unwrap_err();
+        assert!(e.0[0].message.contains("script URLs"), "{}", e.0[0]);
     }
 
     #[test]

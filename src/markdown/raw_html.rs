@@ -329,19 +329,23 @@ fn tag_findings(tag: &SeenTag, offset: usize, found: &mut Vec<Found>) {
             found.extend(value.split(';').map(url));
         }
     }
-    if tag.name == "meta" {
-        let attr = |key: &str| tag.attrs.iter().find(|(n, _)| n == key).map(|(_, v)| v);
-        if attr("http-equiv").is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"))
-            && let Some(target) = attr("content").and_then(|c| refresh_url(c))
-        {
-            found.push(Found::Url {
-                offset,
-                url: target.to_owned(),
-                place: "<meta http-equiv=refresh content>".into(),
-                data_image_ok: false,
-            });
-        }
-    }
+    found.extend(refresh_finding(tag, offset));
+}
+
+/// The target of `<meta http-equiv=refresh content="0;url=…">`, which a browser follows.
+fn refresh_finding(tag: &SeenTag, offset: usize) -> Option<Found> {
+    let attr = |key: &str| tag.attrs.iter().find(|(n, _)| n == key).map(|(_, v)| v);
+    let refresh = tag.name == "meta"
+        && attr("http-equiv").is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
+    let target = attr("content")
+        .filter(|_| refresh)
+        .and_then(|c| refresh_url(c))?;
+    Some(Found::Url {
+        offset,
+        url: target.to_owned(),
+        place: "<meta http-equiv=refresh content>".into(),
+        data_image_ok: false,
+    })
 }
 
 /// The URL of each `srcset` candidate: a run of non-whitespace, with trailing commas cut, then
