@@ -71,6 +71,13 @@ impl LinkPolicy {
     }
 }
 
+/// `Some` whenever the key is present, even as `allowed_domains:` with nothing after it.
+pub(super) fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_yaml::Value>, D::Error> {
+    serde_yaml::Value::deserialize(d).map(Some)
+}
+
 /// What a site URL must be: `http://` or `https://` with a host. Used for site.yaml's
 /// `base_url` and for `--base-url`, so both accept and refuse the same values.
 pub fn check_base_url(value: &str) -> Result<(), String> {
@@ -230,6 +237,9 @@ mod tests {
         assert_eq!((d.line, d.column), (Some(4), Some(1)), "{d}");
         assert!(d.message.contains("moved under 'links:'"), "{d}");
         assert!(d.hint.as_deref().unwrap_or("").contains("links:"), "{d}");
+        // Present with no value is still the old key.
+        let e = Config::parse(&format!("allowed_domains:\n{MINIMAL}")).unwrap_err();
+        assert_eq!(e.0[0].line, Some(1), "{}", e.0[0]);
     }
 
     #[test]

@@ -48,7 +48,11 @@ pub struct Config {
     #[serde(default)]
     pub links: LinkPolicy,
     /// The place `allowed_domains` had before `links:`: read only to say where it moved.
-    #[serde(default, rename = "allowed_domains")]
+    #[serde(
+        default,
+        rename = "allowed_domains",
+        deserialize_with = "links::present"
+    )]
     moved_allowed_domains: Option<serde_yaml::Value>,
     /// Warnings about site.yaml (off-list fact links under `links: {external: warn}`).
     #[serde(skip)]
