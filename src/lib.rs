@@ -14,7 +14,7 @@ pub mod markdown;
 pub mod operators;
 pub mod output;
 pub mod render;
-pub mod safe_url;
+mod safe_url;
 pub mod search;
 pub mod site;
 pub mod urls;
