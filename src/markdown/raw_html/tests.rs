@@ -168,6 +168,15 @@ proptest! {
         prop_assert!(found.contains(&last_tag), "{html:?}: {found:?} vs {last_tag}");
     }
 
+    /// Any input, HTML-ish or not, scans without a panic, and every offset is inside the run.
+    #[test]
+    fn any_input_scans(run in "[<>/=\"' a-z&#;:\n\t\u{0}\u{e9}!-]{0,80}|\\PC{0,40}") {
+        for f in Scanner::default().scan(&run) {
+            let (Found::Url { offset, .. } | Found::Refused { offset, .. }) = f;
+            prop_assert!(offset <= run.len() && run.is_char_boundary(offset), "{run:?}");
+        }
+    }
+
     /// The checker itself, on decoded values: stripped controls and case never hide the scheme.
     #[test]
     fn decoded_script_urls_are_refused(
