@@ -3,7 +3,8 @@
 //!
 //! GFM tables, footnotes, strikethrough, task lists and heading attributes; GitHub alerts become
 //! callouts titled in the page's language; headings get ids by GitHub's rule for every script;
-//! links to `.md` files are rewritten to the built pages.
+//! links to `.md` files are rewritten to the built pages; every URL of the body, in Markdown or
+//! in raw HTML (read by `raw_html`), is checked by `LinkSite::check_url`.
 
 mod headings;
 mod links;
