@@ -2,6 +2,7 @@
 
 use crate::build::Changes;
 use crate::content::{CONTENT_DIR, is_ignored_name};
+use notify::RecursiveMode;
 use std::path::{Path, PathBuf};
 
 /// Where things are, resolved once so events can be matched by prefix.
@@ -12,6 +13,18 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The folders to watch: folders, never single files, since editors that save by renaming
+    /// a temp file over the original replace the file a single-file watch would follow. All of
+    /// `themes/`, so a theme switch or a deleted and restored theme needs no new watch list;
+    /// the root only for site.yaml and for `content/` or `themes/` coming back.
+    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 3] {
+        [
+            (self.root.clone(), RecursiveMode::NonRecursive),
+            (self.root.join(CONTENT_DIR), RecursiveMode::Recursive),
+            (self.root.join("themes"), RecursiveMode::Recursive),
+        ]
+    }
+
     /// Adds one event path to `changes`; returns a short name for the report, or `None` when the
     /// path does not matter (output, editor temp files, unrelated files).
     pub fn classify(&self, path: &Path, changes: &mut Changes) -> Option<String> {
@@ -28,6 +41,11 @@ impl Layout {
         let shown = rel.to_string_lossy().replace('\\', "/");
         if rel == Path::new(crate::config::CONFIG_FILE) {
             changes.config = true;
+        } else if !rel.as_os_str().is_empty() && self.theme.starts_with(path) {
+            // The theme folder or `themes/` came or went: any of its files may differ, and
+            // those written before its new watch was set sent no event.
+            changes.theme = true;
+            changes.i18n = true;
         } else if path.starts_with(self.theme.join("i18n")) {
             changes.i18n = true;
         } else if path.starts_with(&self.theme) {
@@ -86,6 +104,19 @@ mod tests {
                 .is_some()
                 && c.theme
         );
+    }
+
+    #[test]
+    fn a_restored_theme_folder_reloads_templates_and_strings() {
+        let l = layout();
+        for p in ["/s/themes", "/s/themes/default"] {
+            let mut c = Changes::default();
+            assert!(l.classify(Path::new(p), &mut c).is_some(), "{p}");
+            assert!(c.theme && c.i18n, "{p}");
+        }
+        let mut c = Changes::default();
+        assert_eq!(l.classify(Path::new("/s/themes/other/x.html"), &mut c), None);
+        assert_eq!(l.classify(Path::new("/s"), &mut c), None);
     }
 
     #[test]
