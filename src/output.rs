@@ -165,7 +165,10 @@ fn check_writable(out: &Path, abs: &Path) -> Result<(), OutputError> {
         let shown = user_path(out, abs, holder);
         return Err(OutputError::Refused {
             out: shown_path(out),
-            why: format!("cannot be written: its folder {} is not writable", shown.display()),
+            why: format!(
+                "cannot be written: its folder {} is not writable",
+                shown.display()
+            ),
             hint: format!(
                 "steppe builds into a staging folder beside the output and swaps it in, so {} \
                  must be writable; make it writable or choose another --out",
@@ -266,9 +269,8 @@ fn allowed(path: &Path, access: Access) -> bool {
 
 #[cfg(not(unix))]
 fn allowed(path: &Path, access: Access) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| {
-        matches!(access, Access::List) || !m.permissions().readonly()
-    })
+    std::fs::metadata(path)
+        .is_ok_and(|m| matches!(access, Access::List) || !m.permissions().readonly())
 }
 
 /// Whether a relative output path stays inside the output directory.
@@ -592,9 +594,8 @@ mod tests {
             }
             std::fs::rename(from, to)
         };
-        let err =
-            write_atomic_with(&out, &[OutputFile::new("en/index.html", "new")], &failing)
-                .unwrap_err();
+        let err = write_atomic_with(&out, &[OutputFile::new("en/index.html", "new")], &failing)
+            .unwrap_err();
         assert!(err.to_string().contains("injected"), "{err}");
         assert_eq!(
             std::fs::read_to_string(out.join("en/index.html")).unwrap(),
@@ -636,10 +637,22 @@ mod tests {
         for gone in [dead, dead_old] {
             assert!(!tmp.path().join(gone).exists(), "{gone} was kept");
         }
-        assert_eq!(leftover_pid(".public.steppe-old-12", ".public.steppe-"), Some(12));
-        assert_eq!(leftover_pid(".public.steppe-old-0", ".public.steppe-"), None);
-        assert_eq!(leftover_pid(".public.steppe-old-1a", ".public.steppe-"), None);
-        assert_eq!(leftover_pid(".public.steppe-tmp-1", ".public.steppe-"), None);
+        assert_eq!(
+            leftover_pid(".public.steppe-old-12", ".public.steppe-"),
+            Some(12)
+        );
+        assert_eq!(
+            leftover_pid(".public.steppe-old-0", ".public.steppe-"),
+            None
+        );
+        assert_eq!(
+            leftover_pid(".public.steppe-old-1a", ".public.steppe-"),
+            None
+        );
+        assert_eq!(
+            leftover_pid(".public.steppe-tmp-1", ".public.steppe-"),
+            None
+        );
         assert!(process_alive(std::process::id()));
         assert!(!process_alive(999_999_991));
     }

@@ -45,12 +45,7 @@ impl Unprivileged {
     fn steppe(&self, args: &[&str]) -> Output {
         let mut cmd = if is_root() {
             let mut c = Command::new("setpriv");
-            c.args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "--",
-            ]);
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
             c.arg(&self.bin);
             c
         } else {
@@ -127,7 +122,10 @@ fn refused_without_change(args: &[&str], out: &str, locked: &str, named: &str) {
     let u = Unprivileged::new();
     let first = u.steppe(args);
     assert!(first.status.success(), "{}", stderr(&first));
-    let text = u.site.read("content/en/faq.md").replace("Yes: see", "Edited: see");
+    let text = u
+        .site
+        .read("content/en/faq.md")
+        .replace("Yes: see", "Edited: see");
     u.site.write("content/en/faq.md", text);
     let before = listing(&u.site.path(out));
     u.chmod(locked, 0o555);

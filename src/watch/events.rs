@@ -115,7 +115,10 @@ mod tests {
             assert!(c.theme && c.i18n, "{p}");
         }
         let mut c = Changes::default();
-        assert_eq!(l.classify(Path::new("/s/themes/other/x.html"), &mut c), None);
+        assert_eq!(
+            l.classify(Path::new("/s/themes/other/x.html"), &mut c),
+            None
+        );
         assert_eq!(l.classify(Path::new("/s"), &mut c), None);
     }
 

@@ -13,12 +13,12 @@ use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
 use events::Layout;
 use serve::{Reloader, Status};
-use watcher::{FsWatcher, POLL_INTERVAL, Watches};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use watcher::{FsWatcher, POLL_INTERVAL, Watches};
 
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -99,7 +99,10 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
     // A broken site.yaml is a build error shown like any other, so fall back to the defaults.
     let config = crate::config::Config::load(&root).ok();
     let output_dir = config.as_ref().map_or("public", |c| c.output_dir.as_str());
-    let out_arg = opts.out.clone().unwrap_or_else(|| opts.root.join(output_dir));
+    let out_arg = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(output_dir));
     let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
         path: out_arg.clone(),
         source: e,
@@ -131,7 +134,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rescan(&mut pipeline, &mut state, &reloader, opts.verbose, &Changes::default());
+        rescan(
+            &mut pipeline,
+            &mut state,
+            &reloader,
+            opts.verbose,
+            &Changes::default(),
+        );
     }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -172,7 +181,15 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
                 eprintln!("warning: {}", watch_err(e));
                 true
             });
-        rebuild(&mut pipeline, &changes, &mut state, &reloader, &names, t0, opts.verbose);
+        rebuild(
+            &mut pipeline,
+            &changes,
+            &mut state,
+            &reloader,
+            &names,
+            t0,
+            opts.verbose,
+        );
         if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again, with the same kinds of change, once the watch is set.
