@@ -494,8 +494,10 @@ fn restore(how: &str, from: &std::path::Path, to: &std::path::Path) {
     );
 }
 
-/// Appends a line to `source` and waits until `page` shows it.
+/// Appends a line to `source` and waits until `page` shows it. Waits first for the rescan that
+/// follows a restored folder, so the edit can only be seen through the folder's new watch.
 fn edit_and_see(site: &TestSite, source: &str, page: &str, text: &str) {
+    std::thread::sleep(Duration::from_millis(300));
     let body = site.read(source);
     site.write(source, format!("{body}\n{text}\n"));
     wait_for(text, || {
