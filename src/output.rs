@@ -21,6 +21,12 @@ pub const MARKER: &str = ".steppe-output";
 /// What the marker file says; a leftover folder is removed only if its marker says exactly this.
 const MARKER_TEXT: &str = "This folder is written by steppe and replaced on each build.\n";
 
+mod leftovers;
+mod preflight;
+
+use leftovers::remove_leftovers;
+use preflight::{check_writable, removable};
+
 /// One file of the built site, held in memory until the writer stages it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -153,126 +159,6 @@ pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), Out
     check_writable(out, &abs)
 }
 
-/// Finds, before anything is rendered, what would make the swap fail: the folder that holds the
-/// output must take new entries, and every folder of an existing output must be readable and
-/// writable, since the old tree is deleted after the new one is in place.
-fn check_writable(out: &Path, abs: &Path) -> Result<(), OutputError> {
-    let mut holder = abs.parent().unwrap_or(abs);
-    while !holder.exists() {
-        holder = holder.parent().unwrap_or(Path::new("/"));
-    }
-    if !allowed(holder, Access::Enter) {
-        let shown = user_path(out, abs, holder);
-        return Err(OutputError::Refused {
-            out: shown_path(out),
-            why: format!(
-                "cannot be written: its folder {} is not writable",
-                shown.display()
-            ),
-            hint: format!(
-                "steppe builds into a staging folder beside the output and swaps it in, so {} \
-                 must be writable; make it writable or choose another --out",
-                shown.display()
-            ),
-        });
-    }
-    if abs.is_dir() {
-        removable(out, abs)?;
-    }
-    Ok(())
-}
-
-/// Checks that the tree at `abs` could be deleted: every folder in it (symlinks not followed)
-/// readable, searchable and writable.
-fn removable(out: &Path, abs: &Path) -> Result<(), OutputError> {
-    for entry in walkdir::WalkDir::new(abs).sort_by_file_name() {
-        let (path, what) = match &entry {
-            Err(e) => (e.path().unwrap_or(abs), "is not readable"),
-            Ok(e) if !e.file_type().is_dir() => continue,
-            Ok(e) if !allowed(e.path(), Access::List) => (e.path(), "is not readable"),
-            Ok(e) if !allowed(e.path(), Access::Enter) => (e.path(), "is not writable"),
-            Ok(_) => continue,
-        };
-        let shown = user_path(out, abs, path);
-        return Err(OutputError::Refused {
-            out: shown_path(out),
-            why: format!("cannot be replaced: {} {what}", shown.display()),
-            hint: format!(
-                "steppe deletes the old output once the new one is in place, so every folder \
-                 in it must be readable and writable: run `chmod -R u+rwX {}`, or choose \
-                 another --out",
-                shown_path(out).display()
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// The path as the user would write it: `./public` shown as `public`.
-fn shown_path(path: &Path) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
-        _ => path.to_path_buf(),
-    }
-}
-
-/// `target` (inside or above the absolute output `abs`) named from the path the user gave.
-fn user_path(out: &Path, abs: &Path, target: &Path) -> PathBuf {
-    if let Ok(rel) = target.strip_prefix(abs) {
-        return shown_path(&out.join(rel));
-    }
-    let up = abs.components().count() - target.components().count();
-    let plain = out
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    let named = out
-        .components()
-        .filter(|c| matches!(c, Component::Normal(_)))
-        .count();
-    if !plain || named < up {
-        return target.to_path_buf();
-    }
-    let mut shown = out.to_path_buf();
-    for _ in 0..up {
-        shown.pop();
-    }
-    if shown.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        shown_path(&shown)
-    }
-}
-
-/// What a folder must allow.
-#[derive(Clone, Copy)]
-enum Access {
-    /// List its entries (read and search).
-    List,
-    /// Add and remove entries (write and search).
-    Enter,
-}
-
-/// Asks the kernel, so ACLs, read-only mounts, immutable folders and root's privileges count.
-#[cfg(unix)]
-fn allowed(path: &Path, access: Access) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let mode = match access {
-        Access::List => libc::R_OK | libc::X_OK,
-        Access::Enter => libc::W_OK | libc::X_OK,
-    };
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: `c` is a valid NUL-terminated string that lives until the call returns.
-    unsafe { libc::access(c.as_ptr(), mode) == 0 }
-}
-
-#[cfg(not(unix))]
-fn allowed(path: &Path, access: Access) -> bool {
-    std::fs::metadata(path)
-        .is_ok_and(|m| matches!(access, Access::List) || !m.permissions().readonly())
-}
-
 /// Whether a relative output path stays inside the output directory.
 pub fn is_safe_path(path: &str) -> bool {
     !path.is_empty()
@@ -372,63 +258,6 @@ fn swap(given: &Path, staging: &Path, out: &Path, rename: &Rename) -> Result<(),
     // removes it.
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
-}
-
-/// Removes the staging and old folders beside `out` that earlier runs left when they ended
-/// before their own cleanup (a crash, a kill): only folders named `.<out>.steppe-staging-<pid>`
-/// or `.<out>.steppe-old-<pid>` whose process is gone and whose marker steppe wrote. Best
-/// effort: what cannot be removed now is tried again on the next run.
-fn remove_leftovers(out: &Path) {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.steppe-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let Some(pid) = leftover_pid(&entry.file_name().to_string_lossy(), &prefix) else {
-            continue;
-        };
-        let path = entry.path();
-        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        if is_dir && pid != std::process::id() && !process_alive(pid) && has_marker(&path) {
-            let _ = std::fs::remove_dir_all(&path);
-        }
-    }
-}
-
-/// The process id in `<prefix>staging-<pid>` or `<prefix>old-<pid>`.
-fn leftover_pid(name: &str, prefix: &str) -> Option<u32> {
-    let rest = name.strip_prefix(prefix)?;
-    let digits = rest
-        .strip_prefix("staging-")
-        .or_else(|| rest.strip_prefix("old-"))?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|&pid| pid > 0)
-}
-
-fn has_marker(dir: &Path) -> bool {
-    std::fs::read(dir.join(MARKER)).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
-}
-
-/// Another steppe (a `watch` beside a `build`) may be staging right now.
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
-    let found = unsafe { libc::kill(pid, 0) } == 0;
-    found || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    // Without a cheap check, assume it runs: a leftover stays rather than a live build breaking.
-    true
 }
 
 /// Writes one file inside `out` through a temp file and a rename, so a reader (the preview
@@ -606,75 +435,5 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["public"], "no staging or old folder left");
-    }
-
-    #[test]
-    fn only_marked_leftovers_of_ended_runs_are_removed() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        // Process ids above the kernel's maximum (2^22) never run.
-        let dead = ".public.steppe-staging-999999991";
-        let dead_old = ".public.steppe-old-999999992";
-        let unmarked = ".public.steppe-old-999999993";
-        let wrong_marker = ".public.steppe-staging-999999994";
-        let other = ".public.steppe-notes";
-        for (dir, marker) in [
-            (dead, Some(MARKER_TEXT)),
-            (dead_old, Some(MARKER_TEXT)),
-            (unmarked, None),
-            (wrong_marker, Some("mine\n")),
-            (other, Some(MARKER_TEXT)),
-        ] {
-            std::fs::create_dir_all(tmp.path().join(dir).join("en")).unwrap();
-            if let Some(text) = marker {
-                std::fs::write(tmp.path().join(dir).join(MARKER), text).unwrap();
-            }
-        }
-        remove_leftovers(&out);
-        for kept in [unmarked, wrong_marker, other] {
-            assert!(tmp.path().join(kept).is_dir(), "{kept} was removed");
-        }
-        for gone in [dead, dead_old] {
-            assert!(!tmp.path().join(gone).exists(), "{gone} was kept");
-        }
-        assert_eq!(
-            leftover_pid(".public.steppe-old-12", ".public.steppe-"),
-            Some(12)
-        );
-        assert_eq!(
-            leftover_pid(".public.steppe-old-0", ".public.steppe-"),
-            None
-        );
-        assert_eq!(
-            leftover_pid(".public.steppe-old-1a", ".public.steppe-"),
-            None
-        );
-        assert_eq!(
-            leftover_pid(".public.steppe-tmp-1", ".public.steppe-"),
-            None
-        );
-        assert!(process_alive(std::process::id()));
-        assert!(!process_alive(999_999_991));
-    }
-
-    #[test]
-    fn paths_in_messages_are_the_users() {
-        let abs = Path::new("/site/public");
-        assert_eq!(
-            user_path(Path::new("./public"), abs, Path::new("/site/public/en")),
-            Path::new("public/en")
-        );
-        assert_eq!(
-            user_path(Path::new("./public"), abs, Path::new("/site")),
-            Path::new(".")
-        );
-        assert_eq!(
-            user_path(Path::new("out/public"), abs, Path::new("/site")),
-            Path::new("out")
-        );
-        assert_eq!(
-            user_path(Path::new("../x/public"), abs, Path::new("/site")),
-            Path::new("/site")
-        );
     }
 }
