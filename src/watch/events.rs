@@ -3,6 +3,8 @@
 use crate::build::Changes;
 use crate::content::{CONTENT_DIR, is_ignored_name};
 use notify::RecursiveMode;
+use notify_debouncer_full::DebouncedEvent;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Where things are, resolved once so events can be matched by prefix.
@@ -12,7 +14,44 @@ pub struct Layout {
     pub theme: PathBuf,
 }
 
+/// One debounced burst of events, sorted.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub changes: Changes,
+    /// Short names of the changed paths, for the report.
+    pub names: BTreeSet<String>,
+    /// Watched folders an event named: created, deleted or moved, so their watch is stale.
+    pub touched: BTreeSet<PathBuf>,
+    /// A folder appeared: files written into it before its watch was set sent no event.
+    pub new_dir: bool,
+}
+
 impl Layout {
+    /// Sorts a burst of events; `watched` tells which paths are watched folders.
+    pub fn sort(
+        &self,
+        events: impl IntoIterator<Item = DebouncedEvent>,
+        watched: impl Fn(&Path) -> bool,
+    ) -> Batch {
+        let mut batch = Batch::default();
+        // Reads (including steppe's own) say nothing changed.
+        let events = events
+            .into_iter()
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
+        for event in events {
+            for path in &event.paths {
+                if watched(path) {
+                    batch.touched.insert(path.clone());
+                }
+                if let Some(name) = self.classify(path, &mut batch.changes) {
+                    batch.new_dir |= path.is_dir();
+                    batch.names.insert(name);
+                }
+            }
+        }
+        batch
+    }
+
     /// The folders to watch: folders, never single files, since editors that save by renaming
     /// a temp file over the original replace the file a single-file watch would follow. All of
     /// `themes/`, so a theme switch or a deleted and restored theme needs no new watch list;

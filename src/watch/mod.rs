@@ -11,7 +11,7 @@ mod watcher;
 use crate::build::{Changes, Pipeline, RunStats};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
-use events::Layout;
+use events::{Batch, Layout};
 use serve::{Reloader, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
@@ -87,37 +87,12 @@ impl WatchError {
 /// Runs until the process is stopped. Returns only on start-up errors, all found before the
 /// first build: no site.yaml, an output folder that cannot be replaced, a taken port.
 pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
-    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io {
-        path: opts.root.clone(),
-        source: e,
-    })?;
-    if !root.join(crate::config::CONFIG_FILE).is_file() {
-        return Err(WatchError::NoSite {
-            root: opts.root.clone(),
-        });
-    }
-    // A broken site.yaml is a build error shown like any other, so fall back to the defaults.
-    let config = crate::config::Config::load(&root).ok();
-    let output_dir = config.as_ref().map_or("public", |c| c.output_dir.as_str());
-    let out_arg = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| opts.root.join(output_dir));
-    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
-        path: out_arg.clone(),
-        source: e,
-    })?;
-    output::check_destination(&root, &out_arg, false)?;
+    let mut layout = locate(opts)?;
+    let (root, out) = (layout.root.clone(), layout.out.clone());
     let reloader = Reloader::new();
     let _server = match opts.serve {
         true => Some(start_server(opts, &out, reloader.clone())?),
         false => None,
-    };
-    let theme = config.map_or_else(|| "default".to_owned(), |c| c.theme);
-    let mut layout = Layout {
-        root: root.clone(),
-        out: out.clone(),
-        theme: root.join("themes").join(theme),
     };
     let (tx, rx) = mpsc::channel();
     let watch_err = |(path, source)| WatchError::Watch { path, source };
@@ -146,24 +121,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         let mut batch = vec![first];
         batch.extend(rx.try_iter());
         let t0 = Instant::now();
-        let mut changes = Changes::default();
-        let mut names = BTreeSet::new();
-        let mut touched = BTreeSet::new();
-        let mut new_dir = false;
-        for event in batch.into_iter().flatten().flatten() {
-            if matches!(event.kind, notify::EventKind::Access(_)) {
-                continue;
-            }
-            for path in &event.paths {
-                if watches.is_watched_dir(path) {
-                    touched.insert(path.clone());
-                }
-                if let Some(name) = layout.classify(path, &mut changes) {
-                    new_dir |= path.is_dir();
-                    names.insert(name);
-                }
-            }
-        }
+        let events = batch.into_iter().flatten().flatten();
+        let Batch {
+            changes,
+            names,
+            touched,
+            new_dir,
+        } = layout.sort(events, |p| watches.is_watched_dir(p));
         if names.is_empty() && touched.is_empty() {
             continue;
         }
@@ -198,6 +162,38 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         }
     }
     Ok(())
+}
+
+/// Where the site, its output and its theme are, found before anything is built: a folder
+/// without site.yaml and an output that cannot be replaced are start-up errors.
+fn locate(opts: &WatchOptions) -> Result<Layout, WatchError> {
+    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io {
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(WatchError::NoSite {
+            root: opts.root.clone(),
+        });
+    }
+    // A broken site.yaml is a build error shown like any other, so fall back to the defaults.
+    let config = crate::config::Config::load(&root).ok();
+    let output_dir = config.as_ref().map_or("public", |c| c.output_dir.as_str());
+    let out_arg = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(output_dir));
+    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
+        path: out_arg.clone(),
+        source: e,
+    })?;
+    output::check_destination(&root, &out_arg, false)?;
+    let theme = config.map_or_else(|| "default".to_owned(), |c| c.theme);
+    Ok(Layout {
+        theme: root.join("themes").join(theme),
+        root,
+        out,
+    })
 }
 
 /// The first build, swapped in whole exactly as `build` does; its failure is reported and the
