@@ -648,3 +648,24 @@ fn a_theme_switch_and_a_new_language_need_no_restart() {
     );
     assert_matches_fresh_build(&site);
 }
+
+#[test]
+fn polling_follows_a_restored_content_folder() {
+    let site = TestSite::fixture("basic");
+    let w = Watch::start(&site, &["--no-serve", "--poll"]);
+    let backup = tempfile::tempdir().unwrap();
+    let bak = backup.path().join("content");
+    restore("cp", &site.path("content"), &bak);
+    let fixes = w.count(true, "fixed: the site builds again");
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    w.wait_count(false, "no content/ folder", 0);
+    restore("mv", &bak, &site.path("content"));
+    w.wait_count(true, "fixed: the site builds again", fixes);
+    edit_and_see(
+        &site,
+        "content/en/faq.md",
+        "public/en/faq/index.html",
+        "Polled after the restore.",
+    );
+    assert_matches_fresh_build(&site);
+}
