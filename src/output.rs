@@ -282,6 +282,15 @@ pub fn write_file(out: &Path, f: &OutputFile) -> Result<(), OutputError> {
     std::fs::rename(&tmp, &path).map_err(io_err(&path))
 }
 
+/// Checks that every folder of the existing output `out` can take new files and lose old ones,
+/// so `write_changes` will not stop halfway. `watch` asks before each rebuild writes anything.
+pub fn check_writable_tree(out: &Path) -> Result<(), OutputError> {
+    match out.is_dir() {
+        true => removable(out, out),
+        false => Ok(()),
+    }
+}
+
 /// What `write_changes` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
@@ -302,6 +311,7 @@ pub fn write_changes(
             path: bad.path.clone(),
         });
     }
+    check_writable_tree(out)?;
     let changed: Vec<&OutputFile> = new
         .iter()
         .filter(|f| old.get(&f.path) != Some(&f.bytes))

@@ -7,9 +7,11 @@
 mod common;
 use common::*;
 use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const NOBODY: u32 = 65534;
@@ -43,19 +45,8 @@ impl Unprivileged {
 
     /// `steppe <args>` in the site's folder, as `nobody` when the tests run as root.
     fn steppe(&self, args: &[&str]) -> Output {
-        let mut cmd = if is_root() {
-            let mut c = Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
-            c.arg(&self.bin);
-            c
-        } else {
-            Command::new(&self.bin)
-        };
-        let child = cmd
-            .args(args)
-            .current_dir(self.site.root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+        let child = self
+            .command(args)
             .spawn()
             .expect("setpriv (util-linux) must be installed to run these tests as root");
         let out = bounded(child);
@@ -65,6 +56,22 @@ impl Unprivileged {
             stderr(&out)
         );
         out
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = if is_root() {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+            c.arg(&self.bin);
+            c
+        } else {
+            Command::new(&self.bin)
+        };
+        cmd.args(args)
+            .current_dir(self.site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
     }
 
     fn chmod(&self, rel: &str, mode: u32) {
@@ -225,4 +232,75 @@ fn leftovers_of_ended_runs_are_removed_and_nothing_else() {
             ".public.steppe-old-999999994"
         ]
     );
+}
+
+/// A started `watch`, ended by its PID however the test ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Lines a running child prints, collected in the background.
+fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let mut t = sink.lock().unwrap();
+            t.push_str(&line);
+            t.push('\n');
+        }
+    });
+    text
+}
+
+/// Polls `cond` every 20 ms for at most 20 s.
+fn wait_for(what: &str, text: &Mutex<String>, needle: &str) {
+    let start = Instant::now();
+    while !text.lock().unwrap().contains(needle) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}: {}",
+            text.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn watch_writes_nothing_while_a_folder_is_unwritable() {
+    let u = Unprivileged::new();
+    let mut child = Running(u.command(&["watch", "--no-serve"]).spawn().unwrap());
+    let out = collect(child.0.stdout.take().unwrap());
+    let err = collect(child.0.stderr.take().unwrap());
+    wait_for("the first build", &out, "watching");
+    let before = listing(&u.site.path("public"));
+    u.chmod("public/en", 0o555);
+    let text = u.site.read("content/en/faq.md");
+    u.site.write(
+        "content/en/faq.md",
+        text.replace("Yes: see", "Blocked: see"),
+    );
+    wait_for("the refusal", &err, "public/en is not writable");
+    u.chmod("public/en", 0o755);
+    assert_eq!(
+        listing(&u.site.path("public")),
+        before,
+        "the output changed"
+    );
+
+    // Once writable again, the next save writes both edits.
+    u.site.write(
+        "content/en/faq.md",
+        text.replace("Yes: see", "Unblocked: see"),
+    );
+    wait_for("the recovery", &out, "fixed: the site builds again");
+    let page = u.site.read("public/en/faq/index.html");
+    drop(child);
+    assert!(page.contains("Unblocked: see"), "{page}");
+    assert_eq!(leftovers(u.site.root()), Vec::<String>::new());
 }

@@ -288,6 +288,17 @@ impl Output {
         self.warnings = now;
     }
 
+    fn unwritable(&mut self, e: &OutputError, reloader: &Reloader) {
+        self.errors = 1;
+        let hint = e
+            .hint()
+            .map(|h| format!("\n  hint: {h}"))
+            .unwrap_or_default();
+        eprintln!("error: {e}{hint}");
+        eprintln!("build failed: 1 error; still serving the last good site");
+        reloader.send(Status::Failed(format!("error: {e}{hint}")));
+    }
+
     fn failed(&mut self, errors: &BuildErrors, reloader: &Reloader) {
         self.errors = errors.0.len();
         eprintln!("{errors}");
@@ -334,6 +345,9 @@ fn rebuild(
     t0: Instant,
     verbose: bool,
 ) {
+    // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
+    // runs, so its caches take the change in and the next rebuild after a fix writes it.
+    let writable = output::check_writable_tree(&state.out);
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -346,7 +360,7 @@ fn rebuild(
     // After a content-only change, the edited pages' HTML goes to disk before the search index
     // is rebuilt: every template already rendered fine, so nothing after this can fail for
     // them. Theme, config and UI-string changes write only at the end, all or nothing.
-    let content_only = !changes.config && !changes.theme && !changes.i18n;
+    let content_only = writable.is_ok() && !changes.config && !changes.theme && !changes.i18n;
     let mut early = Vec::new();
     let mut write_early =
         |site: &crate::site::Site, pages: &[crate::render::RenderedPage], fresh: &[usize]| {
@@ -380,6 +394,9 @@ fn rebuild(
         Ok(result) => result,
         Err(errors) => return state.failed(&errors, reloader),
     };
+    if let Err(e) = writable {
+        return state.unwritable(&e, reloader);
+    }
     stats.print_stages();
     match state.update(built.files) {
         Ok(mut written) => {
