@@ -4,6 +4,11 @@
 //! A build renders everything in memory first, writes it into `.<out>.steppe-staging-<pid>`
 //! beside the output and only then swaps it in, so a failed build never leaves a half-written
 //! site and the last good output stays until a new one is complete.
+//!
+//! A failed build never changes the output: `check_destination` finds, before anything is
+//! rendered, folders the swap could not write, move or delete; the swap checks again and puts
+//! the old tree back if a step fails. Staging and old folders that a crashed run left behind are
+//! removed by the next run, but only those named by the pattern above that hold steppe's marker.
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,6 +17,15 @@ use std::path::{Component, Path, PathBuf};
 
 /// Marks a folder as steppe's output, so it may be replaced without `--force`.
 pub const MARKER: &str = ".steppe-output";
+
+/// What the marker file says; a leftover folder is removed only if its marker says exactly this.
+const MARKER_TEXT: &str = "This folder is written by steppe and replaced on each build.\n";
+
+mod leftovers;
+mod preflight;
+
+use leftovers::remove_leftovers;
+use preflight::{check_writable, removable};
 
 /// One file of the built site, held in memory until the writer stages it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +56,12 @@ pub enum OutputError {
     UnsafePath { path: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("{out}: {source}; the last output could not be put back and is at {old}")]
+    RollbackFailed {
+        out: PathBuf,
+        old: PathBuf,
+        source: io::Error,
+    },
 }
 
 impl OutputError {
@@ -136,7 +156,7 @@ pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), Out
             ));
         }
     }
-    Ok(())
+    check_writable(out, &abs)
 }
 
 /// Whether a relative output path stays inside the output directory.
@@ -160,7 +180,18 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 /// Writes `files` into a staging directory beside `out`, then swaps it in. On any error the
 /// staging directory is removed and `out` is left as it was.
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let out = absolute(out).map_err(io_err(out))?;
+    write_atomic_with(out, files, &|from, to| std::fs::rename(from, to))
+}
+
+/// How the swap moves folders; tests put a failing one in.
+type Rename = dyn Fn(&Path, &Path) -> io::Result<()>;
+
+fn write_atomic_with(
+    given: &Path,
+    files: &[OutputFile],
+    rename: &Rename,
+) -> Result<(), OutputError> {
+    let out = absolute(given).map_err(io_err(given))?;
     if let Some(bad) = files.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
             path: bad.path.clone(),
@@ -169,8 +200,9 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), OutputError>
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
+    remove_leftovers(&out);
     let staging = sibling(&out, "staging");
-    let result = stage(&staging, files).and_then(|()| swap(&staging, &out));
+    let result = stage(&staging, files).and_then(|()| swap(given, &staging, &out, rename));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -182,6 +214,9 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         std::fs::remove_dir_all(staging).map_err(io_err(staging))?;
     }
     std::fs::create_dir_all(staging).map_err(io_err(staging))?;
+    // The marker goes first, so a staging folder a crash leaves behind can be recognised.
+    let marker = staging.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
     let dirs: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
@@ -193,30 +228,36 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     files.par_iter().try_for_each(|f| {
         let path = staging.join(&f.path);
         std::fs::write(&path, &f.bytes).map_err(io_err(&path))
-    })?;
-    let marker = staging.join(MARKER);
-    std::fs::write(
-        &marker,
-        "This folder is written by steppe and replaced on each build.\n",
-    )
-    .map_err(io_err(&marker))
+    })
 }
 
-fn swap(staging: &Path, out: &Path) -> Result<(), OutputError> {
+/// Moves the output aside, the staging folder in and deletes the old tree. Deleting is the one
+/// step that cannot be undone, so it is checked before anything moves; a failed move puts the
+/// old tree back.
+fn swap(given: &Path, staging: &Path, out: &Path, rename: &Rename) -> Result<(), OutputError> {
     if !out.exists() {
-        return std::fs::rename(staging, out).map_err(io_err(out));
+        return rename(staging, out).map_err(io_err(out));
     }
+    removable(given, out)?;
     let old = sibling(out, "old");
     if old.exists() {
         std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
     }
-    std::fs::rename(out, &old).map_err(io_err(out))?;
-    if let Err(e) = std::fs::rename(staging, out) {
-        // Put the last good output back before reporting.
-        let _ = std::fs::rename(&old, out);
-        return Err(io_err(out)(e));
+    rename(out, &old).map_err(io_err(out))?;
+    if let Err(source) = rename(staging, out) {
+        return Err(match rename(&old, out) {
+            Ok(()) => io_err(out)(source),
+            Err(_) => OutputError::RollbackFailed {
+                out: out.to_path_buf(),
+                old,
+                source,
+            },
+        });
     }
-    std::fs::remove_dir_all(&old).map_err(io_err(&old))
+    // Checked above; should it fail anyway, the folder keeps its marker and the next run
+    // removes it.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 /// Writes one file inside `out` through a temp file and a rename, so a reader (the preview
@@ -241,6 +282,15 @@ pub fn write_file(out: &Path, f: &OutputFile) -> Result<(), OutputError> {
     std::fs::rename(&tmp, &path).map_err(io_err(&path))
 }
 
+/// Checks that every folder of the existing output `out` can take new files and lose old ones,
+/// so `write_changes` will not stop halfway. `watch` asks before each rebuild writes anything.
+pub fn check_writable_tree(out: &Path) -> Result<(), OutputError> {
+    match out.is_dir() {
+        true => removable(out, out),
+        false => Ok(()),
+    }
+}
+
 /// What `write_changes` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
@@ -261,6 +311,7 @@ pub fn write_changes(
             path: bad.path.clone(),
         });
     }
+    check_writable_tree(out)?;
     let changed: Vec<&OutputFile> = new
         .iter()
         .filter(|f| old.get(&f.path) != Some(&f.bytes))
@@ -367,5 +418,32 @@ mod tests {
         std::fs::write(root.join("mine/keep.txt"), "x").unwrap();
         assert!(check_destination(root, &root.join("mine"), false).is_err());
         assert!(check_destination(root, &root.join("mine"), true).is_ok());
+    }
+
+    #[test]
+    fn a_failed_move_puts_the_old_tree_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[OutputFile::new("en/index.html", "old")]).unwrap();
+        // The second move (staging into place) fails, as a full disk or a race would.
+        let failing = |from: &Path, to: &Path| {
+            let name = from.file_name().unwrap().to_string_lossy().into_owned();
+            if name.contains("steppe-staging") {
+                return Err(io::Error::other("injected"));
+            }
+            std::fs::rename(from, to)
+        };
+        let err = write_atomic_with(&out, &[OutputFile::new("en/index.html", "new")], &failing)
+            .unwrap_err();
+        assert!(err.to_string().contains("injected"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("en/index.html")).unwrap(),
+            "old"
+        );
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["public"], "no staging or old folder left");
     }
 }

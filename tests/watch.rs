@@ -81,6 +81,35 @@ impl Watch {
         self.stderr.lock().unwrap().join("\n")
     }
 
+    /// How many lines of stdout (`out`) or stderr contain `needle`.
+    fn count(&self, stdout: bool, needle: &str) -> usize {
+        let lines = if stdout { &self.stdout } else { &self.stderr };
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+
+    /// Waits until `needle` has been printed once more than `before` times.
+    fn wait_count(&self, stdout: bool, needle: &str, before: usize) {
+        wait_for(needle, || self.count(stdout, needle) > before);
+    }
+
+    /// A raw HTTP/1.1 GET: the whole response head.
+    fn head(&self, path: &str) -> String {
+        let mut s = TcpStream::connect(self.addr.as_ref().unwrap()).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        text.split_once("\r\n\r\n").unwrap().0.to_owned()
+    }
+
     fn rebuilds(&self) -> usize {
         self.stdout
             .lock()
@@ -148,11 +177,17 @@ fn next_event(reader: &mut BufReader<TcpStream>) -> (String, String) {
     }
 }
 
-/// The watched output equals a fresh `build` of the same files.
+/// The watched output equals a fresh `build` of the same files, once the rebuild in progress
+/// is done (a page's HTML is written before its language's search index).
 fn assert_matches_fresh_build(site: &TestSite) {
     let out = site.steppe(&["build", "--out", "fresh"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let (watched, fresh) = (tree(&site.path("public")), tree(&site.path("fresh")));
+    let fresh = tree(&site.path("fresh"));
+    let start = Instant::now();
+    while tree(&site.path("public")) != fresh && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let watched = tree(&site.path("public"));
     let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&watched), names(&fresh));
     for ((p, a), (_, b)) in watched.iter().zip(&fresh) {
@@ -345,6 +380,35 @@ fn the_preview_server_serves_the_output_safely() {
         "never in the written output"
     );
     assert_eq!(w.get("/en/faq").0, 301);
+    // Never a protocol-relative Location, which a browser reads as another host.
+    for (asked, location) in [
+        ("//en/faq", "/en/faq/"),
+        ("///en//faq?x=1", "/en/faq/?x=1"),
+        ("/en/faq", "/en/faq/"),
+    ] {
+        let head = w.head(asked);
+        assert!(head.starts_with("HTTP/1.1 301"), "{asked}: {head}");
+        let got = head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .unwrap_or_default();
+        assert_eq!(got, location, "{asked}");
+    }
+    // Hidden files (the marker, anything starting with a dot) are not part of the site.
+    site.write("public/en/.cache/note.html", "private");
+    for hidden in [
+        "/.steppe-output",
+        "/%2esteppe-output",
+        "/en/.cache/note.html",
+        "/en/.cache/",
+    ] {
+        let (status, body) = w.get(hidden);
+        assert_eq!(status, 404, "{hidden}");
+        assert!(
+            !body.contains("private") && !body.contains("written by steppe"),
+            "{hidden}"
+        );
+    }
     let (status, body) = w.get("/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("not-found"), "the theme's 404 page");
@@ -382,6 +446,135 @@ fn a_taken_port_is_a_clear_error() {
         err.contains(&format!("cannot listen on 127.0.0.1:{port}")) && err.contains("--port 0"),
         "{err}"
     );
+    assert!(!stdout(&out).contains("built"), "built before binding");
+    assert!(
+        !site.path("public").exists(),
+        "wrote the output before binding"
+    );
+}
+
+#[test]
+fn a_folder_without_site_yaml_is_an_error_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content/en")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(["watch", "--no-serve"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("watch to exit", || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: no site.yaml in ."), "{err}");
+    assert!(
+        err.contains("hint: run steppe in the site's folder"),
+        "{err}"
+    );
+    assert!(!stdout(&out).contains("last good site"), "{}", stdout(&out));
+    assert!(!dir.path().join("public").exists());
+}
+
+/// `cp -a` or `mv`, as an editor restores a folder from a backup.
+fn restore(how: &str, from: &std::path::Path, to: &std::path::Path) {
+    let flags: &[&str] = if how == "cp" { &["-a"] } else { &[] };
+    let status = Command::new(how)
+        .args(flags)
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "{how} {} {}",
+        from.display(),
+        to.display()
+    );
+}
+
+/// Appends a line to `source` and waits until `page` shows it. Waits first for the rescan that
+/// follows a restored folder, so the edit can only be seen through the folder's new watch.
+fn edit_and_see(site: &TestSite, source: &str, page: &str, text: &str) {
+    std::thread::sleep(Duration::from_millis(300));
+    let body = site.read(source);
+    site.write(source, format!("{body}\n{text}\n"));
+    wait_for(text, || {
+        std::fs::read_to_string(site.path(page)).is_ok_and(|html| html.contains(text))
+    });
+}
+
+#[test]
+fn deleted_and_restored_folders_are_followed() {
+    let site = TestSite::fixture("basic");
+    let w = Watch::start(&site, &["--no-serve"]);
+    let backup = tempfile::tempdir().unwrap();
+    let bak = |name: &str| backup.path().join(name);
+    let (faq, faq_page) = ("content/en/faq.md", "public/en/faq/index.html");
+    let fixed = "fixed: the site builds again";
+
+    // A language folder: its pages go (a new warning, printed by that rebuild) and come back
+    // (the old warning is new again). Warnings that stay are not printed again.
+    let (gone, back) = (
+        "8 of 8 pages missing in 'ru'",
+        "5 of 8 pages missing in 'ru'",
+    );
+    assert_eq!(w.count(false, back), 1, "{}", w.stderr_text());
+    restore("mv", &site.path("content/ru"), &bak("ru"));
+    w.wait_count(false, gone, 0);
+    assert!(!site.path("public/ru/guide").exists());
+    restore("mv", &bak("ru"), &site.path("content/ru"));
+    w.wait_count(false, back, 1);
+    edit_and_see(
+        &site,
+        "content/ru/_index.md",
+        "public/ru/index.html",
+        "Снова здесь.",
+    );
+    assert_matches_fresh_build(&site);
+    let err = w.stderr_text();
+    assert_eq!(w.count(false, gone), 1, "{err}");
+    assert_eq!(w.count(false, back), 2, "{err}");
+    let kept = "content/en/operators/kcell.md: no prose";
+    assert_eq!(w.count(false, kept), 1, "{err}");
+
+    // content/, deleted and restored by `cp -a`, then by `mv`.
+    for (round, how) in ["cp", "mv"].into_iter().enumerate() {
+        restore("cp", &site.path("content"), &bak("content"));
+        let (failed, fixes) = (w.count(false, "no content/ folder"), w.count(true, fixed));
+        std::fs::remove_dir_all(site.path("content")).unwrap();
+        w.wait_count(false, "no content/ folder", failed);
+        restore(how, &bak("content"), &site.path("content"));
+        w.wait_count(true, fixed, fixes);
+        edit_and_see(
+            &site,
+            faq,
+            faq_page,
+            &format!("Seen after content round {round}."),
+        );
+        assert_matches_fresh_build(&site);
+        let _ = std::fs::remove_dir_all(bak("content"));
+    }
+
+    // The theme folder, then all of themes/.
+    for (dir, how) in [("themes/default", "cp"), ("themes", "mv")] {
+        restore("cp", &site.path(dir), &bak("theme"));
+        let (failed, fixes) = (w.count(false, "build failed"), w.count(true, fixed));
+        std::fs::remove_dir_all(site.path(dir)).unwrap();
+        w.wait_count(false, "build failed", failed);
+        restore(how, &bak("theme"), &site.path(dir));
+        w.wait_count(true, fixed, fixes);
+        let base = site.read("themes/default/templates/base.html");
+        let class = format!("site-footer after-{}", dir.replace('/', "-"));
+        site.write(
+            "themes/default/templates/base.html",
+            base.replacen("site-footer", &class, 1),
+        );
+        wait_for(&class, || site.read(faq_page).contains(&class));
+        assert_matches_fresh_build(&site);
+        let _ = std::fs::remove_dir_all(bak("theme"));
+    }
 }
 
 #[test]
@@ -452,6 +645,27 @@ fn a_theme_switch_and_a_new_language_need_no_restart() {
         w.stderr_text().lines().all(|l| !l.starts_with("error:")),
         "{}",
         w.stderr_text()
+    );
+    assert_matches_fresh_build(&site);
+}
+
+#[test]
+fn polling_follows_a_restored_content_folder() {
+    let site = TestSite::fixture("basic");
+    let w = Watch::start(&site, &["--no-serve", "--poll"]);
+    let backup = tempfile::tempdir().unwrap();
+    let bak = backup.path().join("content");
+    restore("cp", &site.path("content"), &bak);
+    let fixes = w.count(true, "fixed: the site builds again");
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    w.wait_count(false, "no content/ folder", 0);
+    restore("mv", &bak, &site.path("content"));
+    w.wait_count(true, "fixed: the site builds again", fixes);
+    edit_and_see(
+        &site,
+        "content/en/faq.md",
+        "public/en/faq/index.html",
+        "Polled after the restore.",
     );
     assert_matches_fresh_build(&site);
 }

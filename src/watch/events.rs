@@ -2,6 +2,9 @@
 
 use crate::build::Changes;
 use crate::content::{CONTENT_DIR, is_ignored_name};
+use notify::RecursiveMode;
+use notify_debouncer_full::DebouncedEvent;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Where things are, resolved once so events can be matched by prefix.
@@ -11,7 +14,56 @@ pub struct Layout {
     pub theme: PathBuf,
 }
 
+/// One debounced burst of events, sorted.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub changes: Changes,
+    /// Short names of the changed paths, for the report.
+    pub names: BTreeSet<String>,
+    /// Watched folders an event named: created, deleted or moved, so their watch is stale.
+    pub touched: BTreeSet<PathBuf>,
+    /// A folder appeared: files written into it before its watch was set sent no event.
+    pub new_dir: bool,
+}
+
 impl Layout {
+    /// Sorts a burst of events; `watched` tells which paths are watched folders.
+    pub fn sort(
+        &self,
+        events: impl IntoIterator<Item = DebouncedEvent>,
+        watched: impl Fn(&Path) -> bool,
+    ) -> Batch {
+        let mut batch = Batch::default();
+        // Reads (including steppe's own) say nothing changed.
+        let events = events
+            .into_iter()
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)));
+        for event in events {
+            for path in &event.paths {
+                if watched(path) {
+                    batch.touched.insert(path.clone());
+                }
+                if let Some(name) = self.classify(path, &mut batch.changes) {
+                    batch.new_dir |= path.is_dir();
+                    batch.names.insert(name);
+                }
+            }
+        }
+        batch
+    }
+
+    /// The folders to watch: folders, never single files, since editors that save by renaming
+    /// a temp file over the original replace the file a single-file watch would follow. All of
+    /// `themes/`, so a theme switch or a deleted and restored theme needs no new watch list;
+    /// the root only for site.yaml and for `content/` or `themes/` coming back.
+    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 3] {
+        [
+            (self.root.clone(), RecursiveMode::NonRecursive),
+            (self.root.join(CONTENT_DIR), RecursiveMode::Recursive),
+            (self.root.join("themes"), RecursiveMode::Recursive),
+        ]
+    }
+
     /// Adds one event path to `changes`; returns a short name for the report, or `None` when the
     /// path does not matter (output, editor temp files, unrelated files).
     pub fn classify(&self, path: &Path, changes: &mut Changes) -> Option<String> {
@@ -28,6 +80,11 @@ impl Layout {
         let shown = rel.to_string_lossy().replace('\\', "/");
         if rel == Path::new(crate::config::CONFIG_FILE) {
             changes.config = true;
+        } else if !rel.as_os_str().is_empty() && self.theme.starts_with(path) {
+            // The theme folder or `themes/` came or went: any of its files may differ, and
+            // those written before its new watch was set sent no event.
+            changes.theme = true;
+            changes.i18n = true;
         } else if path.starts_with(self.theme.join("i18n")) {
             changes.i18n = true;
         } else if path.starts_with(&self.theme) {
@@ -86,6 +143,22 @@ mod tests {
                 .is_some()
                 && c.theme
         );
+    }
+
+    #[test]
+    fn a_restored_theme_folder_reloads_templates_and_strings() {
+        let l = layout();
+        for p in ["/s/themes", "/s/themes/default"] {
+            let mut c = Changes::default();
+            assert!(l.classify(Path::new(p), &mut c).is_some(), "{p}");
+            assert!(c.theme && c.i18n, "{p}");
+        }
+        let mut c = Changes::default();
+        assert_eq!(
+            l.classify(Path::new("/s/themes/other/x.html"), &mut c),
+            None
+        );
+        assert_eq!(l.classify(Path::new("/s"), &mut c), None);
     }
 
     #[test]

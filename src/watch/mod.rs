@@ -6,21 +6,19 @@
 
 mod events;
 pub mod serve;
+mod watcher;
 
 use crate::build::{Changes, Pipeline, RunStats};
-use crate::diagnostics::BuildErrors;
+use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
-use events::Layout;
-use notify::RecursiveMode;
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
-};
+use events::{Batch, Layout};
 use serve::{Reloader, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use watcher::{FsWatcher, POLL_INTERVAL, Watches};
 
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -50,6 +48,8 @@ pub enum WatchError {
         path: PathBuf,
         source: notify::Error,
     },
+    #[error("no {} in {}", crate::config::CONFIG_FILE, .root.display())]
+    NoSite { root: PathBuf },
 }
 
 impl WatchError {
@@ -65,6 +65,11 @@ impl WatchError {
             WatchError::Watch { .. } => {
                 Some("try --poll on network or virtual file systems".into())
             }
+            WatchError::NoSite { .. } => Some(
+                "run steppe in the site's folder (the one with site.yaml, content/ and themes/), \
+                 or pass --root DIR"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -73,146 +78,73 @@ impl WatchError {
     pub fn is_usage(&self) -> bool {
         match self {
             WatchError::Output(e) => e.is_usage(),
-            WatchError::Bind { .. } => true,
+            WatchError::Bind { .. } | WatchError::NoSite { .. } => true,
             WatchError::Watch { .. } => false,
         }
     }
 }
 
-/// How often `--poll` looks at every file.
-const POLL_INTERVAL: Duration = Duration::from_millis(250);
-
-/// The two kinds of watcher behind one `watch` call.
-enum FsWatcher {
-    Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<notify::PollWatcher, NoCache>),
-}
-
-impl FsWatcher {
-    fn new(
-        poll: bool,
-        debounce: Duration,
-        tx: mpsc::Sender<DebounceEventResult>,
-    ) -> notify::Result<FsWatcher> {
-        // The debouncer ticks at a quarter of its timeout, so a tiny timeout still needs a tick.
-        let tick = Some((debounce / 4).max(Duration::from_millis(1)));
-        if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-            Ok(FsWatcher::Poll(new_debouncer_opt(
-                debounce, tick, tx, NoCache, config,
-            )?))
-        } else {
-            Ok(FsWatcher::Native(new_debouncer(debounce, tick, tx)?))
-        }
-    }
-
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            FsWatcher::Native(d) => d.watch(path, mode),
-            FsWatcher::Poll(d) => d.watch(path, mode),
-        }
-    }
-}
-
-/// Runs until the process is stopped. Returns only on start-up errors.
+/// Runs until the process is stopped. Returns only on start-up errors, all found before the
+/// first build: no site.yaml, an output folder that cannot be replaced, a taken port.
 pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
-    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io {
-        path: opts.root.clone(),
-        source: e,
-    })?;
-    let started = Instant::now();
-    let mut pipeline = Pipeline::new(&root, opts.drafts, None, true);
-    let first = pipeline.run(&Changes::everything());
-    let output_dir = pipeline
-        .config()
-        .map_or_else(|| "public".to_owned(), |c| c.output_dir.clone());
-    let out_arg = opts.out.clone().unwrap_or_else(|| root.join(output_dir));
-    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
-        path: out_arg.clone(),
-        source: e,
-    })?;
-    output::check_destination(&root, &out, false)?;
+    let mut layout = locate(opts)?;
+    let (root, out) = (layout.root.clone(), layout.out.clone());
     let reloader = Reloader::new();
-    let mut state = Output {
-        out: out.clone(),
-        last: None,
-    };
-    match first {
-        Ok((built, _)) => {
-            let pages = built.site.pages.len();
-            state.replace(&built.files)?;
-            println!(
-                "built {pages} pages in {:.2} s → {}",
-                started.elapsed().as_secs_f64(),
-                out.display()
-            );
-            for w in &built.site.warnings {
-                eprintln!("warning: {w}");
-            }
-        }
-        Err(errors) => report_failure(&errors, &reloader),
-    }
-    let server = if opts.serve {
-        Some(start_server(opts, &out, reloader.clone())?)
-    } else {
-        None
-    };
-    let theme = pipeline
-        .config()
-        .map_or_else(|| "default".to_owned(), |c| c.theme.clone());
-    let mut layout = Layout {
-        root: root.clone(),
-        out: out.clone(),
-        theme: root.join("themes").join(theme),
+    let _server = match opts.serve {
+        true => Some(start_server(opts, &out, reloader.clone())?),
+        false => None,
     };
     let (tx, rx) = mpsc::channel();
-    let mut watcher =
-        FsWatcher::new(opts.poll, opts.debounce, tx).map_err(|source| WatchError::Watch {
-            path: root.clone(),
-            source,
-        })?;
-    let mut watched = BTreeSet::new();
-    watch_dirs(&mut watcher, &layout, &mut watched)?;
+    let watch_err = |(path, source)| WatchError::Watch { path, source };
+    let mut watcher = FsWatcher::new(opts.poll, opts.debounce, tx)
+        .map_err(|source| watch_err((root.clone(), source)))?;
+    let mut watches = Watches::default();
+    watches
+        .sync(&mut watcher, &layout, &BTreeSet::new())
+        .map_err(watch_err)?;
+    let mut state = Output::new(out.clone());
+    let mut pipeline = first_build(&root, opts.drafts, &mut state, &reloader)?;
     println!("watching {} for changes (Ctrl+C to stop)", root.display());
-    let _keep_server = server;
     if opts.poll {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
+        rescan(
+            &mut pipeline,
+            &mut state,
+            &reloader,
+            opts.verbose,
+            &Changes::default(),
+        );
     }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         batch.extend(rx.try_iter());
         let t0 = Instant::now();
-        let mut changes = Changes::default();
-        let mut names = BTreeSet::new();
-        let mut new_dir = false;
-        for result in batch {
-            let Ok(events) = result else { continue };
-            for event in events {
-                if matches!(event.kind, notify::EventKind::Access(_)) {
-                    continue;
-                }
-                for path in &event.paths {
-                    if let Some(name) = layout.classify(path, &mut changes) {
-                        new_dir |= path.is_dir();
-                        names.insert(name);
-                    }
-                }
-            }
-        }
-        if names.is_empty() {
+        let events = batch.into_iter().flatten().flatten();
+        let Batch {
+            changes,
+            names,
+            touched,
+            new_dir,
+        } = layout.sort(events, |p| watches.is_watched_dir(p));
+        if names.is_empty() && touched.is_empty() {
             continue;
         }
         if changes.config {
-            // site.yaml may have switched the theme: follow it without a restart, watching the
-            // new folder before building so no save in it is missed.
+            // site.yaml may have switched the theme: follow it without a restart.
             if let Some(theme) = read_theme(&root) {
                 layout.theme = root.join("themes").join(theme);
             }
-            watch_dirs(&mut watcher, &layout, &mut watched)?;
         }
+        // A folder deleted and restored (`content/`, `themes/`) lost its watch: set it again
+        // before building, then look once more for what was written before it was in place.
+        let rewatched = watches
+            .sync(&mut watcher, &layout, &touched)
+            .unwrap_or_else(|e| {
+                eprintln!("warning: {}", watch_err(e));
+                true
+            });
         rebuild(
             &mut pipeline,
             &changes,
@@ -222,14 +154,72 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             t0,
             opts.verbose,
         );
-        if new_dir {
+        if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
-            // of its own: look again once the folder's watch is in place.
+            // of its own: look again, with the same kinds of change, once the watch is set.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
+            rescan(&mut pipeline, &mut state, &reloader, opts.verbose, &changes);
         }
     }
     Ok(())
+}
+
+/// Where the site, its output and its theme are, found before anything is built: a folder
+/// without site.yaml and an output that cannot be replaced are start-up errors.
+fn locate(opts: &WatchOptions) -> Result<Layout, WatchError> {
+    let root = output::absolute(&opts.root).map_err(|e| OutputError::Io {
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(WatchError::NoSite {
+            root: opts.root.clone(),
+        });
+    }
+    // A broken site.yaml is a build error shown like any other, so fall back to the defaults.
+    let config = crate::config::Config::load(&root).ok();
+    let output_dir = config.as_ref().map_or("public", |c| c.output_dir.as_str());
+    let out_arg = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(output_dir));
+    let out = output::absolute(&out_arg).map_err(|e| OutputError::Io {
+        path: out_arg.clone(),
+        source: e,
+    })?;
+    output::check_destination(&root, &out_arg, false)?;
+    let theme = config.map_or_else(|| "default".to_owned(), |c| c.theme);
+    Ok(Layout {
+        theme: root.join("themes").join(theme),
+        root,
+        out,
+    })
+}
+
+/// The first build, swapped in whole exactly as `build` does; its failure is reported and the
+/// loop goes on, so the editor can fix it.
+fn first_build(
+    root: &Path,
+    drafts: bool,
+    state: &mut Output,
+    reloader: &Reloader,
+) -> Result<Pipeline, WatchError> {
+    let started = Instant::now();
+    let mut pipeline = Pipeline::new(root, drafts, None, true);
+    match pipeline.run(&Changes::everything()) {
+        Ok((built, _)) => {
+            state.replace(&built.files)?;
+            println!(
+                "built {} pages in {:.2} s → {}",
+                built.site.pages.len(),
+                started.elapsed().as_secs_f64(),
+                state.out.display()
+            );
+            state.succeeded(&built.site.warnings);
+        }
+        Err(errors) => state.failed(&errors, reloader),
+    }
+    Ok(pipeline)
 }
 
 /// The theme named in site.yaml, read before the rebuild that loads it.
@@ -239,11 +229,17 @@ fn read_theme(root: &Path) -> Option<String> {
 
 /// A rebuild that no event asked for: picks up files whose events were missed; quiet when
 /// nothing changed.
-fn rescan(pipeline: &mut Pipeline, state: &mut Output, reloader: &Reloader, verbose: bool) {
+fn rescan(
+    pipeline: &mut Pipeline,
+    state: &mut Output,
+    reloader: &Reloader,
+    verbose: bool,
+    changes: &Changes,
+) {
     let t0 = Instant::now();
     rebuild(
         pipeline,
-        &Changes::default(),
+        changes,
         state,
         reloader,
         &BTreeSet::new(),
@@ -252,42 +248,68 @@ fn rescan(pipeline: &mut Pipeline, state: &mut Output, reloader: &Reloader, verb
     );
 }
 
-fn watch_dirs(
-    watcher: &mut FsWatcher,
-    layout: &Layout,
-    watched: &mut BTreeSet<PathBuf>,
-) -> Result<(), WatchError> {
-    // Folders, never single files: editors that save by renaming a temp file over the original
-    // replace the file a single-file watch would follow.
-    let wanted = [
-        (layout.root.clone(), RecursiveMode::NonRecursive),
-        (
-            layout.root.join(crate::content::CONTENT_DIR),
-            RecursiveMode::Recursive,
-        ),
-        (layout.theme.clone(), RecursiveMode::Recursive),
-    ];
-    for (dir, mode) in wanted {
-        if dir.is_dir() && !watched.contains(&dir) {
-            watcher
-                .watch(&dir, mode)
-                .map_err(|source| WatchError::Watch {
-                    path: dir.clone(),
-                    source,
-                })?;
-            watched.insert(dir);
-        }
-    }
-    Ok(())
-}
-
-/// The output folder and what was last written to it.
+/// The output folder, what was last written to it, and what the terminal was last told.
 struct Output {
     out: PathBuf,
     last: Option<BTreeMap<String, Vec<u8>>>,
+    /// The warnings of the last good build, so a rebuild prints only new ones.
+    warnings: BTreeSet<String>,
+    /// Errors of the last build, if it failed.
+    errors: usize,
 }
 
 impl Output {
+    fn new(out: PathBuf) -> Output {
+        Output {
+            out,
+            last: None,
+            warnings: BTreeSet::new(),
+            errors: 0,
+        }
+    }
+
+    /// After a good build: says that a broken site builds again, and prints the warnings that
+    /// the last good build did not have.
+    fn succeeded(&mut self, warnings: &[Diagnostic]) {
+        if self.errors > 0 {
+            println!(
+                "fixed: the site builds again ({} error{} gone)",
+                self.errors,
+                if self.errors == 1 { "" } else { "s" }
+            );
+            self.errors = 0;
+        }
+        let now: BTreeSet<String> = warnings.iter().map(ToString::to_string).collect();
+        for w in warnings.iter().map(ToString::to_string) {
+            if !self.warnings.contains(&w) {
+                eprintln!("warning: {w}");
+            }
+        }
+        self.warnings = now;
+    }
+
+    fn unwritable(&mut self, e: &OutputError, reloader: &Reloader) {
+        self.errors = 1;
+        let hint = e
+            .hint()
+            .map(|h| format!("\n  hint: {h}"))
+            .unwrap_or_default();
+        eprintln!("error: {e}{hint}");
+        eprintln!("build failed: 1 error; still serving the last good site");
+        reloader.send(Status::Failed(format!("error: {e}{hint}")));
+    }
+
+    fn failed(&mut self, errors: &BuildErrors, reloader: &Reloader) {
+        self.errors = errors.0.len();
+        eprintln!("{errors}");
+        eprintln!(
+            "build failed: {} error{}; still serving the last good site",
+            errors.0.len(),
+            if errors.0.len() == 1 { "" } else { "s" }
+        );
+        reloader.send(Status::Failed(errors.to_string()));
+    }
+
     /// The first good build is swapped in whole, exactly as `build` does.
     fn replace(&mut self, files: &[OutputFile]) -> Result<(), OutputError> {
         output::write_atomic(&self.out, files)?;
@@ -323,6 +345,9 @@ fn rebuild(
     t0: Instant,
     verbose: bool,
 ) {
+    // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
+    // runs, so its caches take the change in and the next rebuild after a fix writes it.
+    let writable = output::check_writable_tree(&state.out);
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -335,7 +360,7 @@ fn rebuild(
     // After a content-only change, the edited pages' HTML goes to disk before the search index
     // is rebuilt: every template already rendered fine, so nothing after this can fail for
     // them. Theme, config and UI-string changes write only at the end, all or nothing.
-    let content_only = !changes.config && !changes.theme && !changes.i18n;
+    let content_only = writable.is_ok() && !changes.config && !changes.theme && !changes.i18n;
     let mut early = Vec::new();
     let mut write_early =
         |site: &crate::site::Site, pages: &[crate::render::RenderedPage], fresh: &[usize]| {
@@ -367,11 +392,15 @@ fn rebuild(
     }
     let (built, stats) = match result {
         Ok(result) => result,
-        Err(errors) => return report_failure(&errors, reloader),
+        Err(errors) => return state.failed(&errors, reloader),
     };
+    if let Err(e) = writable {
+        return state.unwritable(&e, reloader);
+    }
     stats.print_stages();
     match state.update(built.files) {
         Ok(mut written) => {
+            state.succeeded(&built.site.warnings);
             written.written.extend(early_paths);
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
                 return;
@@ -412,16 +441,6 @@ fn report_success(
             println!("  search index: {}", stats.search.join(", "));
         }
     }
-}
-
-fn report_failure(errors: &BuildErrors, reloader: &Reloader) {
-    eprintln!("{errors}");
-    eprintln!(
-        "build failed: {} error{}; still serving the last good site",
-        errors.0.len(),
-        if errors.0.len() == 1 { "" } else { "s" }
-    );
-    reloader.send(Status::Failed(errors.to_string()));
 }
 
 /// Starts the preview server on its own runtime thread; the runtime lives as long as the handle.

@@ -3,7 +3,9 @@
 //!
 //! Files are looked up by hand rather than with a file-serving middleware so that every path is
 //! canonicalised and checked against the output folder: `..`, `%2e%2e` and symlinks that lead
-//! outside are refused.
+//! outside are refused. Hidden files and folders (the `.steppe-output` marker, an editor's
+//! `.x.steppe-tmp`) are not served, and a redirect never starts with `//`, which a browser
+//! would read as another host.
 
 use axum::Router;
 use axum::body::Body;
@@ -116,7 +118,7 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
     match resolve(&state.out, uri.path()) {
         Resolved::File(path) => file_response(&path, StatusCode::OK, &state.reloader).await,
         Resolved::AddSlash => {
-            let mut location = format!("{}/", uri.path());
+            let mut location = slash_location(uri.path());
             if let Some(q) = uri.query() {
                 location.push_str(&format!("?{q}"));
             }
@@ -138,6 +140,18 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
     }
 }
 
+/// The folder's URL with one slash between segments and one at the end: `//en/faq` must not
+/// become `//en/faq/`, a protocol-relative URL that leaves the site.
+fn slash_location(path: &str) -> String {
+    let mut location = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        location.push('/');
+        location.push_str(segment);
+    }
+    location.push('/');
+    location
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
     File(PathBuf),
@@ -156,6 +170,10 @@ fn resolve(out: &Path, request: &str) -> Resolved {
         .any(|s| *s == ".." || *s == "." || s.contains(['\\', '\0']))
     {
         return Resolved::Refused;
+    }
+    // The marker and any other dot-file or dot-folder are not part of the site.
+    if segments.iter().any(|s| s.starts_with('.')) {
+        return Resolved::NotFound;
     }
     let Ok(base) = out.canonicalize() else {
         return Resolved::NotFound;
@@ -297,6 +315,27 @@ mod tests {
                 .unwrap();
             assert_eq!(resolve(&out, "/link.txt"), Resolved::Refused);
         }
+    }
+
+    #[test]
+    fn hidden_files_are_not_served_and_redirects_stay_on_the_host() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join("en/.git")).unwrap();
+        std::fs::write(out.join(".steppe-output"), "m").unwrap();
+        std::fs::write(out.join("en/.git/config"), "c").unwrap();
+        for hidden in [
+            "/.steppe-output",
+            "/%2esteppe-output",
+            "/en/.git/config",
+            "/en/.git/",
+        ] {
+            assert_eq!(resolve(&out, hidden), Resolved::NotFound, "{hidden}");
+        }
+        assert_eq!(resolve(&out, "//en"), Resolved::AddSlash);
+        assert_eq!(slash_location("//en"), "/en/");
+        assert_eq!(slash_location("///en//faq"), "/en/faq/");
+        assert_eq!(slash_location("/%2F%2Fevil.com"), "/%2F%2Fevil.com/");
     }
 
     #[test]
