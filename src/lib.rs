@@ -11,7 +11,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod i18n;
 pub mod markdown;
-pub mod operators;
+pub mod collections;
 pub mod output;
 pub mod render;
 pub mod search;

@@ -3,10 +3,12 @@
 //! Unknown keys and wrong types are errors located at `site.yaml:line:col`; cross-field rules
 //! (one default language, fact keys declared, allowlisted links) are checked after parsing.
 
-mod operators;
+mod collections;
+mod missing;
 mod text;
 
-pub use operators::{Fact, FactLabel, Operator, Source, Status};
+pub use collections::{Collection, DATA_DIR, Fact, Field, Item, Source, Status, load_items};
+pub use missing::MissingTranslation;
 pub use text::{Date, Text};
 
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean, line_col};
@@ -45,10 +47,11 @@ pub struct Config {
     /// Domains (and their subdomains) that body links may point to.
     #[serde(default)]
     pub allowed_domains: Vec<String>,
+    /// Data collections; their items are read from `data/<name>/` by `load`.
     #[serde(default)]
-    pub facts: Vec<FactLabel>,
+    pub collections: Vec<Collection>,
     #[serde(default)]
-    pub operators: Vec<Operator>,
+    pub missing_translation: MissingTranslation,
 }
 
 fn default_theme() -> String {
@@ -74,7 +77,9 @@ impl Config {
                 .in_file(CONFIG_FILE)
                 .with_hint("run steppe in the site's folder, or pass --root DIR")
         })?;
-        Config::parse(&text)
+        let mut config = Config::parse(&text)?;
+        load_items(root, &mut config)?;
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<Config, BuildErrors> {
@@ -99,8 +104,8 @@ impl Config {
         self.languages.iter().find(|l| l.code == code)
     }
 
-    pub fn operator(&self, id: &str) -> Option<&Operator> {
-        self.operators.iter().find(|o| o.id == id)
+    pub fn collection(&self, name: &str) -> Option<&Collection> {
+        self.collections.iter().find(|c| c.name == name)
     }
 
     /// Whether an http(s) URL points to an allowlisted domain or one of its subdomains.
@@ -172,68 +177,7 @@ impl Config {
                 None,
             );
         }
-        for op in &self.operators {
-            let valid = !op.id.is_empty()
-                && op
-                    .id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                err(
-                    &format!("id: {}", op.id),
-                    format!(
-                        "operator id '{}' must be lower-case ASCII letters, digits or '-'",
-                        op.id
-                    ),
-                    None,
-                );
-            }
-            if self.operators.iter().filter(|o| o.id == op.id).count() > 1 {
-                err(
-                    &format!("id: {}", op.id),
-                    format!("operator '{}' is listed twice", op.id),
-                    None,
-                );
-            }
-            for (key, fact) in &op.facts {
-                let where_ = format!("operator '{}', fact '{key}'", op.id);
-                let needle = format!("{key}:");
-                if !self.facts.iter().any(|f| &f.key == key) {
-                    let hint = did_you_mean(key, self.facts.iter().map(|f| f.key.as_str()))
-                        .map(|s| format!("did you mean '{s}'?"))
-                        .unwrap_or_else(|| "declare it under the top-level `facts:` list".into());
-                    err(&needle, format!("{where_}: unknown fact key"), Some(&hint));
-                }
-                if fact.status != Status::Unconfirmed {
-                    if fact.value.is_none() {
-                        err(
-                            &needle,
-                            format!("{where_}: a {} fact needs a `value`", fact.status.as_str()),
-                            None,
-                        );
-                    }
-                    if fact.source.is_none() {
-                        err(
-                            &needle,
-                            format!(
-                                "{where_}: a {} fact needs a `source` URL",
-                                fact.status.as_str()
-                            ),
-                            Some("or mark it `status: unconfirmed`"),
-                        );
-                    }
-                }
-                if let Some(url) = &fact.url
-                    && !self.is_allowed_url(url)
-                {
-                    err(
-                        url,
-                        format!("{where_}: link {url} is not on an allowed domain"),
-                        Some("add the official domain to `allowed_domains`"),
-                    );
-                }
-            }
-        }
+        collections::validate_declarations(self, text, &mut errors);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -250,21 +194,18 @@ const CONFIG_KEYS: &[&str] = &[
     "output_dir",
     "languages",
     "allowed_domains",
-    "facts",
-    "operators",
+    "collections",
+    "missing_translation",
     "code",
     "tag",
     "name",
     "default",
-    "id",
-    "reviewed",
-    "sources",
     "key",
     "label",
-    "value",
-    "status",
-    "source",
-    "url",
+    "folder",
+    "fields",
+    "item_template",
+    "index_template",
 ];
 
 /// The host of an http(s) URL, lower-cased, without port or credentials.

@@ -11,7 +11,7 @@ mod shortcodes;
 
 pub use headings::slugify;
 pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
-pub use shortcodes::FactSource;
+pub use shortcodes::DataSource;
 
 use crate::diagnostics::Diagnostic;
 use headings::IdAllocator;
@@ -65,7 +65,7 @@ fn options() -> Options {
 pub fn render(
     input: &PageInput,
     site: &LinkSite,
-    facts: &dyn FactSource,
+    facts: &dyn DataSource,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let text = shortcodes::expand(input.body, input.file, input.body_line, facts, &mut errors);

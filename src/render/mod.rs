@@ -69,7 +69,7 @@ pub struct Remembered {
 
 /// Per language, a fingerprint of everything a page's view reads from other pages: titles,
 /// descriptions, order and kinds of the language's pages (navigation, breadcrumbs, section lists,
-/// previous/next, operator page lists) and which pages exist in which language (switcher,
+/// previous/next, collection page lists) and which pages exist in which language (switcher,
 /// hreflang). While it is unchanged, a page whose own inputs are unchanged needs no new view.
 fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
     let everywhere = crate::site::hash_of(
@@ -93,7 +93,8 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
                         &p.front.title,
                         &p.front.description,
                         p.front.weight,
-                        &p.front.operator,
+                        &p.front.about,
+                        &p.fallback_from,
                         &p.kind,
                         p.parent,
                     )
