@@ -213,9 +213,6 @@ impl Pipeline {
             &changes.content,
         )?;
         stats.parsed = self.sources.parsed;
-        let mut content = content;
-        let copied = site::copied_assets(&config, &content.assets);
-        content.assets.extend(copied);
         stats.lap("content");
         // Each stage goes on past bad files so one run reports every problem it can find.
         let mut errors = content.errors;

@@ -7,7 +7,6 @@
 
 use super::{Kind, Page};
 use crate::config::{Config, MissingTranslation};
-use crate::content::Asset;
 use crate::diagnostics::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -77,31 +76,6 @@ pub(super) fn omitted_targets<'a>(
                 .into_iter()
                 .map(|p| ((l.code.clone(), p.rel.clone()), p.url.clone()))
         })
-}
-
-/// The default language's files (images) a fallback copy links to, copied under each language
-/// that lacks them, so relative links in the copied body resolve at the copy's URL.
-pub fn copied_assets(config: &Config, assets: &[Asset]) -> Vec<Asset> {
-    if config.missing_translation != MissingTranslation::Fallback {
-        return Vec::new();
-    }
-    let default = &config.default_language().code;
-    let have: BTreeSet<(&str, &str)> = assets
-        .iter()
-        .map(|a| (a.lang.as_str(), a.rel.as_str()))
-        .collect();
-    let mut out = Vec::new();
-    for lang in config.languages.iter().filter(|l| &l.code != default) {
-        for a in assets.iter().filter(|a| &a.lang == default) {
-            if !have.contains(&(lang.code.as_str(), a.rel.as_str())) {
-                out.push(Asset {
-                    lang: lang.code.clone(),
-                    ..a.clone()
-                });
-            }
-        }
-    }
-    out
 }
 
 /// Per language, the default language's pages it has no translation of (both modes); what

@@ -9,7 +9,7 @@
 mod fallback;
 mod plan;
 
-pub use fallback::{Fallbacks, copied_assets, fallbacks, report as fallback_report};
+pub use fallback::{Fallbacks, fallbacks, report as fallback_report};
 pub use plan::{Planned, plan};
 
 use crate::config::Config;
@@ -100,6 +100,12 @@ pub struct Page {
 impl Page {
     pub fn template(&self) -> &str {
         &self.template
+    }
+
+    /// The language the page's text is written in: its own, or the original's for a fallback
+    /// copy, whose body renders exactly as the original's (links lead where they lead there).
+    pub fn source_lang(&self) -> &str {
+        self.fallback_from.as_deref().unwrap_or(&self.lang)
     }
 
     /// A real translation: written in this language, not a fallback copy.
@@ -222,7 +228,7 @@ pub fn render_bodies(
             let facts = crate::collections::Facts {
                 config,
                 i18n,
-                lang: &p.lang,
+                lang: p.source_lang(),
             };
             Some(render_one(p, config, i18n, &targets, &facts))
         })
@@ -275,13 +281,13 @@ fn render_one(
         file: &p.file,
         body: &p.body,
         body_line: p.body_line,
-        strings: i18n.strings(&p.lang),
+        strings: i18n.strings(p.source_lang()),
     };
     let out_dir = p.url.as_str();
     let site = LinkSite {
         config,
         targets,
-        lang: &p.lang,
+        lang: p.source_lang(),
         rel: &p.rel,
         out_dir,
     };

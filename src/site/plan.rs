@@ -60,11 +60,16 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         })?;
     }
     let kind = kind_of(config, &s);
+    let mut front = s.front;
+    // Item pages keep the collection's order unless their front matter says otherwise.
+    if let Kind::Item { collection, id } = &kind {
+        front.weight = front.weight.or_else(|| item_weight(config, collection, id));
+    }
     let mut path = s.rel.strip_suffix(".md").unwrap_or(&s.rel).to_owned();
     if kind.is_section() {
         path = path.trim_end_matches("_index").to_owned();
     }
-    if let Some(slug) = &s.front.slug {
+    if let Some(slug) = &front.slug {
         let bad = slug.is_empty()
             || slug.contains(['/', '\\'])
             || slug == "."
@@ -91,8 +96,7 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
     } else {
         format!("{}/{}/", s.lang, path.trim_end_matches('/'))
     };
-    let template = s
-        .front
+    let template = front
         .template
         .clone()
         .unwrap_or_else(|| kind.default_template(config));
@@ -102,7 +106,7 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         file: s.file,
         url,
         kind,
-        front: s.front,
+        front,
         body: s.body,
         body_line: s.body_line,
         source_hash: s.source_hash,
@@ -134,6 +138,13 @@ fn check_about(config: &Config, about: &str) -> Result<(), (String, String)> {
         .map(|x| format!("did you mean '{c}/{x}'?"))
         .unwrap_or_else(|| format!("items of '{c}': {}", ids.join(", ")));
     Err((format!("unknown item in about: '{about}'"), hint))
+}
+
+/// The list position of an item, as the weight of its page (after hand-weighted pages).
+fn item_weight(config: &Config, collection: &str, id: &str) -> Option<i64> {
+    let c = config.collection(collection)?;
+    let i = c.items.iter().position(|item| item.id == id)?;
+    Some(1000 + i as i64)
 }
 
 /// A source page's kind: a collection's index or item by its folder, else by its name.
@@ -247,17 +258,18 @@ fn add_missing(
             .next()
             .unwrap_or_default()
             .to_owned();
-        let (title, kind) = match collection {
-            Some(c) => (c.title.get(lang).to_owned(), Kind::Collection(c.name.clone())),
-            None => (name, Kind::Section),
+        // A collection's index has its title in site.yaml: no prose is needed.
+        let (title, kind, warn) = match collection {
+            Some(c) => (c.title.get(lang).to_owned(), Kind::Collection(c.name.clone()), None),
+            None => (name, Kind::Section, Some("no _index.md: this section gets a generated index page; write one to give it a title and text".into())),
         };
-        add(folder, title, kind, None, Some("no _index.md: this section gets a generated index page; write one to give it a title and text".into()));
+        add(folder, title, kind, None, warn);
     }
     for c in &config.collections {
-        for (i, item) in c.items.iter().enumerate() {
+        for item in &c.items {
             let rel = c.item_rel(&item.id);
             if !have.contains(&rel) {
-                let weight = Some(1000 + i as i64);
+                let weight = item_weight(config, &c.name, &item.id);
                 let kind = Kind::Item {
                     collection: c.name.clone(),
                     id: item.id.clone(),
