@@ -72,8 +72,16 @@ fn expand_line(
         let is_call = inner
             .strip_prefix(NAME)
             .is_some_and(|r| r.trim_start().starts_with('('));
-        if ticks % 2 == 1 || !is_call {
+        // The shortcode's name before collections; its arguments cannot be guessed safely.
+        let old_fact = inner.starts_with("fact(");
+        if ticks % 2 == 1 || !(is_call || old_fact) {
             out.push_str(&from[..end + 2]);
+        } else if old_fact {
+            let mut d = at(line[..consumed + start].chars().count() + 1);
+            d.message = "shortcode: `fact` is now `data`".into();
+            errors.push(d.with_hint(
+                "write {{ data(c=\"<collection>\", id=\"<item id>\", key=\"<fact key>\") }}",
+            ));
         } else {
             let col = line[..consumed + start].chars().count() + 1;
             match parse_call(inner).and_then(|[c, id, key]| facts.fact_html(&c, &id, &key)) {

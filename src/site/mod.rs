@@ -248,7 +248,10 @@ pub fn render_bodies(
         }
         page.rendered = r;
         page.rendered.key = *key;
-        errors.extend(e);
+        // A fallback copy renders the original's text: its problems are the original's.
+        if page.is_translated() {
+            errors.extend(e);
+        }
     }
     if let Some(memo) = memo {
         *memo = next;
@@ -305,7 +308,7 @@ fn check_anchors(pages: &[Page]) -> Result<(), BuildErrors> {
         })
         .collect();
     let mut errors = Vec::new();
-    for p in pages {
+    for p in pages.iter().filter(|p| p.is_translated()) {
         for r in &p.rendered.anchor_refs {
             let known = ids.get(&(r.lang.as_str(), r.rel.as_str()));
             if known.is_some_and(|ids| !ids.contains(r.anchor.as_str())) {
