@@ -51,7 +51,7 @@ struct Page {
 }
 
 fn config() -> Config {
-    Config::parse(&std::fs::read_to_string(repo().join("site.yaml")).unwrap()).unwrap()
+    Config::load(&repo()).unwrap()
 }
 
 fn pages() -> Vec<Page> {

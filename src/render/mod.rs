@@ -76,7 +76,7 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
         &site
             .pages
             .iter()
-            .map(|p| (&p.lang, &p.rel, &p.url))
+            .map(|p| (&p.lang, &p.rel, &p.url, &p.fallback_from))
             .collect::<Vec<_>>(),
     );
     site.config
@@ -94,7 +94,6 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
                         &p.front.description,
                         p.front.weight,
                         &p.front.about,
-                        &p.fallback_from,
                         &p.kind,
                         p.parent,
                     )
