@@ -154,6 +154,12 @@ impl Site {
             .collect()
     }
 
+    /// Per language, the default language's pages it has no translation of (built as
+    /// fallbacks or omitted, as `missing_translation` says): for `steppe check` and reports.
+    pub fn fallbacks(&self) -> Fallbacks {
+        fallbacks(&self.config, &self.pages)
+    }
+
     /// Like `translations`, without fallback copies: what hreflang and the sitemap list.
     pub fn real_translations(&self, page: &Page) -> Vec<usize> {
         let mut all = self.translations(page);
