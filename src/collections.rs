@@ -87,11 +87,17 @@ impl Facts<'_> {
         let config = self.config;
         let collection = config.collection(c).ok_or_else(|| {
             let names: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-            format!("unknown collection '{c}' (configured: {})", names.join(", "))
+            format!(
+                "unknown collection '{c}' (configured: {})",
+                names.join(", ")
+            )
         })?;
         let item = collection.item(id).ok_or_else(|| {
             let ids: Vec<&str> = collection.items.iter().map(|i| i.id.as_str()).collect();
-            format!("collection '{c}' has no item '{id}' (it has: {})", ids.join(", "))
+            format!(
+                "collection '{c}' has no item '{id}' (it has: {})",
+                ids.join(", ")
+            )
         })?;
         if !item.facts.contains_key(key) {
             let keys: Vec<&str> = item.facts.keys().map(String::as_str).collect();

@@ -190,7 +190,10 @@ fn a_products_item_shows_legal_name_checked_dates_and_related_pages() {
     );
     let ru = site.html("public/ru/products/desk-lamp/index.html");
     assert_eq!(texts(&ru, ".legal-name"), ["Настольная лампа DL-1"]);
-    assert_eq!(texts(&ru, ".facts td")[0].split_whitespace().next(), Some("12"));
+    assert_eq!(
+        texts(&ru, ".facts td")[0].split_whitespace().next(),
+        Some("12")
+    );
     // A page `about` an item shows its facts box; the shortcode works for any item.
     let reading = site.html("public/en/reading/index.html");
     assert_eq!(
@@ -236,14 +239,19 @@ fn data_file_errors_are_located() {
         "{err}"
     );
     assert!(
-        err.contains("data/products/bulb.yaml:5: fact 'watts': a confirmed fact needs a `source` URL"),
+        err.contains(
+            "data/products/bulb.yaml:5: fact 'watts': a confirmed fact needs a `source` URL"
+        ),
         "{err}"
     );
     assert!(
         err.contains("data/produts: data folder 'produts' belongs to no collection\n  hint: did you mean 'products'?"),
         "{err}"
     );
-    assert!(!site.path("public").exists(), "a failed build writes nothing");
+    assert!(
+        !site.path("public").exists(),
+        "a failed build writes nothing"
+    );
 }
 
 #[test]
@@ -270,7 +278,9 @@ fn shortcode_and_about_errors_are_located() {
         "{err}"
     );
     assert!(
-        err.contains("content/en/bad.md:5:3: shortcode: item 'products/desk-lamp' has no fact 'colour'"),
+        err.contains(
+            "content/en/bad.md:5:3: shortcode: item 'products/desk-lamp' has no fact 'colour'"
+        ),
         "{err}"
     );
 }

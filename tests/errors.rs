@@ -156,7 +156,10 @@ fn shortcode_errors_are_located() {
 #[test]
 fn unknown_item_bad_slug_and_invalid_utf8() {
     let site = TestSite::fixture("basic");
-    site.write("content/en/a.md", "---\ntitle: A\nabout: operators/activv\n---\n");
+    site.write(
+        "content/en/a.md",
+        "---\ntitle: A\nabout: operators/activv\n---\n",
+    );
     site.write("content/en/b.md", "---\ntitle: B\nslug: ../../etc\n---\n");
     site.write(
         "content/en/c.md",

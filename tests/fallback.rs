@@ -41,7 +41,10 @@ fn fallback_pages_are_built_with_notice_noindex_and_canonical() {
         err.contains("warning: content/ru: 3 pages not translated into 'ru' (built from 'en' with a notice): faq.md, folder/_index.md, folder/page.md"),
         "{err}"
     );
-    assert!(err.contains("warning: content/kk: 4 pages not translated into 'kk'"), "{err}");
+    assert!(
+        err.contains("warning: content/kk: 4 pages not translated into 'kk'"),
+        "{err}"
+    );
     // At the URL the translation would have, slug included.
     assert!(site.path("public/ru/folder/renamed/index.html").is_file());
     let doc = site.html("public/ru/faq/index.html");
@@ -103,12 +106,22 @@ fn fallback_hreflang_sitemap_switcher_and_links() {
     let locs: Vec<&str> = entries.iter().map(|(l, _)| l.as_str()).collect();
     assert!(locs.contains(&"https://docs.example/en/faq/"), "{locs:?}");
     assert!(locs.contains(&"https://docs.example/ru/guide/"), "{locs:?}");
-    assert!(!locs.iter().any(|l| l.contains("/ru/faq/") || l.contains("/kk/guide/")));
-    let faq = entries.iter().find(|(l, _)| l.ends_with("/en/faq/")).unwrap();
+    assert!(
+        !locs
+            .iter()
+            .any(|l| l.contains("/ru/faq/") || l.contains("/kk/guide/"))
+    );
+    let faq = entries
+        .iter()
+        .find(|(l, _)| l.ends_with("/en/faq/"))
+        .unwrap();
     assert_eq!(faq.1, ["en"]);
     // The switcher shows every language and marks the fallbacks.
     let doc = site.html("public/en/faq/index.html");
-    assert_eq!(texts(&doc, ".switcher a"), ["English", "Русский", "Қазақша"]);
+    assert_eq!(
+        texts(&doc, ".switcher a"),
+        ["English", "Русский", "Қазақша"]
+    );
     assert_eq!(
         attrs(&doc, ".switcher a[data-fallback]", "lang"),
         ["ru", "kk"]
@@ -136,7 +149,8 @@ fn omit_builds_nothing_and_links_lead_to_the_original() {
     let site = fixture(Some("omit"));
     let out = site.build();
     assert!(
-        stderr(&out).contains("3 pages not translated into 'ru' (not built; links lead to 'en'): faq.md"),
+        stderr(&out)
+            .contains("3 pages not translated into 'ru' (not built; links lead to 'en'): faq.md"),
         "{}",
         stderr(&out)
     );
@@ -153,7 +167,10 @@ fn omit_builds_nothing_and_links_lead_to_the_original() {
     );
     // The switcher still shows every language; where the page is missing it leads home.
     let doc = site.html("public/en/faq/index.html");
-    assert_eq!(texts(&doc, ".switcher a"), ["English", "Русский", "Қазақша"]);
+    assert_eq!(
+        texts(&doc, ".switcher a"),
+        ["English", "Русский", "Қазақша"]
+    );
     assert_eq!(
         attrs(&doc, ".switcher a[data-missing]", "href"),
         ["../../ru/index.html", "../../kk/index.html"]

@@ -213,7 +213,9 @@ pub fn load_items(root: &Path, config: &mut Config) -> Result<(), BuildErrors> {
             let names = config.collections.iter().map(|c| c.name.as_str());
             let hint = did_you_mean(&name, names)
                 .map(|s| format!("did you mean '{s}'?"))
-                .unwrap_or_else(|| format!("declare it under `collections:` in site.yaml (name: {name})"));
+                .unwrap_or_else(|| {
+                    format!("declare it under `collections:` in site.yaml (name: {name})")
+                });
             errors.push(
                 Diagnostic::new(format!("data folder '{name}' belongs to no collection"))
                     .in_file(Path::new(DATA_DIR).join(&*name))
@@ -255,7 +257,12 @@ fn sorted_entries(dir: &Path, dirs: bool) -> Vec<PathBuf> {
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             let yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            !hidden && if dirs { p.is_dir() } else { p.is_file() && yaml }
+            !hidden
+                && if dirs {
+                    p.is_dir()
+                } else {
+                    p.is_file() && yaml
+                }
         })
         .collect();
     out.sort();
@@ -341,7 +348,11 @@ fn check_fact(
         }
         if fact.source.is_none() {
             let hint = Some("or mark it `status: unconfirmed`".to_owned());
-            err(&needle, format!("a {status} fact needs a `source` URL"), hint);
+            err(
+                &needle,
+                format!("a {status} fact needs a `source` URL"),
+                hint,
+            );
         }
     }
     if let Some(url) = &fact.url

@@ -37,7 +37,7 @@ pub struct FrontMatter {
     pub reviewed: Option<Date>,
     #[serde(default)]
     pub sources: Vec<Source>,
-    /// The collection item the page is about, as `<collection>/<id>` (`operators/activ`).
+    /// The collection item the page is about, as `<collection>/<id>` (`products/lamp`).
     #[serde(default)]
     pub about: Option<String>,
     #[serde(default)]

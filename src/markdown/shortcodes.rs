@@ -1,4 +1,4 @@
-//! `{{ data(c="operators", id="activ", key="balance_code") }}`: one fact of a collection's item
+//! `{{ data(c="products", id="lamp", key="price") }}`: one fact of a collection's item
 //! inline in Markdown.
 //!
 //! Expanded in the Markdown text before parsing, outside code, into inline HTML whose text is
@@ -163,12 +163,17 @@ mod tests {
 
     #[test]
     fn unknown_collection_and_missing_argument_are_located() {
-        let (_, errors) = run("a\nb {{ data(c=\"nope\", id=\"x\", key=\"k\") }} {{ data(c=\"products\") }}\n");
+        let (_, errors) =
+            run("a\nb {{ data(c=\"nope\", id=\"x\", key=\"k\") }} {{ data(c=\"products\") }}\n");
         assert_eq!(errors.len(), 2);
         assert_eq!(
             errors[0].to_string(),
             "content/en/a.md:6:3: shortcode: unknown collection 'nope'"
         );
-        assert!(errors[1].message.contains("needs `c`, `id` and `key`"), "{}", errors[1]);
+        assert!(
+            errors[1].message.contains("needs `c`, `id` and `key`"),
+            "{}",
+            errors[1]
+        );
     }
 }

@@ -3,10 +3,10 @@
 //! Every link in a view is already relative to the page being rendered, so templates never
 //! compute paths and the output works from any host path and from disk.
 
-use crate::config::Source;
-use crate::markdown::TocEntry;
 use crate::collections::{FactView, fact_view, fact_views};
+use crate::config::Source;
 use crate::config::{Collection, Item};
+use crate::markdown::TocEntry;
 use crate::site::{Kind, Page, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
@@ -211,9 +211,10 @@ impl Views<'_> {
                 title: site
                     .by_key
                     .get(&(page.lang.clone(), c.index_rel()))
-                    .map_or_else(|| c.title.get(&page.lang).to_owned(), |&i| {
-                        site.pages[i].front.title.clone()
-                    }),
+                    .map_or_else(
+                        || c.title.get(&page.lang).to_owned(),
+                        |&i| site.pages[i].front.title.clone(),
+                    ),
                 href: self.href_to(page, &c.index_rel()).unwrap_or_default(),
                 items: c
                     .items
@@ -240,8 +241,13 @@ impl Views<'_> {
             collection: c.name.clone(),
             id: item.id.clone(),
             name: item.name.get(&page.lang).to_owned(),
-            legal_name: item.legal_name.as_ref().map(|n| n.get(&page.lang).to_owned()),
-            href: self.href_to(page, &c.item_rel(&item.id)).unwrap_or_default(),
+            legal_name: item
+                .legal_name
+                .as_ref()
+                .map(|n| n.get(&page.lang).to_owned()),
+            href: self
+                .href_to(page, &c.item_rel(&item.id))
+                .unwrap_or_default(),
             reviewed: item.reviewed.to_string(),
             sources: item.sources.clone(),
             facts: fact_views(c, &site.i18n, &page.lang, item),
@@ -275,17 +281,26 @@ impl Views<'_> {
     fn page_view(&self, index: usize) -> PageView {
         let site = self.site;
         let page = &site.pages[index];
-        let item = self.about(page).map(|(c, item)| self.item_view(page, c, item));
+        let item = self
+            .about(page)
+            .map(|(c, item)| self.item_view(page, c, item));
         let fallback = self.fallback(page);
         let canonical = match &fallback {
             Some(f) => Some(
-                self.permalink(&format!("{}/{}", f.code, page.url.split_once('/').map_or("", |x| x.1)))
-                    .unwrap_or_else(|| f.href.clone()),
+                self.permalink(&format!(
+                    "{}/{}",
+                    f.code,
+                    page.url.split_once('/').map_or("", |x| x.1)
+                ))
+                .unwrap_or_else(|| f.href.clone()),
             ),
             None => self.permalink(&page.url),
         };
         let comparison = match &page.kind {
-            Kind::Collection(name) => site.config.collection(name).map(|c| self.comparison(page, c)),
+            Kind::Collection(name) => site
+                .config
+                .collection(name)
+                .map(|c| self.comparison(page, c)),
             _ => None,
         };
         PageView {
@@ -314,7 +329,9 @@ impl Views<'_> {
             .iter()
             .map(|item| LinkView {
                 title: item.name.get(lang).to_owned(),
-                href: self.href_to(page, &c.item_rel(&item.id)).unwrap_or_default(),
+                href: self
+                    .href_to(page, &c.item_rel(&item.id))
+                    .unwrap_or_default(),
                 description: None,
                 current: false,
             })

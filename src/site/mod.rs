@@ -28,7 +28,10 @@ pub enum Kind {
     Section,
     Page,
     /// A collection item's page, joined with its data from `data/<collection>/<id>.yaml`.
-    Item { collection: String, id: String },
+    Item {
+        collection: String,
+        id: String,
+    },
     /// A collection's index with the comparison table.
     Collection(String),
 }

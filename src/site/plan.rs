@@ -127,7 +127,12 @@ fn check_about(config: &Config, about: &str) -> Result<(), (String, String)> {
         let names: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
         let hint = crate::diagnostics::did_you_mean(c, names.iter().copied())
             .map(|x| format!("did you mean '{x}/{id}'?"))
-            .unwrap_or_else(|| format!("write `about: <collection>/<id>`; collections: {}", names.join(", ")));
+            .unwrap_or_else(|| {
+                format!(
+                    "write `about: <collection>/<id>`; collections: {}",
+                    names.join(", ")
+                )
+            });
         return Err((format!("unknown collection in about: '{about}'"), hint));
     };
     if collection.item(id).is_some() {
@@ -176,12 +181,7 @@ fn kind_of(config: &Config, s: &SourcePage) -> Kind {
 }
 
 /// Adds the pages a language needs but has no file for.
-fn add_missing(
-    config: &Config,
-    lang: &str,
-    pages: &mut Vec<Page>,
-    warnings: &mut Vec<Diagnostic>,
-) {
+fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mut Vec<Diagnostic>) {
     let have: BTreeSet<String> = pages
         .iter()
         .filter(|p| p.lang == lang)
@@ -278,7 +278,13 @@ fn add_missing(
                     "no prose for item '{}/{}': its page shows only the facts from data/{}/{}.yaml",
                     c.name, item.id, c.name, item.id
                 );
-                add(rel, item.name.get(lang).to_owned(), kind, weight, Some(warn));
+                add(
+                    rel,
+                    item.name.get(lang).to_owned(),
+                    kind,
+                    weight,
+                    Some(warn),
+                );
             }
         }
     }

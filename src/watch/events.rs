@@ -27,7 +27,8 @@ impl Layout {
         }
         let shown = rel.to_string_lossy().replace('\\', "/");
         // Collection items are part of the config: a data file reloads everything.
-        if rel == Path::new(crate::config::CONFIG_FILE) || rel.starts_with(crate::config::DATA_DIR) {
+        if rel == Path::new(crate::config::CONFIG_FILE) || rel.starts_with(crate::config::DATA_DIR)
+        {
             changes.config = true;
         } else if path.starts_with(self.theme.join("i18n")) {
             changes.i18n = true;
@@ -78,7 +79,11 @@ mod tests {
         assert!(c.content.contains(Path::new("/s/content/en/faq.md")));
         assert!(l.classify(Path::new("/s/site.yaml"), &mut c).is_some() && c.config);
         let mut d = Changes::default();
-        assert!(l.classify(Path::new("/s/data/products/lamp.yaml"), &mut d).is_some() && d.config);
+        assert!(
+            l.classify(Path::new("/s/data/products/lamp.yaml"), &mut d)
+                .is_some()
+                && d.config
+        );
         assert!(
             l.classify(Path::new("/s/themes/default/i18n/en.yaml"), &mut c)
                 .is_some()
