@@ -236,6 +236,18 @@ fn edits_of_every_kind_match_a_fresh_build() {
     wait_for("the deletion", || !site.path("public/en/extra").exists());
     assert_matches_fresh_build(&site);
 
+    // A data file: pages that show its facts follow (here through the shortcode).
+    let activ = site.read("data/operators/activ.yaml");
+    site.write(
+        "data/operators/activ.yaml",
+        activ.replace("\"*111*3#\"", "\"*222#\""),
+    );
+    wait_for("the data edit", || {
+        texts(&scraper::Html::parse_document(&site.read(page)), ".content .fact")
+            .contains(&"*222#".to_owned())
+    });
+    assert_matches_fresh_build(&site);
+
     // Template, i18n and site.yaml edits reload everything they affect.
     let base = site.read("themes/default/templates/base.html");
     site.write(

@@ -266,6 +266,10 @@ fn watch_dirs(
             RecursiveMode::Recursive,
         ),
         (layout.theme.clone(), RecursiveMode::Recursive),
+        (
+            layout.root.join(crate::config::DATA_DIR),
+            RecursiveMode::Recursive,
+        ),
     ];
     for (dir, mode) in wanted {
         if dir.is_dir() && !watched.contains(&dir) {
