@@ -194,3 +194,18 @@ fn an_unknown_mode_is_located() {
     assert!(err.contains("error: site.yaml:"), "{err}");
     assert!(err.contains("unknown variant 'fallbak'"), "{err}");
 }
+
+#[test]
+fn without_base_url_the_canonical_link_is_relative() {
+    let site = fixture(None);
+    let out = site.steppe(&["build", "--base-url", ""]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("public/kk/faq/index.html");
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["../../en/faq/index.html"]
+    );
+    // Real pages keep having none without a base_url.
+    let real = site.html("public/en/faq/index.html");
+    assert!(attrs(&real, "link[rel=canonical]", "href").is_empty());
+}

@@ -243,8 +243,11 @@ fn edits_of_every_kind_match_a_fresh_build() {
         activ.replace("\"*111*3#\"", "\"*222#\""),
     );
     wait_for("the data edit", || {
-        texts(&scraper::Html::parse_document(&site.read(page)), ".content .fact")
-            .contains(&"*222#".to_owned())
+        texts(
+            &scraper::Html::parse_document(&site.read(page)),
+            ".content .fact",
+        )
+        .contains(&"*222#".to_owned())
     });
     assert_matches_fresh_build(&site);
 

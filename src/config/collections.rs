@@ -362,3 +362,84 @@ fn check_fact(
         err(url, format!("link {url} is not on an allowed domain"), hint);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "title: Shop\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\ncollections:\n  - name: products\n    title: Products\n    fields:\n      - {key: price, label: Price}\n";
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Config, BuildErrors>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), SITE).unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config::load(dir.path());
+        (dir, config)
+    }
+
+    #[test]
+    fn items_take_their_id_from_the_file_and_sort_by_weight_then_id() {
+        let (_dir, config) = site(&[
+            ("data/products/b.yaml", "name: B\nreviewed: 2026-01-01\n"),
+            ("data/products/a.yaml", "name: A\nreviewed: 2026-01-01\n"),
+            (
+                "data/products/z.yaml",
+                "name: Z\nreviewed: 2026-01-01\nweight: 1\n",
+            ),
+            ("data/products/.hidden.yaml", "not: an item\n"),
+            ("data/products/notes.txt", "ignored"),
+        ]);
+        let c = config.unwrap().collections.remove(0);
+        let ids: Vec<&str> = c.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["z", "a", "b"]);
+        assert_eq!(c.item_rel("z"), "products/z.md");
+        assert_eq!(c.index_rel(), "products/_index.md");
+        assert_eq!(c.label("price", "en"), "Price");
+    }
+
+    #[test]
+    fn bad_items_are_located_in_their_file() {
+        let (_dir, config) = site(&[
+            (
+                "data/products/Bad_Id.yaml",
+                "name: X\nreviewed: 2026-01-01\n",
+            ),
+            (
+                "data/products/lamp.yaml",
+                "name: Lamp\nreviewed: 2026-01-01\nfacts:\n  pryce: {status: unconfirmed}\n",
+            ),
+            ("data/product/x.yaml", "name: X\nreviewed: 2026-01-01\n"),
+        ]);
+        let shown: Vec<String> = config
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(shown[0].starts_with("data/product: data folder 'product' belongs to no collection\n  hint: did you mean 'products'?"), "{}", shown[0]);
+        assert!(
+            shown[1].starts_with("data/products/Bad_Id.yaml: item id 'Bad_Id'"),
+            "{}",
+            shown[1]
+        );
+        assert!(shown[2].starts_with("data/products/lamp.yaml:4: fact 'pryce': unknown fact key\n  hint: did you mean 'price'?"), "{}", shown[2]);
+    }
+
+    #[test]
+    fn two_collections_cannot_share_a_folder() {
+        let text = format!("{SITE}  - name: others\n    title: Others\n    folder: products\n");
+        let e = Config::parse(&text).unwrap_err();
+        assert!(
+            e.0[0]
+                .to_string()
+                .starts_with("site.yaml:9: collection 'others' has the name or folder of another"),
+            "{}",
+            e.0[0]
+        );
+    }
+}
