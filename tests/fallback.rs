@@ -72,6 +72,15 @@ fn fallback_pages_are_built_with_notice_noindex_and_canonical() {
     assert_eq!(attrs(&doc, ".content img", "src"), ["../../en/photo.png"]);
     // The page chrome is the reader's language.
     assert_eq!(texts(&doc, ".skip"), ["Перейти к содержанию"]);
+    // A language's search index holds only its own pages: the copy's words are not in it.
+    let terms = |lang: &str| -> String {
+        tree(&site.path(&format!("public/search/{lang}")))
+            .into_iter()
+            .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+            .collect()
+    };
+    assert!(terms("en").contains("[\"ask\","), "the original is indexed");
+    assert!(!terms("ru").contains("[\"ask\","), "the copy is not");
     // A real translation has none of it.
     let real = site.html("public/ru/guide/index.html");
     assert!(texts(&real, ".fallback-notice").is_empty());
