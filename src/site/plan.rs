@@ -265,7 +265,9 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
         };
         add(folder, title, kind, None, warn);
     }
+    let mut notes = Vec::new();
     for c in &config.collections {
+        let mut without_prose = Vec::new();
         for item in &c.items {
             let rel = c.item_rel(&item.id);
             if !have.contains(&rel) {
@@ -274,20 +276,25 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
                     collection: c.name.clone(),
                     id: item.id.clone(),
                 };
-                let warn = format!(
-                    "no prose for item '{}/{}': its page shows only the facts from data/{}/{}.yaml",
-                    c.name, item.id, c.name, item.id
-                );
-                add(
-                    rel,
-                    item.name.get(lang).to_owned(),
-                    kind,
-                    weight,
-                    Some(warn),
-                );
+                add(rel, item.name.get(lang).to_owned(), kind, weight, None);
+                without_prose.push(item.id.as_str());
             }
         }
+        // One line per collection and language: a data-only collection is normal, not noise.
+        if !without_prose.is_empty() {
+            let n = without_prose.len();
+            notes.push(
+                Diagnostic::new(format!(
+                    "no prose for {n} item{} of '{}' (their pages show only their data): {}",
+                    if n == 1 { "" } else { "s" },
+                    c.name,
+                    without_prose.join(", ")
+                ))
+                .in_file(Path::new("content").join(lang).join(c.folder())),
+            );
+        }
     }
+    warnings.append(&mut notes);
 }
 
 fn empty_front() -> FrontMatter {
