@@ -266,16 +266,33 @@ impl Views<'_> {
         Some((c, c.item(id)?))
     }
 
+    /// The default language's page a fallback copy was built from.
+    fn original(&self, page: &Page) -> Option<&Page> {
+        let from = page.fallback_from.as_ref()?;
+        let &i = self.site.by_key.get(&(from.clone(), page.rel.clone()))?;
+        Some(&self.site.pages[i])
+    }
+
     fn fallback(&self, page: &Page) -> Option<FallbackView> {
-        let from = page.fallback_from.as_deref()?;
-        let lang = self.site.config.language(from)?;
-        let original = self.site.by_key.get(&(from.to_owned(), page.rel.clone()))?;
+        let original = self.original(page)?;
+        let lang = self.site.config.language(&original.lang)?;
         Some(FallbackView {
             code: lang.code.clone(),
             tag: lang.tag.clone(),
             name: lang.name.clone(),
-            href: relative(&page.url, &self.site.pages[*original].url),
+            href: relative(&page.url, &original.url),
         })
+    }
+
+    /// The page's permalink; a fallback copy names its original, relatively when there is no
+    /// `base_url`, since search engines should index the original alone.
+    fn canonical(&self, page: &Page) -> Option<String> {
+        match self.original(page) {
+            Some(o) => self
+                .permalink(&o.url)
+                .or_else(|| Some(relative(&page.url, &o.url))),
+            None => self.permalink(&page.url),
+        }
     }
 
     fn page_view(&self, index: usize) -> PageView {
@@ -285,17 +302,7 @@ impl Views<'_> {
             .about(page)
             .map(|(c, item)| self.item_view(page, c, item));
         let fallback = self.fallback(page);
-        let canonical = match &fallback {
-            Some(f) => Some(
-                self.permalink(&format!(
-                    "{}/{}",
-                    f.code,
-                    page.url.split_once('/').map_or("", |x| x.1)
-                ))
-                .unwrap_or_else(|| f.href.clone()),
-            ),
-            None => self.permalink(&page.url),
-        };
+        let canonical = self.canonical(page);
         let comparison = match &page.kind {
             Kind::Collection(name) => site
                 .config
