@@ -104,6 +104,7 @@ fn main() {
     assert!(ok, "{} failed", generator.display());
     let site = corpus.join("neutral");
     std::fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    copy_dir(&repo().join("data"), &site.join("data"));
     copy_dir(&repo().join("themes"), &site.join("themes"));
     measure(
         "1,000-page corpus",
@@ -116,6 +117,7 @@ fn main() {
     std::fs::create_dir_all(&guide).unwrap();
     std::fs::copy(repo().join("site.yaml"), guide.join("site.yaml")).unwrap();
     copy_dir(&repo().join("content"), &guide.join("content"));
+    copy_dir(&repo().join("data"), &guide.join("data"));
     copy_dir(&repo().join("themes"), &guide.join("themes"));
     measure("real guide", &guide, "en/faq.md", "en/faq/index.html");
 

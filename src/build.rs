@@ -221,7 +221,7 @@ impl Pipeline {
             mut warnings,
             errors: mut plan_errors,
             failed,
-        } = site::plan(&config, &i18n, content.pages);
+        } = site::plan(&config, content.pages);
         errors.append(&mut plan_errors);
         let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
         match site::render_bodies(
@@ -245,7 +245,10 @@ impl Pipeline {
                 .iter()
                 .flat_map(|p| p.rendered.warnings.iter().cloned()),
         );
-        warnings.extend(missing_translations(&config, &pages));
+        warnings.extend(site::fallback_report(
+            &config,
+            &site::fallbacks(&config, &pages),
+        ));
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(
@@ -303,7 +306,11 @@ fn search_files(
     stats: &mut RunStats,
 ) -> Vec<OutputFile> {
     let fresh: BTreeSet<usize> = fresh.iter().copied().collect();
-    let searchable = |r: &&render::RenderedPage| site.pages[r.index].front.search != Some(false);
+    // A fallback copy is another language's text: it would only add noise to this index.
+    let searchable = |r: &&render::RenderedPage| {
+        let p = &site.pages[r.index];
+        p.front.search != Some(false) && p.is_translated()
+    };
     let analysed: Vec<(usize, Arc<crate::search::Analysed>)> = rendered
         .par_iter()
         .filter(searchable)
@@ -398,43 +405,6 @@ pub fn build_site(
     let (built, stats) = Pipeline::new(root, drafts, base_url, false).run(&Changes::everything())?;
     stats.print_stages();
     Ok(built)
-}
-
-/// Warnings for pages that exist in some language but not in others.
-fn missing_translations(config: &Config, pages: &[site::Page]) -> Vec<Diagnostic> {
-    let all: BTreeSet<&str> = pages
-        .iter()
-        .filter(|p| p.written)
-        .map(|p| p.rel.as_str())
-        .collect();
-    config
-        .languages
-        .iter()
-        .filter_map(|lang| {
-            let have: BTreeSet<&str> = pages
-                .iter()
-                .filter(|p| p.written && p.lang == lang.code)
-                .map(|p| p.rel.as_str())
-                .collect();
-            let missing: Vec<&str> = all.difference(&have).copied().collect();
-            (!missing.is_empty()).then(|| {
-                let shown: Vec<&str> = missing.iter().take(5).copied().collect();
-                let more = if missing.len() > 5 {
-                    format!(", and {} more", missing.len() - 5)
-                } else {
-                    String::new()
-                };
-                Diagnostic::new(format!(
-                    "{} of {} pages missing in '{}': {}{more}",
-                    missing.len(),
-                    all.len(),
-                    lang.code,
-                    shown.join(", ")
-                ))
-                .in_file(Path::new("content").join(&lang.code))
-            })
-        })
-        .collect()
 }
 
 /// The output directory: `--out` relative to the current directory, else site.yaml's

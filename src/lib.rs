@@ -6,12 +6,12 @@
 
 pub mod build;
 pub mod cli;
+pub mod collections;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod i18n;
 pub mod markdown;
-pub mod operators;
 pub mod output;
 pub mod render;
 mod safe_url;

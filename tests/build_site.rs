@@ -16,16 +16,19 @@ fn prints_one_summary_line_and_warnings() {
     let out = site.build();
     let stdout = stdout(&out);
     assert!(
-        stdout.starts_with("built 23 pages in 3 languages in "),
+        stdout.starts_with("built 30 pages in 3 languages in "),
         "{stdout}"
     );
     assert!(stdout.trim_end().ends_with("→ public/"), "{stdout}");
     let err = stderr(&out);
     assert!(
-        err.contains("warning: content/ru: 5 of 8 pages missing in 'ru': faq.md"),
+        err.contains("warning: content/ru: 4 pages not translated into 'ru' (built from 'en' with a notice): faq.md, guide/deep/_index.md"),
         "{err}"
     );
-    assert!(err.contains("no prose for operator 'kcell'"), "{err}");
+    assert!(
+        err.contains("warning: content/en/operators: no prose for 1 item of 'operators' (their pages show only their data): kcell\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -130,9 +133,10 @@ fn translations_hreflang_canonical_and_switcher() {
         attrs(&doc, ".switcher a[aria-current]", "lang"),
         ["zh-Hans"]
     );
-    // A page missing in a language is not offered in its switcher.
+    // A page not translated into a language is offered there as a marked fallback.
     let faq = site.html("public/en/faq/index.html");
-    assert_eq!(texts(&faq, ".switcher a"), ["English", "中文"]);
+    assert_eq!(texts(&faq, ".switcher a"), ["English", "中文", "Русский"]);
+    assert_eq!(attrs(&faq, ".switcher a[data-fallback]", "lang"), ["ru"]);
 }
 
 #[test]

@@ -49,11 +49,11 @@ fn site_yaml_unknown_key_and_wrong_type() {
 }
 
 #[test]
-fn operator_text_missing_a_language() {
+fn item_text_missing_a_language() {
     let site = TestSite::fixture("basic");
-    let yaml = site.read("site.yaml");
+    let yaml = site.read("data/operators/activ.yaml");
     site.write(
-        "site.yaml",
+        "data/operators/activ.yaml",
         yaml.replace(
             "value: {en: In the app, zh: 在应用内, ru: В приложении}",
             "value: {en: In the app, zh: 在应用内}",
@@ -61,7 +61,7 @@ fn operator_text_missing_a_language() {
     );
     let err = fails(&site);
     assert!(
-        err.contains("site.yaml:") && err.contains("missing language 'ru'"),
+        err.contains("data/operators/activ.yaml:") && err.contains("missing language 'ru'"),
         "{err}"
     );
 }
@@ -137,22 +137,31 @@ fn script_urls_and_foreign_domains_are_refused() {
 #[test]
 fn shortcode_errors_are_located() {
     let site = TestSite::fixture("basic");
-    site.write("content/en/b.md", "---\ntitle: B\n---\nA {{ fact(op=\"nope\", key=\"website\") }}\nB {{ fact(op=\"activ\", key=\"nope\") }}\n");
+    site.write("content/en/b.md", "---\ntitle: B\n---\nA {{ data(c=\"operators\", id=\"nope\", key=\"website\") }}\nB {{ data(c=\"operators\", id=\"activ\", key=\"nope\") }}\nC {{ fact(op=\"activ\", key=\"website\") }}\n");
     let err = fails(&site);
     assert!(
-        err.contains("content/en/b.md:4:3: shortcode: unknown operator 'nope'"),
+        err.contains("content/en/b.md:4:3: shortcode: collection 'operators' has no item 'nope'"),
         "{err}"
     );
     assert!(
-        err.contains("content/en/b.md:5:3: shortcode: operator 'activ' has no fact 'nope'"),
+        err.contains("content/en/b.md:5:3: shortcode: item 'operators/activ' has no fact 'nope'"),
         "{err}"
     );
+    // The old `fact` shortcode is not passed through silently.
+    assert!(
+        err.contains("content/en/b.md:6:3: shortcode: `fact` is now `data`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 3, "{err}");
 }
 
 #[test]
-fn unknown_operator_bad_slug_and_invalid_utf8() {
+fn unknown_item_bad_slug_and_invalid_utf8() {
     let site = TestSite::fixture("basic");
-    site.write("content/en/a.md", "---\ntitle: A\noperator: activv\n---\n");
+    site.write(
+        "content/en/a.md",
+        "---\ntitle: A\nabout: operators/activv\n---\n",
+    );
     site.write("content/en/b.md", "---\ntitle: B\nslug: ../../etc\n---\n");
     site.write(
         "content/en/c.md",
@@ -165,7 +174,7 @@ fn unknown_operator_bad_slug_and_invalid_utf8() {
     );
     site.write("content/en/c.md", "---\ntitle: C\n---\n");
     let err = fails(&site);
-    assert!(err.contains("content/en/a.md:3: front matter: unknown operator 'activv'\n  hint: did you mean 'activ'?"), "{err}");
+    assert!(err.contains("content/en/a.md:3: front matter: unknown item in about: 'operators/activv'\n  hint: did you mean 'operators/activ'?"), "{err}");
     assert!(
         err.contains("content/en/b.md:3: front matter: slug '../../etc' must be one path segment"),
         "{err}"

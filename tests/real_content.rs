@@ -51,7 +51,7 @@ struct Page {
 }
 
 fn config() -> Config {
-    Config::parse(&std::fs::read_to_string(repo().join("site.yaml")).unwrap()).unwrap()
+    Config::load(&repo()).unwrap()
 }
 
 fn pages() -> Vec<Page> {
@@ -122,15 +122,23 @@ fn every_page_exists_in_all_four_languages() {
         }
     }
     let config = config();
-    let ids: Vec<&str> = config.operators.iter().map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = operators(&config).iter().map(|o| o.id.as_str()).collect();
     assert_eq!(ids, OPERATORS);
+}
+
+/// The guide's operators: the items of its `operators` collection.
+fn operators(config: &Config) -> &[steppe::config::Item] {
+    &config
+        .collection("operators")
+        .expect("the guide declares an operators collection")
+        .items
 }
 
 /// Names a configured operator, contains a USSD code, or states a dated rule (a year).
 fn states_operator_fact(page: &Page, config: &Config) -> bool {
     let text = format!("{} {}", page.front.title, page.body).to_lowercase();
-    let names_operator = config.operators.iter().any(|o| {
-        let name = o.name.to_lowercase();
+    let names_operator = operators(config).iter().any(|o| {
+        let name = o.name.get("en").to_lowercase();
         text.match_indices(&name).any(|(i, _)| {
             let before = text[..i].chars().next_back();
             let after = text[i + name.len()..].chars().next();
@@ -199,7 +207,7 @@ fn sources_cite_only_official_sites_and_the_briefs_outlets() {
             );
         }
     }
-    for op in &config.operators {
+    for op in operators(&config) {
         let urls = op
             .sources
             .iter()
@@ -208,7 +216,7 @@ fn sources_cite_only_official_sites_and_the_briefs_outlets() {
         for url in urls {
             assert!(
                 host_allowed(url, &citable),
-                "site.yaml operator {}: source {url} is not citable",
+                "data/operators/{}.yaml: source {url} is not citable",
                 op.id
             );
         }
@@ -216,7 +224,7 @@ fn sources_cite_only_official_sites_and_the_briefs_outlets() {
             if let Some(url) = &fact.url {
                 assert!(
                     host_allowed(url, &official),
-                    "site.yaml operator {}: link {url} is not official",
+                    "data/operators/{}.yaml: link {url} is not official",
                     op.id
                 );
             }

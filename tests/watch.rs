@@ -264,6 +264,21 @@ fn edits_of_every_kind_match_a_fresh_build() {
     wait_for("the deletion", || !site.path("public/en/extra").exists());
     assert_matches_fresh_build(&site);
 
+    // A data file: pages that show its facts follow (here through the shortcode).
+    let activ = site.read("data/operators/activ.yaml");
+    site.write(
+        "data/operators/activ.yaml",
+        activ.replace("\"*111*3#\"", "\"*222#\""),
+    );
+    wait_for("the data edit", || {
+        texts(
+            &scraper::Html::parse_document(&site.read(page)),
+            ".content .fact",
+        )
+        .contains(&"*222#".to_owned())
+    });
+    assert_matches_fresh_build(&site);
+
     // Template, i18n and site.yaml edits reload everything they affect.
     let base = site.read("themes/default/templates/base.html");
     site.write(
@@ -629,7 +644,14 @@ fn a_theme_switch_and_a_new_language_need_no_restart() {
         .replace("{en: Website, zh: 网站, ru: Сайт}", "{en: Website, zh: 网站, ru: Сайт, kk: Сайт}")
         .replace("{en: Balance code, zh: 查询余额, ru: Код баланса}", "{en: Balance code, zh: 查询余额, ru: Код баланса, kk: Баланс коды}")
         .replace("{en: Support, zh: 客服, ru: Поддержка}", "{en: Support, zh: 客服, ru: Поддержка, kk: Қолдау}")
-        .replace("{en: In the app, zh: 在应用内, ru: В приложении}", "{en: In the app, zh: 在应用内, ru: В приложении, kk: Қосымшада}");
+        .replace("{en: Operators, zh: 运营商, ru: Операторы}", "{en: Operators, zh: 运营商, ru: Операторы, kk: Операторлар}");
+    // The item data names every language too: it changes first (an error until site.yaml
+    // follows, which the last good site survives).
+    let activ = site.read("data/operators/activ.yaml").replace(
+        "{en: In the app, zh: 在应用内, ru: В приложении}",
+        "{en: In the app, zh: 在应用内, ru: В приложении, kk: Қосымшада}",
+    );
+    site.write("data/operators/activ.yaml", activ);
     site.write("site.yaml", with_kk);
     wait_for("the new language", || {
         site.path("public/kk/index.html").is_file()

@@ -97,7 +97,8 @@ pub(crate) struct Checked {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Checks the moved `allowed_domains` key, `base_url`, every source and every fact `url`.
+/// Checks the moved `allowed_domains` key and `base_url`; collection items' sources and fact
+/// `url`s are checked by [`check_item_urls`] as each data file is read.
 pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
     let mut out = Checked::default();
     let at =
@@ -120,24 +121,36 @@ pub(crate) fn check_config(config: &Config, text: &str) -> Checked {
             "set it to the address the site is published at",
         ));
     }
-    for op in &config.operators {
-        let sources = op.sources.iter().map(|s| &s.url);
-        let facts = op.facts.values().filter_map(|f| f.source.as_ref());
-        for url in sources.chain(facts).filter(|u| !is_web_with_host(u)) {
-            out.errors.push(at(
-                url,
-                format!("operator '{}': source {url} is not an http(s) URL", op.id),
-                "cite sources by their https:// address",
-            ));
-        }
-        for (key, fact) in &op.facts {
-            let Some(url) = &fact.url else { continue };
-            let where_ = format!("operator '{}', fact '{key}'", op.id);
-            match fact_url(&config.links, url) {
-                Ok(None) => {}
-                Ok(Some((m, h))) => out.warnings.push(at(url, format!("{where_}: {m}"), &h)),
-                Err((m, h)) => out.errors.push(at(url, format!("{where_}: {m}"), &h)),
-            }
+    out
+}
+
+/// Sources of an item must be http(s) URLs; a fact's `url` goes through the link policy.
+/// Located in the item's data file; off-list links under `warn` become warnings.
+pub(crate) fn check_item_urls(
+    config: &Config,
+    item: &super::Item,
+    text: &str,
+    file: &std::path::Path,
+) -> Checked {
+    let mut out = Checked::default();
+    let at = |needle: &str, message: String, hint: &str| {
+        located(text, text.find(needle), message, hint).in_file(file)
+    };
+    let sources = item.sources.iter().map(|s| &s.url);
+    let facts = item.facts.values().filter_map(|f| f.source.as_ref());
+    for url in sources.chain(facts).filter(|u| !is_web_with_host(u)) {
+        out.errors.push(at(
+            url,
+            format!("source {url} is not an http(s) URL"),
+            "cite sources by their https:// address",
+        ));
+    }
+    for (key, fact) in &item.facts {
+        let Some(url) = &fact.url else { continue };
+        match fact_url(&config.links, url) {
+            Ok(None) => {}
+            Ok(Some((m, h))) => out.warnings.push(at(url, format!("fact '{key}': {m}"), &h)),
+            Err((m, h)) => out.errors.push(at(url, format!("fact '{key}': {m}"), &h)),
         }
     }
     out

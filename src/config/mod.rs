@@ -3,12 +3,14 @@
 //! Unknown keys and wrong types are errors located at `site.yaml:line:col`; cross-field rules
 //! (one default language, fact keys declared, allowlisted links) are checked after parsing.
 
+mod collections;
 mod links;
-mod operators;
+mod missing;
 mod text;
 
+pub use collections::{Collection, DATA_DIR, Fact, Field, Item, Source, Status, load_items};
 pub use links::{External, Judgement, LinkPolicy, check_base_url};
-pub use operators::{Fact, FactLabel, Operator, Source, Status};
+pub use missing::MissingTranslation;
 pub use text::{Date, Text};
 
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean, line_col};
@@ -57,10 +59,11 @@ pub struct Config {
     /// Warnings about site.yaml (off-list fact links under `links: {external: warn}`).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// Data collections; their items are read from `data/<name>/` by `load`.
     #[serde(default)]
-    pub facts: Vec<FactLabel>,
+    pub collections: Vec<Collection>,
     #[serde(default)]
-    pub operators: Vec<Operator>,
+    pub missing_translation: MissingTranslation,
 }
 
 fn default_theme() -> String {
@@ -86,7 +89,9 @@ impl Config {
                 .in_file(CONFIG_FILE)
                 .with_hint("run steppe in the site's folder, or pass --root DIR")
         })?;
-        Config::parse(&text)
+        let mut config = Config::parse(&text)?;
+        load_items(root, &mut config)?;
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<Config, BuildErrors> {
@@ -111,8 +116,8 @@ impl Config {
         self.languages.iter().find(|l| l.code == code)
     }
 
-    pub fn operator(&self, id: &str) -> Option<&Operator> {
-        self.operators.iter().find(|o| o.id == id)
+    pub fn collection(&self, name: &str) -> Option<&Collection> {
+        self.collections.iter().find(|c| c.name == name)
     }
 
     /// Whether an http(s) URL points to a domain of `links: allowed_domains` or a subdomain.
@@ -171,59 +176,7 @@ impl Config {
                 );
             }
         }
-        for op in &self.operators {
-            let valid = !op.id.is_empty()
-                && op
-                    .id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                err(
-                    &format!("id: {}", op.id),
-                    format!(
-                        "operator id '{}' must be lower-case ASCII letters, digits or '-'",
-                        op.id
-                    ),
-                    None,
-                );
-            }
-            if self.operators.iter().filter(|o| o.id == op.id).count() > 1 {
-                err(
-                    &format!("id: {}", op.id),
-                    format!("operator '{}' is listed twice", op.id),
-                    None,
-                );
-            }
-            for (key, fact) in &op.facts {
-                let where_ = format!("operator '{}', fact '{key}'", op.id);
-                let needle = format!("{key}:");
-                if !self.facts.iter().any(|f| &f.key == key) {
-                    let hint = did_you_mean(key, self.facts.iter().map(|f| f.key.as_str()))
-                        .map(|s| format!("did you mean '{s}'?"))
-                        .unwrap_or_else(|| "declare it under the top-level `facts:` list".into());
-                    err(&needle, format!("{where_}: unknown fact key"), Some(&hint));
-                }
-                if fact.status != Status::Unconfirmed {
-                    if fact.value.is_none() {
-                        err(
-                            &needle,
-                            format!("{where_}: a {} fact needs a `value`", fact.status.as_str()),
-                            None,
-                        );
-                    }
-                    if fact.source.is_none() {
-                        err(
-                            &needle,
-                            format!(
-                                "{where_}: a {} fact needs a `source` URL",
-                                fact.status.as_str()
-                            ),
-                            Some("or mark it `status: unconfirmed`"),
-                        );
-                    }
-                }
-            }
-        }
+        collections::validate_declarations(self, text, &mut errors);
         let links = links::check_config(self, text);
         errors.extend(links.errors);
         if errors.is_empty() {
@@ -244,21 +197,18 @@ const CONFIG_KEYS: &[&str] = &[
     "links",
     "external",
     "allowed_domains",
-    "facts",
-    "operators",
+    "collections",
+    "missing_translation",
     "code",
     "tag",
     "name",
     "default",
-    "id",
-    "reviewed",
-    "sources",
     "key",
     "label",
-    "value",
-    "status",
-    "source",
-    "url",
+    "folder",
+    "fields",
+    "item_template",
+    "index_template",
 ];
 
 /// The host of an http(s) URL as a browser reads it, lower-cased, without port or credentials.

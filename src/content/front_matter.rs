@@ -15,7 +15,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "draft",
     "reviewed",
     "sources",
-    "operator",
+    "about",
     "template",
     "search",
     "extra",
@@ -37,8 +37,9 @@ pub struct FrontMatter {
     pub reviewed: Option<Date>,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// The collection item the page is about, as `<collection>/<id>` (`products/lamp`).
     #[serde(default)]
-    pub operator: Option<String>,
+    pub about: Option<String>,
     #[serde(default)]
     pub template: Option<String>,
     #[serde(default)]

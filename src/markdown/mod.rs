@@ -13,7 +13,7 @@ mod shortcodes;
 
 pub use headings::slugify;
 pub use links::{AnchorRef, Checked, LinkSite, LinkTargets};
-pub use shortcodes::FactSource;
+pub use shortcodes::DataSource;
 
 use crate::diagnostics::Diagnostic;
 use headings::IdAllocator;
@@ -69,7 +69,7 @@ fn options() -> Options {
 pub fn render(
     input: &PageInput,
     site: &LinkSite,
-    facts: &dyn FactSource,
+    facts: &dyn DataSource,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let text = shortcodes::expand(input.body, input.file, input.body_line, facts, &mut errors);

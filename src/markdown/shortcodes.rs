@@ -1,4 +1,5 @@
-//! `{{ fact(op="activ", key="balance_code") }}`: one operator fact inline in Markdown.
+//! `{{ data(c="products", id="lamp", key="price") }}`: one fact of a collection's item
+//! inline in Markdown.
 //!
 //! Expanded in the Markdown text before parsing, outside code, into inline HTML whose text is
 //! entity-escaped so Markdown cannot read a USSD code's `*` as emphasis. The replacement never
@@ -7,16 +8,20 @@
 use crate::diagnostics::Diagnostic;
 use std::path::Path;
 
-/// Resolves one fact to inline HTML, or says what is wrong with the arguments.
-pub trait FactSource {
-    fn fact_html(&self, op: &str, key: &str) -> Result<String, String>;
+/// Resolves one fact (collection, item id, fact key) to inline HTML, or says what is wrong
+/// with the arguments.
+pub trait DataSource {
+    fn fact_html(&self, c: &str, id: &str, key: &str) -> Result<String, String>;
 }
+
+/// The shortcode's name, as written between `{{` and `(`.
+const NAME: &str = "data";
 
 pub fn expand(
     body: &str,
     file: &Path,
     body_line: usize,
-    facts: &dyn FactSource,
+    facts: &dyn DataSource,
     errors: &mut Vec<Diagnostic>,
 ) -> String {
     if !body.contains("{{") {
@@ -50,7 +55,7 @@ pub fn expand(
 
 fn expand_line(
     line: &str,
-    facts: &dyn FactSource,
+    facts: &dyn DataSource,
     at: &dyn Fn(usize) -> Diagnostic,
     errors: &mut Vec<Diagnostic>,
 ) -> String {
@@ -64,11 +69,22 @@ fn expand_line(
         let Some(end) = from.find("}}") else { break };
         let inner = from[2..end].trim();
         out.push_str(before);
-        if ticks % 2 == 1 || !inner.starts_with("fact") {
+        let is_call = inner
+            .strip_prefix(NAME)
+            .is_some_and(|r| r.trim_start().starts_with('('));
+        // The shortcode's name before collections; its arguments cannot be guessed safely.
+        let old_fact = inner.starts_with("fact(");
+        if ticks % 2 == 1 || !(is_call || old_fact) {
             out.push_str(&from[..end + 2]);
+        } else if old_fact {
+            let mut d = at(line[..consumed + start].chars().count() + 1);
+            d.message = "shortcode: `fact` is now `data`".into();
+            errors.push(d.with_hint(
+                "write {{ data(c=\"<collection>\", id=\"<item id>\", key=\"<fact key>\") }}",
+            ));
         } else {
             let col = line[..consumed + start].chars().count() + 1;
-            match parse_call(inner).and_then(|(op, key)| facts.fact_html(&op, &key)) {
+            match parse_call(inner).and_then(|[c, id, key]| facts.fact_html(&c, &id, &key)) {
                 Ok(html) => out.push_str(&html),
                 Err(msg) => {
                     let mut d = at(col);
@@ -84,30 +100,31 @@ fn expand_line(
     out
 }
 
-/// Parses `fact(op="x", key="y")` (arguments in any order).
-fn parse_call(inner: &str) -> Result<(String, String), String> {
-    let usage = "write {{ fact(op=\"<operator id>\", key=\"<fact key>\") }}";
+/// Parses `data(c="x", id="y", key="z")` (arguments in any order) into `[c, id, key]`.
+fn parse_call(inner: &str) -> Result<[String; 3], String> {
+    let usage = "write {{ data(c=\"<collection>\", id=\"<item id>\", key=\"<fact key>\") }}";
     let args = inner
-        .strip_prefix("fact")
+        .strip_prefix(NAME)
         .map(str::trim_start)
         .and_then(|s| s.strip_prefix('('))
         .and_then(|s| s.strip_suffix(')'))
         .ok_or_else(|| format!("cannot read `{inner}`; {usage}"))?;
-    let (mut op, mut key) = (None, None);
+    let mut found: [Option<String>; 3] = Default::default();
     for arg in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
         let (name, value) = arg
             .split_once('=')
             .ok_or_else(|| format!("argument `{arg}` has no value; {usage}"))?;
-        let value = value.trim().trim_matches('"').to_owned();
-        match name.trim() {
-            "op" => op = Some(value),
-            "key" => key = Some(value),
+        let slot = match name.trim() {
+            "c" => 0,
+            "id" => 1,
+            "key" => 2,
             other => return Err(format!("unknown argument '{other}'; {usage}")),
-        }
+        };
+        found[slot] = Some(value.trim().trim_matches('"').to_owned());
     }
-    match (op, key) {
-        (Some(op), Some(key)) => Ok((op, key)),
-        _ => Err(format!("fact needs both `op` and `key`; {usage}")),
+    match found {
+        [Some(c), Some(id), Some(key)] => Ok([c, id, key]),
+        _ => Err(format!("data needs `c`, `id` and `key`; {usage}")),
     }
 }
 
@@ -116,12 +133,13 @@ mod tests {
     use super::*;
 
     struct Facts;
-    impl FactSource for Facts {
-        fn fact_html(&self, op: &str, key: &str) -> Result<String, String> {
-            match (op, key) {
-                ("activ", "balance_code") => Ok("<span>&#42;111&#42;3#</span>".into()),
-                ("activ", _) => Err(format!("operator 'activ' has no fact '{key}'")),
-                _ => Err(format!("unknown operator '{op}'")),
+    impl DataSource for Facts {
+        fn fact_html(&self, c: &str, id: &str, key: &str) -> Result<String, String> {
+            match (c, id, key) {
+                ("products", "lamp", "price") => Ok("<span>&#42;5</span>".into()),
+                ("products", "lamp", _) => Err(format!("item 'products/lamp' has no fact '{key}'")),
+                ("products", _, _) => Err(format!("collection 'products' has no item '{id}'")),
+                _ => Err(format!("unknown collection '{c}'")),
             }
         }
     }
@@ -135,20 +153,27 @@ mod tests {
     #[test]
     fn expands_outside_code_only() {
         let (out, errors) = run(
-            "Dial {{ fact(op=\"activ\", key=\"balance_code\") }} now.\n`{{ fact(op=\"x\") }}`\n```\n{{ fact(op=\"x\") }}\n```\n",
+            "Costs {{ data(key=\"price\", c=\"products\", id=\"lamp\") }} now.\n`{{ data(c=\"x\") }}`\n```\n{{ data(c=\"x\") }}\n```\n{{ database }}\n",
         );
         assert!(errors.is_empty(), "{errors:?}");
-        assert!(out.starts_with("Dial <span>&#42;111&#42;3#</span> now.\n"));
-        assert!(out.contains("`{{ fact(op=\"x\") }}`"));
+        assert!(out.starts_with("Costs <span>&#42;5</span> now.\n"));
+        assert!(out.contains("`{{ data(c=\"x\") }}`"));
+        assert!(out.ends_with("{{ database }}\n"));
     }
 
     #[test]
-    fn unknown_operator_is_located() {
-        let (_, errors) = run("a\nb {{ fact(op=\"nope\", key=\"k\") }}\n");
-        assert_eq!(errors.len(), 1);
+    fn unknown_collection_and_missing_argument_are_located() {
+        let (_, errors) =
+            run("a\nb {{ data(c=\"nope\", id=\"x\", key=\"k\") }} {{ data(c=\"products\") }}\n");
+        assert_eq!(errors.len(), 2);
         assert_eq!(
             errors[0].to_string(),
-            "content/en/a.md:6:3: shortcode: unknown operator 'nope'"
+            "content/en/a.md:6:3: shortcode: unknown collection 'nope'"
+        );
+        assert!(
+            errors[1].message.contains("needs `c`, `id` and `key`"),
+            "{}",
+            errors[1]
         );
     }
 }

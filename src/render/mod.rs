@@ -69,14 +69,14 @@ pub struct Remembered {
 
 /// Per language, a fingerprint of everything a page's view reads from other pages: titles,
 /// descriptions, order and kinds of the language's pages (navigation, breadcrumbs, section lists,
-/// previous/next, operator page lists) and which pages exist in which language (switcher,
+/// previous/next, collection page lists) and which pages exist in which language (switcher,
 /// hreflang). While it is unchanged, a page whose own inputs are unchanged needs no new view.
 fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
     let everywhere = crate::site::hash_of(
         &site
             .pages
             .iter()
-            .map(|p| (&p.lang, &p.rel, &p.url))
+            .map(|p| (&p.lang, &p.rel, &p.url, &p.fallback_from))
             .collect::<Vec<_>>(),
     );
     site.config
@@ -93,7 +93,7 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
                         &p.front.title,
                         &p.front.description,
                         p.front.weight,
-                        &p.front.operator,
+                        &p.front.about,
                         &p.kind,
                         p.parent,
                     )

@@ -106,13 +106,15 @@ fn robots(site: &Site) -> String {
     s
 }
 
-/// Every page with its translations as `xhtml:link` alternates; needs `base_url`.
+/// Every page with its translations as `xhtml:link` alternates; needs `base_url`. Fallback
+/// copies are left out: they are `noindex` and point to their original.
 fn sitemap(site: &Site) -> Option<String> {
     let base = site.config.base_url.as_ref()?.trim_end_matches('/');
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let mut pages: Vec<&crate::site::Page> = site.pages.iter().collect();
+    let mut pages: Vec<&crate::site::Page> =
+        site.pages.iter().filter(|p| p.is_translated()).collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     for page in pages {
         s.push_str(&format!(
@@ -122,7 +124,7 @@ fn sitemap(site: &Site) -> Option<String> {
         if let Some(d) = page.front.reviewed {
             s.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
         }
-        for i in site.translations(page) {
+        for i in site.real_translations(page) {
             let t = &site.pages[i];
             let tag = site
                 .config

@@ -3,9 +3,10 @@
 //! Every link in a view is already relative to the page being rendered, so templates never
 //! compute paths and the output works from any host path and from disk.
 
+use crate::collections::{FactView, fact_view, fact_views};
 use crate::config::Source;
+use crate::config::{Collection, Item};
 use crate::markdown::TocEntry;
-use crate::operators::{FactView, fact_view, fact_views};
 use crate::site::{Kind, Page, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
@@ -43,6 +44,19 @@ pub struct TranslationView {
     pub name: String,
     pub href: String,
     pub current: bool,
+    /// The page in this language is the default language's text (not yet translated).
+    pub fallback: bool,
+    /// The page is not built in this language (`omit`): `href` leads to its home.
+    pub missing: bool,
+}
+
+/// What a fallback page tells the reader: the language of the text and where the original is.
+#[derive(Serialize, Hash)]
+pub struct FallbackView {
+    pub code: String,
+    pub tag: String,
+    pub name: String,
+    pub href: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -52,15 +66,27 @@ pub struct AlternateView {
 }
 
 #[derive(Serialize, Hash)]
-pub struct OperatorView {
+pub struct ItemView {
+    /// The collection's name (`products`).
+    pub collection: String,
     pub id: String,
     pub name: String,
+    pub legal_name: Option<String>,
     pub href: String,
     pub reviewed: String,
     pub sources: Vec<Source>,
     pub facts: Vec<FactView>,
-    /// Pages whose front matter names this operator (on the operator's own page).
+    /// Pages whose front matter is `about` this item (on the item's own page).
     pub pages: Vec<LinkView>,
+}
+
+/// A collection with links to its index and items, for the home page's chooser.
+#[derive(Serialize, Hash)]
+pub struct CollectionView {
+    pub name: String,
+    pub title: String,
+    pub href: String,
+    pub items: Vec<LinkView>,
 }
 
 #[derive(Serialize, Hash)]
@@ -88,12 +114,17 @@ pub struct PageView {
     /// Absolute pretty URL, when the site has a `base_url`.
     pub permalink: Option<String>,
     pub kind: &'static str,
+    /// `canonical` link: the permalink, or for a fallback the original's (relative without
+    /// `base_url`).
+    pub canonical: Option<String>,
+    /// Set on a page built from the default language because it is not yet translated.
+    pub fallback: Option<FallbackView>,
     pub reviewed: Option<String>,
     pub sources: Vec<Source>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub children: Vec<LinkView>,
-    /// The operator this page is about (`operator:` in front matter, or an operator's page).
-    pub operator: Option<OperatorView>,
+    /// The item this page is about (`about:` in front matter, or the item's own page).
+    pub item: Option<ItemView>,
     pub comparison: Option<Comparison>,
 }
 
@@ -110,7 +141,8 @@ pub struct PageContext {
     pub alternates: Vec<AlternateView>,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
-    pub operators: Vec<LinkView>,
+    /// Every collection of the site, with its items in this language.
+    pub collections: Vec<CollectionView>,
 }
 
 pub struct Views<'a> {
@@ -157,53 +189,127 @@ impl Views<'_> {
             alternates: self.alternates(page),
             prev,
             next,
-            operators: site
-                .config
-                .operators
-                .iter()
-                .filter_map(|o| {
-                    site.by_key
-                        .get(&(page.lang.clone(), format!("operators/{}.md", o.id)))
-                })
-                .map(|&i| self.link(page, i))
-                .collect(),
+            collections: self.collections(page),
+        }
+    }
+
+    /// The link from `page` to the page at `rel` in its language, if built.
+    fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
+        self.site
+            .by_key
+            .get(&(page.lang.clone(), rel.to_owned()))
+            .map(|&i| relative(&page.url, &self.site.pages[i].url))
+    }
+
+    fn collections(&self, page: &Page) -> Vec<CollectionView> {
+        let site = self.site;
+        site.config
+            .collections
+            .iter()
+            .map(|c| CollectionView {
+                name: c.name.clone(),
+                title: site
+                    .by_key
+                    .get(&(page.lang.clone(), c.index_rel()))
+                    .map_or_else(
+                        || c.title.get(&page.lang).to_owned(),
+                        |&i| site.pages[i].front.title.clone(),
+                    ),
+                href: self.href_to(page, &c.index_rel()).unwrap_or_default(),
+                items: c
+                    .items
+                    .iter()
+                    .filter_map(|item| site.by_key.get(&(page.lang.clone(), c.item_rel(&item.id))))
+                    .map(|&i| self.link(page, i))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn item_view(&self, page: &Page, c: &Collection, item: &Item) -> ItemView {
+        let site = self.site;
+        let about = format!("{}/{}", c.name, item.id);
+        let pages = if matches!(page.kind, Kind::Item { .. }) {
+            site.pages_about(&page.lang, &about)
+                .into_iter()
+                .map(|i| self.link(page, i))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ItemView {
+            collection: c.name.clone(),
+            id: item.id.clone(),
+            name: item.name.get(&page.lang).to_owned(),
+            legal_name: item
+                .legal_name
+                .as_ref()
+                .map(|n| n.get(&page.lang).to_owned()),
+            href: self
+                .href_to(page, &c.item_rel(&item.id))
+                .unwrap_or_default(),
+            reviewed: item.reviewed.to_string(),
+            sources: item.sources.clone(),
+            facts: fact_views(c, &site.i18n, &page.lang, item),
+            pages,
+        }
+    }
+
+    /// The collection and item a page is about: its own item, or its front matter's `about`.
+    fn about(&self, page: &Page) -> Option<(&Collection, &Item)> {
+        let config = &self.site.config;
+        let (c, id) = match &page.kind {
+            Kind::Item { collection, id } => (collection.as_str(), id.as_str()),
+            _ => page.front.about.as_deref()?.split_once('/')?,
+        };
+        let c = config.collection(c)?;
+        Some((c, c.item(id)?))
+    }
+
+    /// The default language's page a fallback copy was built from.
+    fn original(&self, page: &Page) -> Option<&Page> {
+        let from = page.fallback_from.as_ref()?;
+        let &i = self.site.by_key.get(&(from.clone(), page.rel.clone()))?;
+        Some(&self.site.pages[i])
+    }
+
+    fn fallback(&self, page: &Page) -> Option<FallbackView> {
+        let original = self.original(page)?;
+        let lang = self.site.config.language(&original.lang)?;
+        Some(FallbackView {
+            code: lang.code.clone(),
+            tag: lang.tag.clone(),
+            name: lang.name.clone(),
+            href: relative(&page.url, &original.url),
+        })
+    }
+
+    /// The page's permalink; a fallback copy names its original, relatively when there is no
+    /// `base_url`, since search engines should index the original alone.
+    fn canonical(&self, page: &Page) -> Option<String> {
+        match self.original(page) {
+            Some(o) => self
+                .permalink(&o.url)
+                .or_else(|| Some(relative(&page.url, &o.url))),
+            None => self.permalink(&page.url),
         }
     }
 
     fn page_view(&self, index: usize) -> PageView {
         let site = self.site;
         let page = &site.pages[index];
-        let operator_id = match &page.kind {
-            Kind::Operator(id) => Some(id.as_str()),
-            _ => page.front.operator.as_deref(),
+        let item = self
+            .about(page)
+            .map(|(c, item)| self.item_view(page, c, item));
+        let fallback = self.fallback(page);
+        let canonical = self.canonical(page);
+        let comparison = match &page.kind {
+            Kind::Collection(name) => site
+                .config
+                .collection(name)
+                .map(|c| self.comparison(page, c)),
+            _ => None,
         };
-        let operator = operator_id
-            .and_then(|id| site.config.operator(id))
-            .map(|op| {
-                let own_page = site
-                    .by_key
-                    .get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
-                let pages = if matches!(page.kind, Kind::Operator(_)) {
-                    site.pages_about(&page.lang, &op.id)
-                        .into_iter()
-                        .map(|i| self.link(page, i))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                OperatorView {
-                    id: op.id.clone(),
-                    name: op.name.clone(),
-                    href: own_page
-                        .map(|&i| relative(&page.url, &site.pages[i].url))
-                        .unwrap_or_default(),
-                    reviewed: op.reviewed.to_string(),
-                    sources: op.sources.clone(),
-                    facts: fact_views(&site.config, &site.i18n, &page.lang, op),
-                    pages,
-                }
-            });
-        let comparison = matches!(page.kind, Kind::Operators).then(|| self.comparison(page));
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
@@ -211,51 +317,41 @@ impl Views<'_> {
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),
-            kind: match page.kind {
-                Kind::Home => "home",
-                Kind::Section => "section",
-                Kind::Page => "page",
-                Kind::Operator(_) => "operator",
-                Kind::Operators => "operators",
-            },
+            kind: page.kind.name(),
+            canonical,
+            fallback,
             reviewed: page.front.reviewed.map(|d| d.to_string()),
             sources: page.front.sources.clone(),
             extra: page.front.extra.clone(),
             children: page.children.iter().map(|&i| self.link(page, i)).collect(),
-            operator,
+            item,
             comparison,
         }
     }
 
-    fn comparison(&self, page: &Page) -> Comparison {
-        let site = self.site;
-        let (config, i18n, lang) = (&site.config, &site.i18n, page.lang.as_str());
-        let columns = config
-            .operators
+    fn comparison(&self, page: &Page, c: &Collection) -> Comparison {
+        let (i18n, lang) = (&self.site.i18n, page.lang.as_str());
+        let columns = c
+            .items
             .iter()
-            .map(|op| {
-                let own = site
-                    .by_key
-                    .get(&(page.lang.clone(), format!("operators/{}.md", op.id)));
-                LinkView {
-                    title: op.name.clone(),
-                    href: own
-                        .map(|&i| relative(&page.url, &site.pages[i].url))
-                        .unwrap_or_default(),
-                    description: None,
-                    current: false,
-                }
+            .map(|item| LinkView {
+                title: item.name.get(lang).to_owned(),
+                href: self
+                    .href_to(page, &c.item_rel(&item.id))
+                    .unwrap_or_default(),
+                description: None,
+                current: false,
             })
             .collect();
-        let rows = config
-            .facts
+        let rows = c
+            .fields
             .iter()
             .map(|f| ComparisonRow {
                 label: f.label.get(lang).to_owned(),
-                cells: config
-                    .operators
+                cells: c
+                    .items
                     .iter()
-                    .map(|op| fact_view(config, i18n, lang, op, &f.key))
+                    .map(|item| fact_view(c, i18n, lang, item, &f.key))
                     .collect(),
             })
             .collect();
@@ -345,23 +441,24 @@ impl Views<'_> {
         }
     }
 
+    /// Every language: the page where it is built (marked when a fallback), else that
+    /// language's home, so the switcher shows on every page.
     fn translations(&self, page: &Page) -> Vec<TranslationView> {
-        self.site
-            .translations(page)
-            .into_iter()
-            .map(|i| {
-                let t = &self.site.pages[i];
-                let lang = self
-                    .site
-                    .config
-                    .language(&t.lang)
-                    .expect("pages only exist for configured languages");
+        let site = self.site;
+        site.config
+            .languages
+            .iter()
+            .map(|lang| {
+                let built = site.by_key.get(&(lang.code.clone(), page.rel.clone()));
+                let target = built.map_or_else(|| site.home(&lang.code), |&i| i);
                 TranslationView {
                     code: lang.code.clone(),
                     tag: lang.tag.clone(),
                     name: lang.name.clone(),
-                    href: relative(&page.url, &t.url),
-                    current: t.lang == page.lang,
+                    href: relative(&page.url, &site.pages[target].url),
+                    current: lang.code == page.lang,
+                    fallback: built.is_some() && !site.pages[target].is_translated(),
+                    missing: built.is_none(),
                 }
             })
             .collect()
@@ -370,7 +467,7 @@ impl Views<'_> {
     /// `hreflang` alternates: absolute pretty URLs with a `base_url`, relative files without.
     fn alternates(&self, page: &Page) -> Vec<AlternateView> {
         let site = self.site;
-        let translations = site.translations(page);
+        let translations = site.real_translations(page);
         let href = |t: &Page| {
             self.permalink(&t.url)
                 .unwrap_or_else(|| relative(&page.url, &file_of(&t.url)))

@@ -2,18 +2,21 @@
 //! rendered body and translations. Assembled in stages, read-only once built.
 //!
 //! `plan` gives each source page its URL and adds the pages the site needs but nobody wrote
-//! (a language's home, a section's index, operator pages); `render_bodies` turns Markdown into
-//! HTML in parallel; `assemble` links sections, orders them and fixes the reading order.
+//! (a language's home, a section's index, collection pages, translation fallbacks);
+//! `render_bodies` turns Markdown into HTML in parallel; `assemble` links sections, orders them
+//! and fixes the reading order.
 
+mod fallback;
 mod plan;
 
+pub use fallback::{Fallbacks, fallbacks, report as fallback_report};
 pub use plan::{Planned, plan};
 
 use crate::config::Config;
 use crate::content::{Asset, FrontMatter};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
-use crate::markdown::{self, FactSource, LinkSite, LinkTargets, PageInput, Rendered};
+use crate::markdown::{self, DataSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -24,25 +27,45 @@ pub enum Kind {
     Home,
     Section,
     Page,
-    /// An operator's page, joined with its data from site.yaml.
-    Operator(String),
-    /// The operators' index with the comparison table.
-    Operators,
+    /// A collection item's page, joined with its data from `data/<collection>/<id>.yaml`.
+    Item {
+        collection: String,
+        id: String,
+    },
+    /// A collection's index with the comparison table.
+    Collection(String),
 }
 
 impl Kind {
-    pub fn default_template(&self) -> &'static str {
+    /// The template a page of this kind uses unless its front matter names another.
+    pub fn default_template(&self, config: &Config) -> String {
+        let collection = |name: &str| config.collection(name);
         match self {
-            Kind::Home => "home.html",
-            Kind::Section => "section.html",
-            Kind::Page => "page.html",
-            Kind::Operator(_) => "operator.html",
-            Kind::Operators => "operators.html",
+            Kind::Home => "home.html".into(),
+            Kind::Section => "section.html".into(),
+            Kind::Page => "page.html".into(),
+            Kind::Item { collection: c, .. } => collection(c)
+                .map_or("item.html", |c| &c.item_template)
+                .into(),
+            Kind::Collection(c) => collection(c)
+                .map_or("collection.html", |c| &c.index_template)
+                .into(),
         }
     }
 
     pub fn is_section(&self) -> bool {
-        matches!(self, Kind::Home | Kind::Section | Kind::Operators)
+        matches!(self, Kind::Home | Kind::Section | Kind::Collection(_))
+    }
+
+    /// The name templates see as `page.kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Page => "page",
+            Kind::Item { .. } => "item",
+            Kind::Collection(_) => "collection",
+        }
     }
 }
 
@@ -65,6 +88,11 @@ pub struct Page {
     pub key_lines: BTreeMap<String, usize>,
     /// False for pages steppe made up because no file exists.
     pub written: bool,
+    /// For a page built from the default language's file because this language has none
+    /// (`missing_translation: fallback`): the language code of the text shown.
+    pub fallback_from: Option<String>,
+    /// The template that renders the page: front matter's, else the kind's.
+    pub template: String,
     pub rendered: Rendered,
     /// Index of the section page this page belongs to (none for a home).
     pub parent: Option<usize>,
@@ -74,10 +102,18 @@ pub struct Page {
 
 impl Page {
     pub fn template(&self) -> &str {
-        self.front
-            .template
-            .as_deref()
-            .unwrap_or_else(|| self.kind.default_template())
+        &self.template
+    }
+
+    /// The language the page's text is written in: its own, or the original's for a fallback
+    /// copy, whose body renders exactly as the original's (links lead where they lead there).
+    pub fn source_lang(&self) -> &str {
+        self.fallback_from.as_deref().unwrap_or(&self.lang)
+    }
+
+    /// A real translation: written in this language, not a fallback copy.
+    pub fn is_translated(&self) -> bool {
+        self.fallback_from.is_none()
     }
 
     /// Sort key within a section: weight first (unweighted last), then title.
@@ -107,7 +143,8 @@ impl Site {
         self.by_key[&(lang.to_owned(), "_index.md".to_owned())]
     }
 
-    /// The same page in every language it exists in, in the configured language order.
+    /// The same page in every language it is built in (fallback copies included), in the
+    /// configured language order.
     pub fn translations(&self, page: &Page) -> Vec<usize> {
         self.config
             .languages
@@ -120,14 +157,27 @@ impl Site {
             .collect()
     }
 
-    /// Pages whose front matter names `operator`, in reading order.
-    pub fn pages_about(&self, lang: &str, operator: &str) -> Vec<usize> {
+    /// Per language, the default language's pages it has no translation of (built as
+    /// fallbacks or omitted, as `missing_translation` says): for `steppe check` and reports.
+    pub fn fallbacks(&self) -> Fallbacks {
+        fallbacks(&self.config, &self.pages)
+    }
+
+    /// Like `translations`, without fallback copies: what hreflang and the sitemap list.
+    pub fn real_translations(&self, page: &Page) -> Vec<usize> {
+        let mut all = self.translations(page);
+        all.retain(|&i| self.pages[i].is_translated());
+        all
+    }
+
+    /// Pages whose front matter names `about` (`<collection>/<id>`), in reading order.
+    pub fn pages_about(&self, lang: &str, about: &str) -> Vec<usize> {
         self.reading_order[lang]
             .iter()
             .copied()
             .filter(|&i| {
-                self.pages[i].front.operator.as_deref() == Some(operator)
-                    && !matches!(self.pages[i].kind, Kind::Operator(_))
+                self.pages[i].front.about.as_deref() == Some(about)
+                    && !matches!(self.pages[i].kind, Kind::Item { .. })
             })
             .collect()
     }
@@ -154,6 +204,7 @@ pub fn render_bodies(
             .filter(|p| p.written)
             .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
             .chain(failed.iter().map(|key| (key.clone(), String::new())))
+            .chain(fallback::omitted_targets(pages, config))
             .collect(),
         assets: assets
             .iter()
@@ -183,10 +234,10 @@ pub fn render_bodies(
             if memo.as_ref().is_some_and(|m| m.contains_key(&keys[i])) {
                 return None;
             }
-            let facts = crate::operators::Facts {
+            let facts = crate::collections::Facts {
                 config,
                 i18n,
-                lang: &p.lang,
+                lang: p.source_lang(),
             };
             Some(render_one(p, config, i18n, &targets, &facts))
         })
@@ -206,7 +257,10 @@ pub fn render_bodies(
         }
         page.rendered = r;
         page.rendered.key = *key;
-        errors.extend(e);
+        // A fallback copy renders the original's text: its problems are the original's.
+        if page.is_translated() {
+            errors.extend(e);
+        }
     }
     if let Some(memo) = memo {
         *memo = next;
@@ -233,19 +287,19 @@ fn render_one(
     config: &Config,
     i18n: &I18n,
     targets: &LinkTargets,
-    facts: &dyn FactSource,
+    facts: &dyn DataSource,
 ) -> (Rendered, Vec<Diagnostic>) {
     let input = PageInput {
         file: &p.file,
         body: &p.body,
         body_line: p.body_line,
-        strings: i18n.strings(&p.lang),
+        strings: i18n.strings(p.source_lang()),
     };
     let out_dir = p.url.as_str();
     let site = LinkSite {
         config,
         targets,
-        lang: &p.lang,
+        lang: p.source_lang(),
         rel: &p.rel,
         out_dir,
     };
@@ -288,7 +342,7 @@ fn check_anchors(pages: &[Page]) -> Result<(), BuildErrors> {
         })
         .collect();
     let mut errors = Vec::new();
-    for p in pages {
+    for p in pages.iter().filter(|p| p.is_translated()) {
         for r in &p.rendered.anchor_refs {
             let known = ids.get(&(r.lang.as_str(), r.rel.as_str()));
             if known.is_some_and(|ids| !ids.contains(r.anchor.as_str())) {

@@ -1,16 +1,14 @@
 //! Source pages → planned pages: URL of each, its kind, and the pages made up where no file
-//! exists (a language's home, a folder's section index, operator pages and their index).
+//! exists (a language's home, a folder's section index, collection items and their index,
+//! fallback copies of untranslated pages).
 
 use super::{Kind, Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{FrontMatter, SourcePage};
 use crate::diagnostics::Diagnostic;
-use crate::i18n::I18n;
 use crate::markdown::Rendered;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-pub const OPERATORS_DIR: &str = "operators/";
 
 /// Planned pages, the warnings (missing prose, made-up sections), and the pages that could not
 /// be planned with their errors (later stages go on without them).
@@ -21,7 +19,7 @@ pub struct Planned {
     pub failed: Vec<(String, String)>,
 }
 
-pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
+pub fn plan(config: &Config, sources: Vec<SourcePage>) -> Planned {
     let mut errors = Vec::new();
     let mut failed = Vec::new();
     let mut warnings = Vec::new();
@@ -36,8 +34,10 @@ pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
             }
         }
     }
+    let copies = super::fallback::copies(config, &pages);
+    pages.extend(copies);
     for lang in &config.languages {
-        add_missing(config, i18n, &lang.code, &mut pages, &mut warnings);
+        add_missing(config, &lang.code, &mut pages, &mut warnings);
     }
     check_urls(&pages, &mut errors);
     pages.sort_by(|a, b| (&a.lang, &a.rel).cmp(&(&b.lang, &b.rel)));
@@ -51,41 +51,25 @@ pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
 
 fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
     let front_line = |key: &str| s.key_lines.get(key).copied().unwrap_or(1);
-    if let Some(op) = &s.front.operator
-        && config.operator(op).is_none()
-    {
-        let ids: Vec<&str> = config.operators.iter().map(|o| o.id.as_str()).collect();
-        let hint = crate::diagnostics::did_you_mean(op, ids.iter().copied())
-            .map(|x| format!("did you mean '{x}'?"))
-            .unwrap_or_else(|| format!("configured operators: {}", ids.join(", ")));
-        return Err(
-            Diagnostic::new(format!("front matter: unknown operator '{op}'"))
+    if let Some(about) = &s.front.about {
+        check_about(config, about).map_err(|(msg, hint)| {
+            Diagnostic::new(format!("front matter: {msg}"))
                 .in_file(&s.file)
-                .at(front_line("operator"), None)
-                .with_hint(hint),
-        );
+                .at(front_line("about"), None)
+                .with_hint(hint)
+        })?;
     }
-    let kind = if s.rel == "_index.md" {
-        Kind::Home
-    } else if s.rel == format!("{OPERATORS_DIR}_index.md") && !config.operators.is_empty() {
-        Kind::Operators
-    } else if s.is_section() {
-        Kind::Section
-    } else if let Some(id) = s
-        .rel
-        .strip_prefix(OPERATORS_DIR)
-        .and_then(|r| r.strip_suffix(".md"))
-        .filter(|id| config.operator(id).is_some())
-    {
-        Kind::Operator(id.to_owned())
-    } else {
-        Kind::Page
-    };
+    let kind = kind_of(config, &s);
+    let mut front = s.front;
+    // Item pages keep the collection's order unless their front matter says otherwise.
+    if let Kind::Item { collection, id } = &kind {
+        front.weight = front.weight.or_else(|| item_weight(config, collection, id));
+    }
     let mut path = s.rel.strip_suffix(".md").unwrap_or(&s.rel).to_owned();
     if kind.is_section() {
         path = path.trim_end_matches("_index").to_owned();
     }
-    if let Some(slug) = &s.front.slug {
+    if let Some(slug) = &front.slug {
         let bad = slug.is_empty()
             || slug.contains(['/', '\\'])
             || slug == "."
@@ -112,32 +96,92 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
     } else {
         format!("{}/{}/", s.lang, path.trim_end_matches('/'))
     };
+    let template = front
+        .template
+        .clone()
+        .unwrap_or_else(|| kind.default_template(config));
     Ok(Page {
         lang: s.lang,
         rel: s.rel,
         file: s.file,
         url,
         kind,
-        front: s.front,
+        front,
         body: s.body,
         body_line: s.body_line,
         source_hash: s.source_hash,
         key_lines: s.key_lines,
         written: true,
+        fallback_from: None,
+        template,
         rendered: Rendered::default(),
         parent: None,
         children: Vec::new(),
     })
 }
 
+/// Checks `about: <collection>/<id>`; the error says what exists.
+fn check_about(config: &Config, about: &str) -> Result<(), (String, String)> {
+    let (c, id) = about.split_once('/').unwrap_or((about, ""));
+    let Some(collection) = config.collection(c) else {
+        let names: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
+        let hint = crate::diagnostics::did_you_mean(c, names.iter().copied())
+            .map(|x| format!("did you mean '{x}/{id}'?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "write `about: <collection>/<id>`; collections: {}",
+                    names.join(", ")
+                )
+            });
+        return Err((format!("unknown collection in about: '{about}'"), hint));
+    };
+    if collection.item(id).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = collection.items.iter().map(|i| i.id.as_str()).collect();
+    let hint = crate::diagnostics::did_you_mean(id, ids.iter().copied())
+        .map(|x| format!("did you mean '{c}/{x}'?"))
+        .unwrap_or_else(|| format!("items of '{c}': {}", ids.join(", ")));
+    Err((format!("unknown item in about: '{about}'"), hint))
+}
+
+/// The list position of an item, as the weight of its page (after hand-weighted pages).
+fn item_weight(config: &Config, collection: &str, id: &str) -> Option<i64> {
+    let c = config.collection(collection)?;
+    let i = c.items.iter().position(|item| item.id == id)?;
+    Some(1000 + i as i64)
+}
+
+/// A source page's kind: a collection's index or item by its folder, else by its name.
+fn kind_of(config: &Config, s: &SourcePage) -> Kind {
+    if s.rel == "_index.md" {
+        return Kind::Home;
+    }
+    for c in &config.collections {
+        if s.rel == c.index_rel() {
+            return Kind::Collection(c.name.clone());
+        }
+        let id = s
+            .rel
+            .strip_prefix(c.folder())
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.strip_suffix(".md"));
+        if let Some(id) = id.filter(|id| c.item(id).is_some()) {
+            return Kind::Item {
+                collection: c.name.clone(),
+                id: id.to_owned(),
+            };
+        }
+    }
+    if s.is_section() {
+        Kind::Section
+    } else {
+        Kind::Page
+    }
+}
+
 /// Adds the pages a language needs but has no file for.
-fn add_missing(
-    config: &Config,
-    i18n: &I18n,
-    lang: &str,
-    pages: &mut Vec<Page>,
-    warnings: &mut Vec<Diagnostic>,
-) {
+fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mut Vec<Diagnostic>) {
     let have: BTreeSet<String> = pages
         .iter()
         .filter(|p| p.lang == lang)
@@ -145,6 +189,7 @@ fn add_missing(
         .collect();
     let mut add =
         |rel: String, title: String, kind: Kind, weight: Option<i64>, warn: Option<String>| {
+            let template = kind.default_template(config);
             if let Some(w) = warn {
                 warnings
                     .push(Diagnostic::new(w).in_file(Path::new("content").join(lang).join(&rel)));
@@ -174,6 +219,8 @@ fn add_missing(
                 source_hash: 0,
                 key_lines: BTreeMap::new(),
                 written: false,
+                fallback_from: None,
+                template,
                 rendered: Rendered::default(),
                 parent: None,
                 children: Vec::new(),
@@ -197,48 +244,57 @@ fn add_missing(
             r = parent;
         }
     }
-    if !config.operators.is_empty() {
-        folders.insert(format!("{OPERATORS_DIR}_index.md"));
+    for c in &config.collections {
+        folders.insert(c.index_rel());
     }
     for folder in folders
         .into_iter()
         .filter(|f| !have.contains(f) && f != "_index.md")
     {
-        let is_ops = folder == format!("{OPERATORS_DIR}_index.md") && !config.operators.is_empty();
+        let collection = config.collections.iter().find(|c| c.index_rel() == folder);
         let name = folder
             .trim_end_matches("/_index.md")
             .rsplit('/')
             .next()
             .unwrap_or_default()
             .to_owned();
-        let title = if is_ops {
-            i18n.get(lang, "operators_title").to_owned()
-        } else {
-            name
+        // A collection's index has its title in site.yaml: no prose is needed.
+        let (title, kind, warn) = match collection {
+            Some(c) => (c.title.get(lang).to_owned(), Kind::Collection(c.name.clone()), None),
+            None => (name, Kind::Section, Some("no _index.md: this section gets a generated index page; write one to give it a title and text".into())),
         };
-        let kind = if is_ops {
-            Kind::Operators
-        } else {
-            Kind::Section
-        };
-        add(folder, title, kind, None, Some("no _index.md: this section gets a generated index page; write one to give it a title and text".into()));
+        add(folder, title, kind, None, warn);
     }
-    for (i, op) in config.operators.iter().enumerate() {
-        let rel = format!("{OPERATORS_DIR}{}.md", op.id);
-        if !have.contains(&rel) {
-            let weight = Some(1000 + i as i64);
-            add(
-                rel,
-                op.name.clone(),
-                Kind::Operator(op.id.clone()),
-                weight,
-                Some(format!(
-                    "no prose for operator '{}': its page shows only the facts from site.yaml",
-                    op.id
-                )),
+    let mut notes = Vec::new();
+    for c in &config.collections {
+        let mut without_prose = Vec::new();
+        for item in &c.items {
+            let rel = c.item_rel(&item.id);
+            if !have.contains(&rel) {
+                let weight = item_weight(config, &c.name, &item.id);
+                let kind = Kind::Item {
+                    collection: c.name.clone(),
+                    id: item.id.clone(),
+                };
+                add(rel, item.name.get(lang).to_owned(), kind, weight, None);
+                without_prose.push(item.id.as_str());
+            }
+        }
+        // One line per collection and language: a data-only collection is normal, not noise.
+        if !without_prose.is_empty() {
+            let n = without_prose.len();
+            notes.push(
+                Diagnostic::new(format!(
+                    "no prose for {n} item{} of '{}' (their pages show only their data): {}",
+                    if n == 1 { "" } else { "s" },
+                    c.name,
+                    without_prose.join(", ")
+                ))
+                .in_file(Path::new("content").join(lang).join(c.folder())),
             );
         }
     }
+    warnings.append(&mut notes);
 }
 
 fn empty_front() -> FrontMatter {
@@ -250,7 +306,7 @@ fn empty_front() -> FrontMatter {
         draft: false,
         reviewed: None,
         sources: Vec::new(),
-        operator: None,
+        about: None,
         template: None,
         search: None,
         extra: BTreeMap::new(),

@@ -55,12 +55,17 @@ impl Layout {
     /// The folders to watch: folders, never single files, since editors that save by renaming
     /// a temp file over the original replace the file a single-file watch would follow. All of
     /// `themes/`, so a theme switch or a deleted and restored theme needs no new watch list;
-    /// the root only for site.yaml and for `content/` or `themes/` coming back.
-    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 3] {
+    /// the root only for site.yaml and for `content/`, `themes/` or `data/` coming back; `data/`
+    /// for collection items.
+    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 4] {
         [
             (self.root.clone(), RecursiveMode::NonRecursive),
             (self.root.join(CONTENT_DIR), RecursiveMode::Recursive),
             (self.root.join("themes"), RecursiveMode::Recursive),
+            (
+                self.root.join(crate::config::DATA_DIR),
+                RecursiveMode::Recursive,
+            ),
         ]
     }
 
@@ -78,7 +83,9 @@ impl Layout {
             return None;
         }
         let shown = rel.to_string_lossy().replace('\\', "/");
-        if rel == Path::new(crate::config::CONFIG_FILE) {
+        // Collection items are part of the config: a data file reloads everything.
+        if rel == Path::new(crate::config::CONFIG_FILE) || rel.starts_with(crate::config::DATA_DIR)
+        {
             changes.config = true;
         } else if !rel.as_os_str().is_empty() && self.theme.starts_with(path) {
             // The theme folder or `themes/` came or went: any of its files may differ, and
@@ -133,6 +140,12 @@ mod tests {
         );
         assert!(c.content.contains(Path::new("/s/content/en/faq.md")));
         assert!(l.classify(Path::new("/s/site.yaml"), &mut c).is_some() && c.config);
+        let mut d = Changes::default();
+        assert!(
+            l.classify(Path::new("/s/data/products/lamp.yaml"), &mut d)
+                .is_some()
+                && d.config
+        );
         assert!(
             l.classify(Path::new("/s/themes/default/i18n/en.yaml"), &mut c)
                 .is_some()

@@ -28,11 +28,12 @@ impl TestSite {
         TestSite { dir }
     }
 
-    /// The real guide: site.yaml, content/ and themes/ of the repository.
+    /// The real guide: site.yaml, content/, data/ and themes/ of the repository.
     pub fn real() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
         copy_dir(&repo().join("content"), &dir.path().join("content"));
+        copy_dir(&repo().join("data"), &dir.path().join("data"));
         copy_dir(&repo().join("themes"), &dir.path().join("themes"));
         TestSite { dir }
     }

@@ -19,8 +19,9 @@ function buildCorpus() {
   assert.ok(fs.existsSync(generator), `benchmark generator missing: ${generator}`);
   execFileSync("python3", [generator, "--pages", "2500", "--layout", "neutral", "--out", dir], { stdio: "ignore" });
   const root = path.join(dir, "neutral");
-  // The generator writes content only; the project's own settings and theme render it.
+  // The generator writes content only; the project's own settings, data and theme render it.
   fs.copyFileSync(path.join(repo, "site.yaml"), path.join(root, "site.yaml"));
+  fs.cpSync(path.join(repo, "data"), path.join(root, "data"), { recursive: true });
   fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
   const out = path.join(dir, "public");
   execFileSync("cargo", ["run", "--release", "--quiet", "--", "build", "--root", root, "--out", out], {
