@@ -203,7 +203,7 @@ fn allow_policy_is_the_default_but_scripts_stay_refused() {
     let site = TestSite::fixture("basic");
     let yaml = site.read("site.yaml");
     let start = yaml.find("links:").unwrap();
-    let end = start + yaml[start..].find("facts:").unwrap();
+    let end = start + yaml[start..].find("collections:").unwrap();
     site.write("site.yaml", format!("{}{}", &yaml[..start], &yaml[end..]));
     site.write(
         "content/en/a.md",

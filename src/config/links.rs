@@ -263,24 +263,30 @@ mod tests {
 
     #[test]
     fn fact_urls_meet_the_policy_and_refuse_scripts() {
-        let site = |links: &str, url: &str| {
-            format!(
-                "{MINIMAL}{links}facts:\n  - {{key: web, label: Site}}\noperators:\n  - id: a\n    name: A\n    reviewed: 2026-11-25\n    facts:\n      web: {{value: x, status: confirmed, source: 'https://a.kz/', url: '{url}'}}\n"
-            )
+        // An item's fact url is judged where it is written: in its data file.
+        let load = |links: &str, url: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            let site = format!(
+                "{MINIMAL}{links}collections:\n  - name: c\n    title: C\n    fields:\n      - {{key: web, label: Site}}\n"
+            );
+            std::fs::write(dir.path().join("site.yaml"), site).unwrap();
+            std::fs::create_dir_all(dir.path().join("data/c")).unwrap();
+            let item = format!(
+                "name: A\nreviewed: 2026-11-25\nfacts:\n  web: {{value: x, status: confirmed, source: 'https://a.kz/', url: '{url}'}}\n"
+            );
+            std::fs::write(dir.path().join("data/c/a.yaml"), item).unwrap();
+            Config::load(dir.path())
         };
         let warn = "links: {external: warn, allowed_domains: [a.kz]}\n";
-        let c = Config::parse(&site(warn, "https://evil.com/")).unwrap();
+        let c = load(warn, "https://evil.com/").unwrap();
         assert_eq!(c.warnings.len(), 1);
-        assert_eq!(c.warnings[0].line, Some(12), "{}", c.warnings[0]);
-        assert!(
-            Config::parse(&site(warn, "https://www.a.kz/"))
-                .unwrap()
-                .warnings
-                .is_empty()
-        );
+        let w = &c.warnings[0];
+        assert_eq!(w.line, Some(4), "{w}");
+        assert!(w.location().unwrap().starts_with("data/c/a.yaml:4"), "{w}");
+        assert!(load(warn, "https://www.a.kz/").unwrap().warnings.is_empty());
         let allowlist = "links: {external: allowlist, allowed_domains: [a.kz]}\n";
-        assert!(Config::parse(&site(allowlist, "https://evil.com/")).is_err());
-        let e = Config::parse(&site("", "java\tscript:alert(1)")).unwrap_err();
+        assert!(load(allowlist, "https://evil.com/").is_err());
+        let e = load("", "java\tscript:alert(1)").unwrap_err();
         assert!(e.0[0].message.contains("script URLs"), "{}", e.0[0]);
     }
 
