@@ -5,9 +5,13 @@
 
 mod operators;
 mod text;
+mod yaml;
+pub(crate) mod yaml_scan;
+pub(crate) use yaml::Source as YamlSource;
+use yaml_scan::Scan;
 
 pub use operators::{Fact, FactLabel, Operator, Source, Status};
-pub use text::{Date, Text};
+pub use text::{Date, Text, string_only};
 
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean, line_col};
 use serde::{Deserialize, Serialize};
@@ -66,25 +70,56 @@ struct LanguagesOnly {
     languages: Vec<Language>,
 }
 
+/// Top-level names steppe writes beside the language folders (and the search index and theme
+/// assets' folders): a language code may not be one of them.
+pub const RESERVED_OUTPUT_NAMES: &[&str] = &[
+    "static",
+    "search",
+    "index.html",
+    "404.html",
+    "robots.txt",
+    "sitemap.xml",
+];
+
+/// Decodes a text file of the site; invalid UTF-8 is an error at its byte offset.
+pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
+        Diagnostic::new(format!("invalid UTF-8 at byte offset {at}"))
+            .in_file(file)
+            .at(line, Some(col))
+            .with_hint("save the file as UTF-8")
+    })
+}
+
 impl Config {
     pub fn load(root: &Path) -> Result<Config, BuildErrors> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::new(format!("cannot read {CONFIG_FILE}: {e}"))
                 .in_file(CONFIG_FILE)
                 .with_hint("run steppe in the site's folder, or pass --root DIR")
         })?;
-        Config::parse(&text)
+        Config::parse(&decode_utf8(Path::new(CONFIG_FILE), bytes)?)
     }
 
     pub fn parse(text: &str) -> Result<Config, BuildErrors> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let codes = serde_yaml::from_str::<LanguagesOnly>(text)
-            .map(|l| l.languages.into_iter().map(|l| l.code).collect())
-            .unwrap_or_default();
-        let config: Config = text::parse_with_languages(codes, || serde_yaml::from_str(text))
-            .map_err(|e| yaml_error(CONFIG_FILE, text, 0, &e, CONFIG_KEYS))?;
-        config.validate(text)?;
+        let src = YamlSource {
+            file: Path::new(CONFIG_FILE),
+            text,
+            line_offset: 0,
+            known_keys: CONFIG_KEYS,
+        };
+        // Languages first: every per-language text is checked against them, so a mistake in
+        // the list must be reported at its own line, not as a text missing a language.
+        let (langs, scanned) = src.parse(|t| serde_yaml::from_str::<LanguagesOnly>(t))?;
+        validate_languages(&langs.languages, &scanned)?;
+        let codes = langs.languages.into_iter().map(|l| l.code).collect();
+        let (config, _) =
+            src.parse(|t| text::parse_with_languages(codes, || serde_yaml::from_str::<Config>(t)))?;
+        config.validate(&scanned)?;
         Ok(config)
     }
 
@@ -113,11 +148,11 @@ impl Config {
         })
     }
 
-    fn validate(&self, text: &str) -> Result<(), BuildErrors> {
+    fn validate(&self, scanned: &Scan) -> Result<(), BuildErrors> {
         let mut errors = Vec::new();
-        let mut err = |needle: &str, msg: String, hint: Option<&str>| {
+        let mut err = |path: &str, msg: String, hint: Option<&str>| {
             let mut d = Diagnostic::new(msg).in_file(CONFIG_FILE);
-            if let Some(line) = find_line(text, needle) {
+            if let Some(line) = scanned.line(path) {
                 d = d.at(line, None);
             }
             if let Some(h) = hint {
@@ -125,44 +160,6 @@ impl Config {
             }
             errors.push(d);
         };
-        if self.languages.is_empty() {
-            err(
-                "languages",
-                "no languages configured".into(),
-                Some("add at least one entry under `languages:`"),
-            );
-        }
-        let defaults = self.languages.iter().filter(|l| l.default).count();
-        if defaults != 1 && !self.languages.is_empty() {
-            err(
-                "languages",
-                format!("{defaults} languages are marked `default: true`; exactly one must be"),
-                None,
-            );
-        }
-        for (i, l) in self.languages.iter().enumerate() {
-            let valid = !l.code.is_empty()
-                && l.code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                err(
-                    &format!("code: {}", l.code),
-                    format!(
-                        "language code '{}' must be lower-case ASCII letters, digits or '-'",
-                        l.code
-                    ),
-                    None,
-                );
-            }
-            if self.languages[..i].iter().any(|o| o.code == l.code) {
-                err(
-                    &format!("code: {}", l.code),
-                    format!("language '{}' is listed twice", l.code),
-                    None,
-                );
-            }
-        }
         if let Some(base) = &self.base_url
             && !(base.starts_with("https://") || base.starts_with("http://"))
         {
@@ -172,7 +169,8 @@ impl Config {
                 None,
             );
         }
-        for op in &self.operators {
+        for (i, op) in self.operators.iter().enumerate() {
+            let at = format!("operators.{i}");
             let valid = !op.id.is_empty()
                 && op
                     .id
@@ -180,7 +178,7 @@ impl Config {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
                 err(
-                    &format!("id: {}", op.id),
+                    &format!("{at}.id"),
                     format!(
                         "operator id '{}' must be lower-case ASCII letters, digits or '-'",
                         op.id
@@ -188,16 +186,16 @@ impl Config {
                     None,
                 );
             }
-            if self.operators.iter().filter(|o| o.id == op.id).count() > 1 {
+            if self.operators[..i].iter().any(|o| o.id == op.id) {
                 err(
-                    &format!("id: {}", op.id),
+                    &format!("{at}.id"),
                     format!("operator '{}' is listed twice", op.id),
                     None,
                 );
             }
             for (key, fact) in &op.facts {
                 let where_ = format!("operator '{}', fact '{key}'", op.id);
-                let needle = format!("{key}:");
+                let needle = format!("{at}.facts.{key}");
                 if !self.facts.iter().any(|f| &f.key == key) {
                     let hint = did_you_mean(key, self.facts.iter().map(|f| f.key.as_str()))
                         .map(|s| format!("did you mean '{s}'?"))
@@ -227,7 +225,7 @@ impl Config {
                     && !self.is_allowed_url(url)
                 {
                     err(
-                        url,
+                        &format!("{needle}.url"),
                         format!("{where_}: link {url} is not on an allowed domain"),
                         Some("add the official domain to `allowed_domains`"),
                     );
@@ -278,8 +276,70 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_owned())
 }
 
-fn find_line(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).map(|off| line_col(text, off).0)
+/// Checks the language list alone: codes, duplicates, one default, reserved names. Each
+/// mistake is placed at its entry's line.
+fn validate_languages(languages: &[Language], scanned: &Scan) -> Result<(), BuildErrors> {
+    let mut errors = Vec::new();
+    let at = |path: &str| {
+        let d = Diagnostic::new("").in_file(CONFIG_FILE);
+        match scanned.line(path).or_else(|| scanned.line("languages")) {
+            Some(line) => d.at(line, None),
+            None => d,
+        }
+    };
+    let mut push = |path: &str, message: String, hint: Option<String>| {
+        let mut d = at(path);
+        d.message = message;
+        d.hint = hint;
+        errors.push(d);
+    };
+    if languages.is_empty() {
+        let hint = Some("add at least one entry under `languages:`".to_owned());
+        push("languages", "no languages configured".into(), hint);
+    }
+    let defaults = languages.iter().filter(|l| l.default).count();
+    if defaults != 1 && !languages.is_empty() {
+        let msg = format!("{defaults} languages are marked `default: true`; exactly one must be");
+        push("languages", msg, None);
+    }
+    for (i, l) in languages.iter().enumerate() {
+        let path = format!("languages.{i}.code");
+        let valid = !l.code.is_empty()
+            && l.code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            let msg = format!(
+                "language code '{}' must be lower-case ASCII letters, digits or '-'",
+                l.code
+            );
+            push(&path, msg, None);
+        }
+        if let Some(first) = languages[..i].iter().position(|o| o.code == l.code) {
+            let line = scanned.line(&format!("languages.{first}")).unwrap_or(0);
+            let msg = format!(
+                "language '{}' is listed twice (first at line {line})",
+                l.code
+            );
+            push(&path, msg, Some("remove one of the two entries".into()));
+        }
+        if RESERVED_OUTPUT_NAMES.contains(&l.code.as_str()) {
+            let msg = format!(
+                "language code '{}' is a name steppe uses for its own output folder",
+                l.code
+            );
+            let hint = format!(
+                "reserved: {}; choose another code",
+                RESERVED_OUTPUT_NAMES.join(", ")
+            );
+            push(&path, msg, Some(hint));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 /// Turns a YAML error into a located diagnostic. `line_offset` is the number of lines before the
