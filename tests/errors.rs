@@ -165,7 +165,7 @@ fn unknown_operator_bad_slug_and_invalid_utf8() {
     let err = fails(&site);
     assert!(err.contains("content/en/a.md:3: front matter: unknown operator 'activv'\n  hint: did you mean 'activ'?"), "{err}");
     assert!(
-        err.contains("content/en/b.md:3: front matter: slug '../../etc' must be one path segment"),
+        err.contains("content/en/b.md:3: front matter: slug '../../etc' may only contain letters, digits, '-', '_' and '.' (found '/')"),
         "{err}"
     );
 }

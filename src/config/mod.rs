@@ -355,9 +355,11 @@ pub fn yaml_error(
     // yaml_serde appends " at line L column C" to its message: keep only what was wrong.
     let what = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     let mut message = what.replace('`', "'");
+    // A nested field's message starts with its path (`languages[2]: unknown field …`); the
+    // location already says where.
     if let Some(field) = what
-        .strip_prefix("unknown field `")
-        .and_then(|s| s.split('`').next())
+        .split_once("unknown field `")
+        .and_then(|(_, s)| s.split('`').next())
     {
         message = format!("unknown field '{field}'");
         if let Some(s) = did_you_mean(field, known_keys.iter().copied()) {
