@@ -12,8 +12,14 @@ fn fails(site: &TestSite) -> String {
     let out = site.steppe(&["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "expected exit 1:\n{err}");
-    assert!(!err.contains("panicked") && !err.contains("steppe-staging"), "{err}");
-    assert!(tree(&site.path("public")) == before, "output changed: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("steppe-staging"),
+        "{err}"
+    );
+    assert!(
+        tree(&site.path("public")) == before,
+        "output changed: {err}"
+    );
     err
 }
 
@@ -34,19 +40,34 @@ fn unsafe_slugs_are_errors_at_their_line_with_a_hint() {
         ("a\\u202Eb", "U+202E"),
         ("top-up.", "end with '.'"),
     ] {
-        site.write("content/en/s.md", format!("---\ntitle: S\nslug: \"{yaml}\"\n---\nText\n"));
+        site.write(
+            "content/en/s.md",
+            format!("---\ntitle: S\nslug: \"{yaml}\"\n---\nText\n"),
+        );
         let err = fails(&site);
-        assert!(err.contains("error: content/en/s.md:3: front matter: slug '"), "{yaml}: {err}");
+        assert!(
+            err.contains("error: content/en/s.md:3: front matter: slug '"),
+            "{yaml}: {err}"
+        );
         assert!(err.contains(shown), "{yaml}: {err}");
-        assert!(err.contains("hint: a slug is one URL segment"), "{yaml}: {err}");
-        assert!(!err.contains('\u{202E}'), "a bidi override reached the terminal: {err}");
+        assert!(
+            err.contains("hint: a slug is one URL segment"),
+            "{yaml}: {err}"
+        );
+        assert!(
+            !err.contains('\u{202E}'),
+            "a bidi override reached the terminal: {err}"
+        );
     }
 }
 
 #[test]
 fn slugs_in_any_script_build() {
     let site = TestSite::fixture("basic");
-    site.write("content/ru/s.md", "---\ntitle: S\nslug: пополнение-баланса.v2\n---\nText\n");
+    site.write(
+        "content/ru/s.md",
+        "---\ntitle: S\nslug: пополнение-баланса.v2\n---\nText\n",
+    );
     site.build();
     let doc = site.html("public/ru/пополнение-баланса.v2/index.html");
     assert_eq!(texts(&doc, "h1"), vec!["S"]);
@@ -55,9 +76,18 @@ fn slugs_in_any_script_build() {
 #[test]
 fn nfd_file_names_resolve_nfc_links_and_pair_across_languages() {
     let site = TestSite::fixture("basic");
-    site.write(&format!("content/en/{NFD}.md"), "---\ntitle: Cafe EN\n---\nText\n");
-    site.write(&format!("content/zh/{NFC}.md"), "---\ntitle: Cafe ZH\n---\nText\n");
-    site.write("content/en/links.md", format!("---\ntitle: Links\n---\nSee [the café]({NFC}.md).\n"));
+    site.write(
+        &format!("content/en/{NFD}.md"),
+        "---\ntitle: Cafe EN\n---\nText\n",
+    );
+    site.write(
+        &format!("content/zh/{NFC}.md"),
+        "---\ntitle: Cafe ZH\n---\nText\n",
+    );
+    site.write(
+        "content/en/links.md",
+        format!("---\ntitle: Links\n---\nSee [the café]({NFC}.md).\n"),
+    );
     site.build();
     let out = site.path("public");
     // The link written in NFC reaches the page built from the NFD file.
@@ -93,8 +123,14 @@ fn names_equal_in_nfc_or_by_case_are_errors_naming_both() {
     site.write("content/en/Foo.md", "---\ntitle: A\n---\n");
     site.write("content/en/foo.md", "---\ntitle: B\n---\n");
     let err = fails(&site);
-    assert!(err.contains("differ only by case (en/Foo/ and en/foo/)"), "{err}");
-    assert!(err.contains("content/en/Foo.md") && err.contains("content/en/foo.md"), "{err}");
+    assert!(
+        err.contains("differ only by case (en/Foo/ and en/foo/)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/en/Foo.md") && err.contains("content/en/foo.md"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -106,7 +142,11 @@ fn language_codes_may_not_take_reserved_output_names() {
         let bad = yaml.replace("{code: ru, tag: ru,", &format!("{{code: {code}, tag: ru,"));
         site.write("site.yaml", &bad);
         let err = fails(&site);
-        let line = bad.lines().position(|l| l.contains(&format!("code: {code},"))).unwrap() + 1;
+        let line = bad
+            .lines()
+            .position(|l| l.contains(&format!("code: {code},")))
+            .unwrap()
+            + 1;
         assert!(
             err.contains(&format!("error: site.yaml:{line}: language code '{code}' is a name steppe uses for its own output")),
             "{err}"
@@ -128,6 +168,9 @@ fn reserved_names_cover_every_top_level_output() {
     names.sort();
     assert!(names.len() >= 4, "{names:?}");
     for n in &names {
-        assert!(RESERVED_OUTPUT_NAMES.contains(&n.as_str()), "'{n}' is written but not reserved");
+        assert!(
+            RESERVED_OUTPUT_NAMES.contains(&n.as_str()),
+            "'{n}' is written but not reserved"
+        );
     }
 }
