@@ -56,18 +56,21 @@ fn expand_line(
 ) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    let mut consumed = 0;
+    // Backticks and chars before `rest`, counted as it advances so a long line of many
+    // shortcodes stays linear.
+    let (mut ticks, mut chars) = (0, 0);
     while let Some(start) = rest.find("{{") {
         let (before, from) = rest.split_at(start);
-        // Inside an inline code span (an odd number of backticks before it), leave it alone.
-        let ticks = line[..consumed + start].matches('`').count();
         let Some(end) = from.find("}}") else { break };
+        ticks += before.matches('`').count();
+        chars += before.chars().count();
         let inner = from[2..end].trim();
         out.push_str(before);
+        // Inside an inline code span (an odd number of backticks before it), leave it alone.
         if ticks % 2 == 1 || !inner.starts_with("fact") {
             out.push_str(&from[..end + 2]);
         } else {
-            let col = line[..consumed + start].chars().count() + 1;
+            let col = chars + 1;
             match parse_call(inner).and_then(|(op, key)| facts.fact_html(&op, &key)) {
                 Ok(html) => out.push_str(&html),
                 Err(msg) => {
@@ -77,7 +80,9 @@ fn expand_line(
                 }
             }
         }
-        consumed += start + end + 2;
+        let call = &from[..end + 2];
+        ticks += call.matches('`').count();
+        chars += call.chars().count();
         rest = &from[end + 2..];
     }
     out.push_str(rest);
