@@ -145,12 +145,12 @@ impl Scanner {
             if s == "-" || s.starts_with("- ") || s.starts_with("-\t") {
                 let path = self.enter(n, line, col, Kind::Seq)?;
                 let rest = s[1..].trim_start_matches([' ', '\t']);
+                // The item's content belongs to the dash's indent, whether on this line or the next.
+                self.open = Some((path, col));
                 if rest.is_empty() || rest.starts_with('#') {
-                    self.open = Some((path, col));
                     return Ok(Pending::None);
                 }
                 col = line.len() - rest.len();
-                self.open = Some((path, col.saturating_sub(1)));
                 continue;
             }
             if let Some((key, value_at)) = key_of(s) {
@@ -167,8 +167,8 @@ impl Scanner {
                 return self.value(n, line, v, key_path, col);
             }
             // A plain or quoted scalar, or a flow collection, as a whole node.
-            let path = self.open.take().map(|(p, _)| p).unwrap_or_default();
-            return self.value(n, line, col, path, col.saturating_sub(1));
+            let (path, indent) = self.open.take().unwrap_or_default();
+            return self.value(n, line, col, path, indent);
         }
     }
 
@@ -310,7 +310,6 @@ struct Flow {
     found: Vec<(String, usize, usize)>,
     /// Byte where the walk resumes.
     next: usize,
-    started: bool,
 }
 
 impl Flow {
@@ -323,7 +322,6 @@ impl Flow {
             stack: Vec::new(),
             found: Vec::new(),
             next: 0,
-            started: false,
         }
     }
 
@@ -333,10 +331,9 @@ impl Flow {
             self.text.push(' ');
         }
         let base = char_col(line, from);
-        for (k, (b, c)) in line[from..].char_indices().enumerate() {
+        for (k, c) in line[from..].chars().enumerate() {
             self.at.insert(self.text.len(), (n, base + k));
             self.text.push(c);
-            let _ = b;
         }
     }
 
@@ -372,7 +369,8 @@ impl Flow {
                 },
                 '{' | '[' => self.open(b, c)?,
                 '}' | ']' | ',' => {
-                    if self.close(b, c)? {
+                    let outermost_closed = self.close(b, c)?;
+                    if outermost_closed {
                         return Ok(true);
                     }
                 }
@@ -405,7 +403,6 @@ impl Flow {
             entry: b + 1,
             keyed: false,
         });
-        self.started = true;
         Ok(())
     }
 
@@ -420,7 +417,8 @@ impl Flow {
         }
         if c != ',' {
             self.stack.pop();
-            return Ok(self.started && self.stack.is_empty());
+            // The text starts with the outermost bracket, so an empty stack means it closed.
+            return Ok(self.stack.is_empty());
         }
         Ok(false)
     }
@@ -595,6 +593,14 @@ mod tests {
         let got = lines(text);
         assert!(got.contains(&("a.1.k".to_owned(), 6)), "{got:?}");
         assert!(got.contains(&("b2".to_owned(), 9)), "{got:?}");
+    }
+
+    #[test]
+    fn block_scalar_in_a_list_item_ends_at_the_dash_indent() {
+        let text = "k:\n- |\n a: 1\n a: 1\n- x\nk2: 1\n";
+        let got = lines(text);
+        assert!(got.contains(&("k2".to_owned(), 6)), "{got:?}");
+        assert!(!got.iter().any(|(p, _)| p.ends_with(".a")), "{got:?}");
     }
 
     #[test]
