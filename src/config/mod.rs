@@ -6,6 +6,7 @@
 mod operators;
 mod text;
 mod yaml;
+mod yaml_flow;
 pub(crate) mod yaml_scan;
 pub(crate) use yaml::Source as YamlSource;
 use yaml_scan::Scan;
