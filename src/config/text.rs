@@ -68,8 +68,8 @@ impl<'de> Visitor<'de> for TextVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
         let mut values = BTreeMap::new();
-        while let Some((k, v)) = map.next_entry::<String, String>()? {
-            values.insert(k, v);
+        while let Some((k, v)) = map.next_entry::<String, WrittenString>()? {
+            values.insert(k, v.0);
         }
         check_languages(&values).map_err(de::Error::custom)?;
         Ok(Text::PerLanguage(values))
@@ -130,6 +130,15 @@ pub fn string_only<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
         }
     }
     d.deserialize_any(StringOnly)
+}
+
+/// `string_only` as a type, for values inside maps.
+struct WrittenString(String);
+
+impl<'de> Deserialize<'de> for WrittenString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_only(d).map(WrittenString)
+    }
 }
 
 /// A calendar date written `YYYY-MM-DD`.
@@ -218,5 +227,14 @@ mod tests {
             serde_yaml::from_str::<Text>("en: Hello\nkk: Сәлем\n").unwrap()
         });
         assert_eq!(ok.get("kk"), "Сәлем");
+    }
+
+    #[test]
+    fn text_must_be_written_as_strings() {
+        for bad in ["5", "~", "true", "{en: 5}", "{en: ~}"] {
+            assert!(serde_yaml::from_str::<Text>(bad).is_err(), "{bad}");
+        }
+        let quoted = serde_yaml::from_str::<Text>("\"5\"").unwrap();
+        assert_eq!(quoted.get("en"), "5");
     }
 }
