@@ -295,4 +295,9 @@ fn bad_slugs_are_located_without_internal_paths() {
         err.contains("error: content/en/a.md:3: this page's folder en/index.html/ is the file of"),
         "{err}"
     );
+    // A slug equal to a file copied beside the pages.
+    site.write("content/en/photo.png", b"\x89PNG".as_slice());
+    site.write("content/en/a.md", "---\ntitle: A\nslug: photo.png\n---\n");
+    let err = fails(&site);
+    assert!(err.contains("error: content/en/a.md:3: this page's folder en/photo.png/ is the file of content/en/photo.png"), "{err}");
 }

@@ -131,6 +131,12 @@ fn names_equal_in_nfc_or_by_case_are_errors_naming_both() {
         err.contains("content/en/Foo.md") && err.contains("content/en/foo.md"),
         "{err}"
     );
+    std::fs::remove_file(site.path("content/en/Foo.md")).unwrap();
+
+    site.write("content/en/Photo.png", "a");
+    site.write("content/en/photo.png", "b");
+    let err = fails(&site);
+    assert!(err.contains("error: content/en/photo.png: two files differ only by case (content/en/Photo.png and content/en/photo.png)"), "{err}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::{Kind, Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::{FrontMatter, SourcePage};
+use crate::content::{Asset, CONTENT_DIR, FrontMatter, SourcePage};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
@@ -21,7 +21,8 @@ pub struct Planned {
     pub failed: Vec<(String, String)>,
 }
 
-pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
+/// `assets` are only checked against the pages' URLs (a page folder may not be a copied file).
+pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>, assets: &[Asset]) -> Planned {
     let mut errors = Vec::new();
     let mut failed = Vec::new();
     let mut warnings = Vec::new();
@@ -39,7 +40,7 @@ pub fn plan(config: &Config, i18n: &I18n, sources: Vec<SourcePage>) -> Planned {
     for lang in &config.languages {
         add_missing(config, i18n, &lang.code, &mut pages, &mut warnings);
     }
-    check_urls(&pages, &mut errors);
+    check_urls(&pages, assets, &mut errors);
     pages.sort_by(|a, b| (&a.lang, &a.rel).cmp(&(&b.lang, &b.rel)));
     Planned {
         pages,
@@ -295,8 +296,9 @@ fn describe(c: char) -> String {
 }
 
 /// URLs must be unique, also on hosts that ignore case; and no page's folder may be another
-/// page's file (`slug: index.html` beside the language's home).
-fn check_urls(pages: &[Page], errors: &mut Vec<Diagnostic>) {
+/// page's file or a copied file (`slug: index.html` beside the language's home, `slug:
+/// photo.png` beside `photo.png`).
+fn check_urls(pages: &[Page], assets: &[Asset], errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
     for p in pages {
         let folded = p.url.to_lowercase();
@@ -315,22 +317,45 @@ fn check_urls(pages: &[Page], errors: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    let files: BTreeMap<String, &Page> = pages
+    let mut files: BTreeMap<String, String> = pages
         .iter()
-        .map(|p| (crate::urls::file_of(&p.url), p))
+        .map(|p| (crate::urls::file_of(&p.url), p.file.display().to_string()))
         .collect();
+    for a in assets {
+        let source = Path::new(CONTENT_DIR).join(&a.lang).join(&a.rel);
+        files.insert(
+            format!("{}/{}", a.lang, a.rel),
+            source.display().to_string(),
+        );
+    }
     for p in pages {
         if let Some(other) = files.get(p.url.trim_end_matches('/')) {
-            errors.push(url_error(
-                p,
-                format!(
-                    "this page's folder {} is the file of {}",
-                    p.url,
-                    other.file.display()
-                ),
-            ));
+            let msg = format!("this page's folder {} is the file of {other}", p.url);
+            errors.push(url_error(p, msg));
         }
     }
+    errors.extend(asset_case_clashes(assets));
+}
+
+/// Copied files whose paths differ only by case: one file on case-insensitive hosts.
+fn asset_case_clashes(assets: &[Asset]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, &Asset> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for a in assets {
+        let shown = |a: &Asset| Path::new(CONTENT_DIR).join(&a.lang).join(&a.rel);
+        if let Some(other) = seen.insert(format!("{}/{}", a.lang, a.rel).to_lowercase(), a) {
+            errors.push(
+                Diagnostic::new(format!(
+                    "two files differ only by case ({} and {}), one file on many hosts",
+                    shown(other).display(),
+                    shown(a).display()
+                ))
+                .in_file(shown(a))
+                .with_hint("rename one of them"),
+            );
+        }
+    }
+    errors
 }
 
 fn url_error(p: &Page, message: String) -> Diagnostic {
