@@ -195,3 +195,23 @@ fn load_static(
     }
     Ok((assets, files))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::reported_place;
+
+    #[test]
+    fn place_is_read_from_teras_own_report() {
+        let report = "error: Unknown filter `nosuch`\n --> partials/toc.html:3:86\n  |\n3 | {{ x | nosuch }}\n";
+        assert_eq!(
+            reported_place(report),
+            Some((
+                "Unknown filter 'nosuch'".to_owned(),
+                "partials/toc.html".to_owned(),
+                3,
+                86
+            ))
+        );
+        assert_eq!(reported_place("Template 'x' not found"), None);
+    }
+}
