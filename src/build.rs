@@ -221,7 +221,7 @@ impl Pipeline {
             mut warnings,
             errors: mut plan_errors,
             failed,
-        } = site::plan(&config, content.pages);
+        } = site::plan(&config, content.pages, &content.assets);
         errors.append(&mut plan_errors);
         let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
         match site::render_bodies(

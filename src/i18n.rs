@@ -3,7 +3,7 @@
 //! The default language's file defines the keys; every other file must have exactly those, so a
 //! forgotten translation fails the build instead of showing an empty button.
 
-use crate::config::{Config, yaml_error};
+use crate::config::{Config, YamlSource, decode_utf8};
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,20 +23,11 @@ impl I18n {
         let mut errors = Vec::new();
         for lang in &config.languages {
             let shown = dir.join(format!("{}.yaml", lang.code));
-            match std::fs::read_to_string(root.join(&shown)) {
-                Ok(text) => match serde_yaml::from_str::<Strings>(
-                    text.strip_prefix('\u{feff}').unwrap_or(&text),
-                ) {
-                    Ok(strings) => {
-                        by_lang.insert(lang.code.clone(), strings);
-                    }
-                    Err(e) => errors.push(yaml_error(&shown, &text, 0, &e, &[])),
-                },
-                Err(e) => errors.push(
-                    Diagnostic::new(format!("cannot read UI strings: {e}"))
-                        .in_file(&shown)
-                        .with_hint(format!("every language needs {}", shown.display())),
-                ),
+            match read_strings(root, &shown) {
+                Ok(strings) => {
+                    by_lang.insert(lang.code.clone(), strings);
+                }
+                Err(e) => errors.push(e),
             }
         }
         if !errors.is_empty() {
@@ -83,6 +74,24 @@ impl I18n {
     pub fn get<'a>(&'a self, lang: &str, key: &'a str) -> &'a str {
         self.strings(lang).get(key).map_or(key, String::as_str)
     }
+}
+
+/// Reads and parses one UI strings file; every failure is located in it.
+fn read_strings(root: &Path, shown: &Path) -> Result<Strings, Diagnostic> {
+    let bytes = std::fs::read(root.join(shown)).map_err(|e| {
+        Diagnostic::new(format!("cannot read UI strings: {e}"))
+            .in_file(shown)
+            .with_hint(format!("every language needs {}", shown.display()))
+    })?;
+    let text = decode_utf8(shown, bytes)?;
+    let src = YamlSource {
+        file: shown,
+        text: text.strip_prefix('\u{feff}').unwrap_or(&text),
+        line_offset: 0,
+        known_keys: &[],
+    };
+    src.parse(|t| serde_yaml::from_str::<Strings>(t))
+        .map(|(strings, _)| strings)
 }
 
 fn strings_line(root: &Path, file: &Path, key: &str) -> Option<usize> {

@@ -78,6 +78,13 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The NFC form of a file name or link path. macOS writes names decomposed (NFD) while editors
+/// type links composed (NFC); content names and link paths are both compared in NFC.
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,11 +228,11 @@ fn data_file_errors_are_located() {
     let site = TestSite::fixture("products");
     site.write(
         "data/products/lamp.yaml",
-        "name: Lamp\nreviewed: 2026-11-20\nfacts:\n  price: {value: 1, status: confirmd}\n",
+        "name: Lamp\nreviewed: 2026-11-20\nfacts:\n  price: {value: '1', status: confirmd}\n",
     );
     site.write(
         "data/products/bulb.yaml",
-        "name: Bulb\nreviewed: 2026-11-20\nfacts:\n  prise: {value: 1, status: confirmed, source: 'https://lamps.example/'}\n  watts: {value: 2, status: confirmed}\n",
+        "name: Bulb\nreviewed: 2026-11-20\nfacts:\n  prise: {value: '1', status: confirmed, source: 'https://lamps.example/'}\n  watts: {value: '2', status: confirmed}\n",
     );
     site.write("data/produts/x.yaml", "name: X\nreviewed: 2026-11-20\n");
     let out = site.steppe(&["build"]);

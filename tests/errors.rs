@@ -176,7 +176,7 @@ fn unknown_item_bad_slug_and_invalid_utf8() {
     let err = fails(&site);
     assert!(err.contains("content/en/a.md:3: front matter: unknown item in about: 'operators/activv'\n  hint: did you mean 'operators/activ'?"), "{err}");
     assert!(
-        err.contains("content/en/b.md:3: front matter: slug '../../etc' must be one path segment"),
+        err.contains("content/en/b.md:3: front matter: slug '../../etc' may only contain letters, digits, '-', '_' and '.' (found '/')"),
         "{err}"
     );
 }

@@ -4,8 +4,8 @@
 //! Input: the declarations parsed with site.yaml and the site's `data/` folder. Output: the
 //! declarations with their items attached, or every problem located at `data/…yaml:line:col`.
 
+use super::Config;
 use super::text::{Date, Text, parse_with_languages};
-use super::{Config, find_line, yaml_error};
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -171,10 +171,14 @@ fn is_slug(s: &str) -> bool {
 }
 
 /// Checks the declarations themselves (names, folders); errors point into site.yaml.
-pub(super) fn validate_declarations(config: &Config, text: &str, errors: &mut Vec<Diagnostic>) {
-    let at = |needle: &str, msg: String| {
+pub(super) fn validate_declarations(
+    config: &Config,
+    scanned: &super::yaml_scan::Scan,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let at = |path: &str, msg: String| {
         let d = Diagnostic::new(msg).in_file(super::CONFIG_FILE);
-        match find_line(text, needle) {
+        match scanned.line(path) {
             Some(line) => d.at(line, None),
             None => d,
         }
@@ -182,7 +186,7 @@ pub(super) fn validate_declarations(config: &Config, text: &str, errors: &mut Ve
     for (i, c) in config.collections.iter().enumerate() {
         if !is_slug(&c.name) || !c.folder().split('/').all(is_slug) {
             errors.push(at(
-                &format!("name: {}", c.name),
+                &format!("collections.{i}.name"),
                 format!(
                     "collection '{}': name and folder must be lower-case ASCII letters, digits or '-'",
                     c.name
@@ -195,7 +199,7 @@ pub(super) fn validate_declarations(config: &Config, text: &str, errors: &mut Ve
             .any(|o| o.name == c.name || o.folder() == c.folder())
         {
             errors.push(at(
-                &format!("name: {}", c.name),
+                &format!("collections.{i}.name"),
                 format!("collection '{}' has the name or folder of another", c.name),
             ));
         }
@@ -282,11 +286,20 @@ fn load_item(
     collection: &Collection,
 ) -> Result<(Item, Vec<Diagnostic>), Vec<Diagnostic>> {
     let shown = file.strip_prefix(root).unwrap_or(file).to_path_buf();
-    let raw = std::fs::read_to_string(file)
+    let bytes = std::fs::read(file)
         .map_err(|e| vec![Diagnostic::new(format!("cannot read: {e}")).in_file(&shown)])?;
+    let raw = super::decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
     let text = raw.strip_prefix('\u{feff}').unwrap_or(&raw);
-    let mut item: Item = parse_with_languages(codes.to_vec(), || serde_yaml::from_str(text))
-        .map_err(|e| vec![yaml_error(&shown, text, 0, &e, ITEM_KEYS)])?;
+    // The same scan as site.yaml's: bounded nesting, duplicate keys and aliases located.
+    let src = super::YamlSource {
+        file: &shown,
+        text,
+        line_offset: 0,
+        known_keys: ITEM_KEYS,
+    };
+    let (mut item, scanned): (Item, _) = src
+        .parse(|t| parse_with_languages(codes.to_vec(), || serde_yaml::from_str(t)))
+        .map_err(|d| vec![d])?;
     item.id = file
         .file_stem()
         .unwrap_or_default()
@@ -303,7 +316,7 @@ fn load_item(
         );
     }
     for (key, fact) in &item.facts {
-        check_fact(collection, key, fact, text, &shown, &mut errors);
+        check_fact(collection, key, fact, &scanned, &shown, &mut errors);
     }
     let urls = super::links::check_item_urls(config, &item, text, &shown);
     errors.extend(urls.errors);
@@ -320,13 +333,13 @@ fn check_fact(
     collection: &Collection,
     key: &str,
     fact: &Fact,
-    text: &str,
+    scanned: &super::yaml_scan::Scan,
     file: &Path,
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut err = |needle: &str, msg: String, hint: Option<String>| {
         let mut d = Diagnostic::new(format!("fact '{key}': {msg}")).in_file(file);
-        if let Some(line) = find_line(text, needle) {
+        if let Some(line) = scanned.line(needle) {
             d = d.at(line, None);
         }
         if let Some(h) = hint {
@@ -334,7 +347,7 @@ fn check_fact(
         }
         errors.push(d);
     };
-    let needle = format!("{key}:");
+    let needle = format!("facts.{key}");
     if !collection.fields.iter().any(|f| f.key == key) {
         let keys = collection.fields.iter().map(|f| f.key.as_str());
         let hint = did_you_mean(key, keys)

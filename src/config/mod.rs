@@ -7,11 +7,16 @@ mod collections;
 mod links;
 mod missing;
 mod text;
+mod yaml;
+mod yaml_flow;
+pub(crate) mod yaml_scan;
+pub(crate) use yaml::Source as YamlSource;
+use yaml_scan::Scan;
 
 pub use collections::{Collection, DATA_DIR, Fact, Field, Item, Source, Status, load_items};
 pub use links::{External, Judgement, LinkPolicy, check_base_url};
 pub use missing::MissingTranslation;
-pub use text::{Date, Text};
+pub use text::{Date, Text, string_only};
 
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean, line_col};
 use serde::{Deserialize, Serialize};
@@ -81,27 +86,58 @@ struct LanguagesOnly {
     languages: Vec<Language>,
 }
 
+/// Top-level names steppe writes beside the language folders (and the search index and theme
+/// assets' folders): a language code may not be one of them.
+pub const RESERVED_OUTPUT_NAMES: &[&str] = &[
+    "static",
+    "search",
+    "index.html",
+    "404.html",
+    "robots.txt",
+    "sitemap.xml",
+];
+
+/// Decodes a text file of the site; invalid UTF-8 is an error at its byte offset.
+pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
+        Diagnostic::new(format!("invalid UTF-8 at byte offset {at}"))
+            .in_file(file)
+            .at(line, Some(col))
+            .with_hint("save the file as UTF-8")
+    })
+}
+
 impl Config {
     pub fn load(root: &Path) -> Result<Config, BuildErrors> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::new(format!("cannot read {CONFIG_FILE}: {e}"))
                 .in_file(CONFIG_FILE)
                 .with_hint("run steppe in the site's folder, or pass --root DIR")
         })?;
-        let mut config = Config::parse(&text)?;
+        let mut config = Config::parse(&decode_utf8(Path::new(CONFIG_FILE), bytes)?)?;
         load_items(root, &mut config)?;
         Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<Config, BuildErrors> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let codes = serde_yaml::from_str::<LanguagesOnly>(text)
-            .map(|l| l.languages.into_iter().map(|l| l.code).collect())
-            .unwrap_or_default();
-        let mut config: Config = text::parse_with_languages(codes, || serde_yaml::from_str(text))
-            .map_err(|e| yaml_error(CONFIG_FILE, text, 0, &e, CONFIG_KEYS))?;
-        config.warnings = config.validate(text)?;
+        let src = YamlSource {
+            file: Path::new(CONFIG_FILE),
+            text,
+            line_offset: 0,
+            known_keys: CONFIG_KEYS,
+        };
+        // Languages first: every per-language text is checked against them, so a mistake in
+        // the list must be reported at its own line, not as a text missing a language.
+        let (langs, scanned) = src.parse(|t| serde_yaml::from_str::<LanguagesOnly>(t))?;
+        validate_languages(&langs.languages, &scanned)?;
+        let codes = langs.languages.into_iter().map(|l| l.code).collect();
+        let (mut config, _) =
+            src.parse(|t| text::parse_with_languages(codes, || serde_yaml::from_str::<Config>(t)))?;
+        config.warnings = config.validate(text, &scanned)?;
         Ok(config)
     }
 
@@ -125,58 +161,11 @@ impl Config {
         url_host(url).is_some_and(|host| self.links.lists(&host))
     }
 
-    /// Checks what parsing cannot; returns the warnings.
-    fn validate(&self, text: &str) -> Result<Vec<Diagnostic>, BuildErrors> {
+    /// Checks what parsing cannot; returns the warnings. The language list was checked
+    /// before the rest was parsed (`validate_languages`).
+    fn validate(&self, text: &str, scanned: &Scan) -> Result<Vec<Diagnostic>, BuildErrors> {
         let mut errors = Vec::new();
-        let mut err = |needle: &str, msg: String, hint: Option<&str>| {
-            let mut d = Diagnostic::new(msg).in_file(CONFIG_FILE);
-            if let Some(line) = find_line(text, needle) {
-                d = d.at(line, None);
-            }
-            if let Some(h) = hint {
-                d = d.with_hint(h);
-            }
-            errors.push(d);
-        };
-        if self.languages.is_empty() {
-            err(
-                "languages",
-                "no languages configured".into(),
-                Some("add at least one entry under `languages:`"),
-            );
-        }
-        let defaults = self.languages.iter().filter(|l| l.default).count();
-        if defaults != 1 && !self.languages.is_empty() {
-            err(
-                "languages",
-                format!("{defaults} languages are marked `default: true`; exactly one must be"),
-                None,
-            );
-        }
-        for (i, l) in self.languages.iter().enumerate() {
-            let valid = !l.code.is_empty()
-                && l.code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                err(
-                    &format!("code: {}", l.code),
-                    format!(
-                        "language code '{}' must be lower-case ASCII letters, digits or '-'",
-                        l.code
-                    ),
-                    None,
-                );
-            }
-            if self.languages[..i].iter().any(|o| o.code == l.code) {
-                err(
-                    &format!("code: {}", l.code),
-                    format!("language '{}' is listed twice", l.code),
-                    None,
-                );
-            }
-        }
-        collections::validate_declarations(self, text, &mut errors);
+        collections::validate_declarations(self, scanned, &mut errors);
         let links = links::check_config(self, text);
         errors.extend(links.errors);
         if errors.is_empty() {
@@ -219,8 +208,70 @@ pub fn url_host(url: &str) -> Option<String> {
     }
 }
 
-fn find_line(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).map(|off| line_col(text, off).0)
+/// Checks the language list alone: codes, duplicates, one default, reserved names. Each
+/// mistake is placed at its entry's line.
+fn validate_languages(languages: &[Language], scanned: &Scan) -> Result<(), BuildErrors> {
+    let mut errors = Vec::new();
+    let at = |path: &str| {
+        let d = Diagnostic::new("").in_file(CONFIG_FILE);
+        match scanned.line(path).or_else(|| scanned.line("languages")) {
+            Some(line) => d.at(line, None),
+            None => d,
+        }
+    };
+    let mut push = |path: &str, message: String, hint: Option<String>| {
+        let mut d = at(path);
+        d.message = message;
+        d.hint = hint;
+        errors.push(d);
+    };
+    if languages.is_empty() {
+        let hint = Some("add at least one entry under `languages:`".to_owned());
+        push("languages", "no languages configured".into(), hint);
+    }
+    let defaults = languages.iter().filter(|l| l.default).count();
+    if defaults != 1 && !languages.is_empty() {
+        let msg = format!("{defaults} languages are marked `default: true`; exactly one must be");
+        push("languages", msg, None);
+    }
+    for (i, l) in languages.iter().enumerate() {
+        let path = format!("languages.{i}.code");
+        let valid = !l.code.is_empty()
+            && l.code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            let msg = format!(
+                "language code '{}' must be lower-case ASCII letters, digits or '-'",
+                l.code
+            );
+            push(&path, msg, None);
+        }
+        if let Some(first) = languages[..i].iter().position(|o| o.code == l.code) {
+            let line = scanned.line(&format!("languages.{first}")).unwrap_or(0);
+            let msg = format!(
+                "language '{}' is listed twice (first at line {line})",
+                l.code
+            );
+            push(&path, msg, Some("remove one of the two entries".into()));
+        }
+        if RESERVED_OUTPUT_NAMES.contains(&l.code.as_str()) {
+            let msg = format!(
+                "language code '{}' is a name steppe uses for its own output folder",
+                l.code
+            );
+            let hint = format!(
+                "reserved: {}; choose another code",
+                RESERVED_OUTPUT_NAMES.join(", ")
+            );
+            push(&path, msg, Some(hint));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildErrors(errors))
+    }
 }
 
 /// Turns a YAML error into a located diagnostic. `line_offset` is the number of lines before the
@@ -236,9 +287,11 @@ pub fn yaml_error(
     // yaml_serde appends " at line L column C" to its message: keep only what was wrong.
     let what = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     let mut message = what.replace('`', "'");
+    // A nested field's message starts with its path (`languages[2]: unknown field …`); the
+    // location already says where.
     if let Some(field) = what
-        .strip_prefix("unknown field `")
-        .and_then(|s| s.split('`').next())
+        .split_once("unknown field `")
+        .and_then(|(_, s)| s.split('`').next())
     {
         message = format!("unknown field '{field}'");
         if let Some(s) = did_you_mean(field, known_keys.iter().copied()) {

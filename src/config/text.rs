@@ -66,18 +66,10 @@ impl<'de> Visitor<'de> for TextVisitor {
         Ok(Text::Neutral(v.to_owned()))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-        Ok(Text::Neutral(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-        Ok(Text::Neutral(v.to_string()))
-    }
-
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
         let mut values = BTreeMap::new();
-        while let Some((k, v)) = map.next_entry::<String, String>()? {
-            values.insert(k, v);
+        while let Some((k, v)) = map.next_entry::<String, WrittenString>()? {
+            values.insert(k, v.0);
         }
         check_languages(&values).map_err(de::Error::custom)?;
         Ok(Text::PerLanguage(values))
@@ -122,6 +114,31 @@ fn quote_list(items: &[&str]) -> String {
         .map(|s| format!("'{s}'"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A string that was written as one: `title: 5`, `title: ~` and `title: true` are refused
+/// instead of becoming the text "5", "~" or "true". Use with `#[serde(deserialize_with)]`.
+pub fn string_only<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct StringOnly;
+    impl Visitor<'_> for StringOnly {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string (quote numbers, `~` and true/false to use them as text)")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+    }
+    d.deserialize_any(StringOnly)
+}
+
+/// `string_only` as a type, for values inside maps.
+struct WrittenString(String);
+
+impl<'de> Deserialize<'de> for WrittenString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_only(d).map(WrittenString)
+    }
 }
 
 /// A calendar date written `YYYY-MM-DD`.
@@ -210,5 +227,14 @@ mod tests {
             serde_yaml::from_str::<Text>("en: Hello\nkk: Сәлем\n").unwrap()
         });
         assert_eq!(ok.get("kk"), "Сәлем");
+    }
+
+    #[test]
+    fn text_must_be_written_as_strings() {
+        for bad in ["5", "~", "true", "{en: 5}", "{en: ~}"] {
+            assert!(serde_yaml::from_str::<Text>(bad).is_err(), "{bad}");
+        }
+        let quoted = serde_yaml::from_str::<Text>("\"5\"").unwrap();
+        assert_eq!(quoted.get("en"), "5");
     }
 }

@@ -1,6 +1,6 @@
 //! Splitting a Markdown file into YAML front matter and body, and parsing the front matter.
 
-use crate::config::{Date, Source, yaml_error};
+use crate::config::{Date, Source, YamlSource, string_only};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +24,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    #[serde(deserialize_with = "string_only")]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -94,26 +95,34 @@ fn split(file: &Path, text: &str) -> Result<SplitFile, BuildErrors> {
         }
     };
     let yaml_lines = yaml.matches('\n').count();
-    let front: FrontMatter = serde_yaml::from_str(yaml).map_err(|e| {
-        let mut d = yaml_error(file, yaml, 1, &e, FRONT_MATTER_KEYS);
-        d.message = format!("front matter: {}", d.message);
-        if d.message.contains("missing field") {
-            d.message = d.message.replace("missing field", "missing required field");
-            d = d.at(1, Some(1));
-        }
-        d
-    })?;
+    let src = YamlSource {
+        file,
+        text: yaml,
+        line_offset: 1,
+        known_keys: FRONT_MATTER_KEYS,
+    };
+    let (front, scanned) = src
+        .parse(|t| serde_yaml::from_str::<FrontMatter>(t))
+        .map_err(|mut d| {
+            d.message = format!("front matter: {}", d.message);
+            if d.message.contains("missing field") {
+                d.message = d.message.replace("missing field", "missing required field");
+                d = d.at(1, Some(1));
+            }
+            d
+        })?;
     if front.title.trim().is_empty() {
         return Err(Diagnostic::new("front matter: `title` is empty")
             .in_file(file)
             .at(2, None)
             .into());
     }
-    let key_lines = yaml
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with([' ', '\t', '-', '#']))
-        .filter_map(|(i, l)| l.split_once(':').map(|(k, _)| (k.trim().to_owned(), i + 2)))
+    // Top-level keys are the known field names, none of which contains a '.'.
+    let key_lines = scanned
+        .paths
+        .into_iter()
+        .filter(|(path, ..)| !path.contains('.'))
+        .map(|(path, line, _)| (path, line + 1))
         .collect();
     Ok(SplitFile {
         front,
@@ -171,6 +180,26 @@ mod tests {
     fn invalid_utf8_names_offset() {
         let e = parse_file(Path::new("a.md"), b"---\ntitle: \xff\n---\n").unwrap_err();
         assert_eq!(e.0[0].message, "invalid UTF-8 at byte offset 11");
+    }
+
+    #[test]
+    fn title_must_be_written_as_a_string() {
+        for bad in ["5", "~", "true"] {
+            let e = parse(&format!("---\nweight: 1\ntitle: {bad}\n---\n")).unwrap_err();
+            assert_eq!(e.0[0].line, Some(3), "{}", e.0[0]);
+            assert!(e.0[0].message.contains("expected a string"), "{}", e.0[0]);
+        }
+        assert_eq!(parse("---\ntitle: \"5\"\n---\n").unwrap().front.title, "5");
+    }
+
+    #[test]
+    fn second_document_and_duplicates_are_located() {
+        let e = parse("---\ntitle: A\n...\nweight: 1\n---\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(3), "{}", e.0[0]);
+        let e = parse("---\ntitle: A\nextra:\n  k: 1\n  k: 2\n---\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(5), "{}", e.0[0]);
+        let e = parse("---\ntitle: A\ntitle: B\n---\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(3), "{}", e.0[0]);
     }
 
     #[test]

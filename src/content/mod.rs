@@ -160,7 +160,7 @@ pub fn load(
             Ok(_) => {}
             Err(BuildErrors(e)) => {
                 let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
-                let mut parts = rel.iter().map(|c| c.to_string_lossy().into_owned());
+                let mut parts = rel.iter().map(|c| crate::urls::nfc(&c.to_string_lossy()));
                 let lang = parts.next().unwrap_or_default();
                 content
                     .failed
@@ -241,9 +241,10 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             .strip_prefix(content_dir)
             .unwrap_or(entry.path());
         let shown = Path::new(CONTENT_DIR).join(rel_to_content);
+        // Names in NFC, so keys, URLs and links agree whichever form the file system keeps.
         let mut parts = rel_to_content
             .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            .map(|c| crate::urls::nfc(&c.as_os_str().to_string_lossy()));
         let lang = parts.next().unwrap_or_default();
         let rest: Vec<String> = parts.collect();
         if entry.depth() == 1 {
@@ -281,11 +282,41 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             stamp,
         });
     }
+    errors.extend(same_names(content_dir, &files));
     if errors.is_empty() {
         Ok(files)
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+/// Two files whose names are equal once in NFC (one written composed, one decomposed) would be
+/// one page twice: an error naming both.
+fn same_names(content_dir: &Path, files: &[Found]) -> Vec<Diagnostic> {
+    let shown = |p: &Path| {
+        Path::new(CONTENT_DIR)
+            .join(p.strip_prefix(content_dir).unwrap_or(p))
+            .display()
+            .to_string()
+    };
+    let mut seen: BTreeMap<(&str, &str), &Path> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for f in files {
+        if let Some(other) = seen.insert((&f.lang, &f.rel), &f.path) {
+            errors.push(
+                Diagnostic::new(format!(
+                    "two files are both content/{}/{} once their names are in Unicode NFC: {} and {}",
+                    f.lang,
+                    f.rel,
+                    shown(other),
+                    shown(&f.path)
+                ))
+                .in_file(Path::new(CONTENT_DIR).join(&f.lang).join(&f.rel))
+                .with_hint("the names differ only in how accented letters are encoded: remove one"),
+            );
+        }
+    }
+    errors
 }
 
 #[cfg(test)]

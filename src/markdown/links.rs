@@ -124,7 +124,8 @@ impl LinkSite<'_> {
             .map_or((dest, None), |(p, f)| (p, Some(f)));
         let path = path.split('?').next().unwrap_or(path);
         let source_dir = self.rel.rfind('/').map_or("", |i| &self.rel[..=i]);
-        let Some(target) = join_normalized(source_dir, &percent_decode(path)) else {
+        let Some(target) = join_normalized(source_dir, &crate::urls::nfc(&percent_decode(path)))
+        else {
             return Err((
                 format!("link {dest} leads outside content/{}/", self.lang),
                 "link only to files of the same language".into(),

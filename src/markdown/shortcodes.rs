@@ -61,12 +61,14 @@ fn expand_line(
 ) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    let mut consumed = 0;
+    // Backticks and chars before `rest`, counted as it advances so a long line of many
+    // shortcodes stays linear.
+    let (mut ticks, mut chars) = (0, 0);
     while let Some(start) = rest.find("{{") {
         let (before, from) = rest.split_at(start);
-        // Inside an inline code span (an odd number of backticks before it), leave it alone.
-        let ticks = line[..consumed + start].matches('`').count();
         let Some(end) = from.find("}}") else { break };
+        ticks += before.matches('`').count();
+        chars += before.chars().count();
         let inner = from[2..end].trim();
         out.push_str(before);
         let is_call = inner
@@ -74,16 +76,17 @@ fn expand_line(
             .is_some_and(|r| r.trim_start().starts_with('('));
         // The shortcode's name before collections; its arguments cannot be guessed safely.
         let old_fact = inner.starts_with("fact(");
+        // Inside an inline code span (an odd number of backticks before it), leave it alone.
         if ticks % 2 == 1 || !(is_call || old_fact) {
             out.push_str(&from[..end + 2]);
         } else if old_fact {
-            let mut d = at(line[..consumed + start].chars().count() + 1);
+            let mut d = at(chars + 1);
             d.message = "shortcode: `fact` is now `data`".into();
             errors.push(d.with_hint(
                 "write {{ data(c=\"<collection>\", id=\"<item id>\", key=\"<fact key>\") }}",
             ));
         } else {
-            let col = line[..consumed + start].chars().count() + 1;
+            let col = chars + 1;
             match parse_call(inner).and_then(|[c, id, key]| facts.fact_html(&c, &id, &key)) {
                 Ok(html) => out.push_str(&html),
                 Err(msg) => {
@@ -93,7 +96,9 @@ fn expand_line(
                 }
             }
         }
-        consumed += start + end + 2;
+        let call = &from[..end + 2];
+        ticks += call.matches('`').count();
+        chars += call.chars().count();
         rest = &from[end + 2..];
     }
     out.push_str(rest);

@@ -4,7 +4,7 @@
 
 use super::{Kind, Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::{FrontMatter, SourcePage};
+use crate::content::{Asset, CONTENT_DIR, FrontMatter, SourcePage};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +19,8 @@ pub struct Planned {
     pub failed: Vec<(String, String)>,
 }
 
-pub fn plan(config: &Config, sources: Vec<SourcePage>) -> Planned {
+/// `assets` are only checked against the pages' URLs (a page folder may not be a copied file).
+pub fn plan(config: &Config, sources: Vec<SourcePage>, assets: &[Asset]) -> Planned {
     let mut errors = Vec::new();
     let mut failed = Vec::new();
     let mut warnings = Vec::new();
@@ -39,7 +40,7 @@ pub fn plan(config: &Config, sources: Vec<SourcePage>) -> Planned {
     for lang in &config.languages {
         add_missing(config, &lang.code, &mut pages, &mut warnings);
     }
-    check_urls(&pages, &mut errors);
+    check_urls(&pages, assets, &mut errors);
     pages.sort_by(|a, b| (&a.lang, &a.rel).cmp(&(&b.lang, &b.rel)));
     Planned {
         pages,
@@ -70,16 +71,18 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         path = path.trim_end_matches("_index").to_owned();
     }
     if let Some(slug) = &front.slug {
-        let bad = slug.is_empty()
-            || slug.contains(['/', '\\'])
-            || slug == "."
-            || slug == ".."
-            || slug.contains(':')
-            || slug.starts_with('.');
-        if bad {
-            return Err(Diagnostic::new(format!("front matter: slug '{slug}' must be one path segment (no '/', '\\', '..' or leading '.')"))
-                .in_file(&s.file).at(front_line("slug"), None)
-                .with_hint("a slug replaces only the last part of the URL"));
+        let slug = crate::urls::nfc(slug);
+        if let Err(why) = check_slug(&slug) {
+            return Err(Diagnostic::new(format!(
+                "front matter: slug '{}' {why}",
+                slug.escape_debug()
+            ))
+            .in_file(&s.file)
+            .at(front_line("slug"), None)
+            .with_hint(
+                "a slug is one URL segment of letters, digits, '-', '_' and '.' (not first or \
+                 last), e.g. `top-up` or `пополнение`; it replaces only the last part of the URL",
+            ));
         }
         if kind.is_section() {
             return Err(Diagnostic::new(
@@ -313,19 +316,149 @@ fn empty_front() -> FrontMatter {
     }
 }
 
-fn check_urls(pages: &[Page], errors: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
+/// Why `slug` is not one safe URL segment: letters and digits of any script (with their
+/// combining marks), `-`, `_`, and `.` anywhere but first or last. Anything else (`%`, `?`,
+/// `#`, spaces, controls, bidi overrides such as U+202E) would build a broken or misleading link.
+fn check_slug(slug: &str) -> Result<(), String> {
+    use unicode_normalization::char::is_combining_mark;
+    let Some(first) = slug.chars().next() else {
+        return Err("is empty".into());
+    };
+    if let Some(c) = slug
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "may only contain letters, digits, '-', '_' and '.' (found {})",
+            describe(c)
+        ));
+    }
+    if first == '.' || slug.ends_with('.') {
+        return Err("may not start or end with '.'".into());
+    }
+    if is_combining_mark(first) {
+        return Err("may not start with a combining mark".into());
+    }
+    Ok(())
+}
+
+/// A character for a message: printable ones quoted, others by code point.
+fn describe(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || !c.escape_debug().eq(std::iter::once(c)) {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// URLs must be unique, also on hosts that ignore case; and no page's folder may be another
+/// page's file or a copied file (`slug: index.html` beside the language's home, `slug:
+/// photo.png` beside `photo.png`).
+fn check_urls(pages: &[Page], assets: &[Asset], errors: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
     for p in pages {
-        if let Some(other) = seen.insert(&p.url, p) {
+        let folded = p.url.to_lowercase();
+        if let Some(other) = seen.insert(folded, p) {
+            let how = if other.url == p.url {
+                format!("two pages have the URL {}", p.url)
+            } else {
+                format!(
+                    "two pages have URLs that differ only by case ({} and {}), one URL on many hosts",
+                    other.url, p.url
+                )
+            };
+            errors.push(url_error(
+                p,
+                format!("{how}: this one and {}", other.file.display()),
+            ));
+        }
+    }
+    let mut files: BTreeMap<String, String> = pages
+        .iter()
+        .map(|p| (crate::urls::file_of(&p.url), p.file.display().to_string()))
+        .collect();
+    for a in assets {
+        let source = Path::new(CONTENT_DIR).join(&a.lang).join(&a.rel);
+        files.insert(
+            format!("{}/{}", a.lang, a.rel),
+            source.display().to_string(),
+        );
+    }
+    for p in pages {
+        if let Some(other) = files.get(p.url.trim_end_matches('/')) {
+            let msg = format!("this page's folder {} is the file of {other}", p.url);
+            errors.push(url_error(p, msg));
+        }
+    }
+    errors.extend(asset_case_clashes(assets));
+}
+
+/// Copied files whose paths differ only by case: one file on case-insensitive hosts.
+fn asset_case_clashes(assets: &[Asset]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, &Asset> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for a in assets {
+        let shown = |a: &Asset| Path::new(CONTENT_DIR).join(&a.lang).join(&a.rel);
+        if let Some(other) = seen.insert(format!("{}/{}", a.lang, a.rel).to_lowercase(), a) {
             errors.push(
                 Diagnostic::new(format!(
-                    "two pages have the URL {}: this one and {}",
-                    p.url,
-                    other.file.display()
+                    "two files differ only by case ({} and {}), one file on many hosts",
+                    shown(other).display(),
+                    shown(a).display()
                 ))
-                .in_file(&p.file)
-                .with_hint("change one page's `slug` or file name"),
+                .in_file(shown(a))
+                .with_hint("rename one of them"),
             );
         }
+    }
+    errors
+}
+
+fn url_error(p: &Page, message: String) -> Diagnostic {
+    let d = Diagnostic::new(message)
+        .in_file(&p.file)
+        .with_hint("change one page's `slug` or file name");
+    match p.key_lines.get("slug") {
+        Some(&line) => d.at(line, None),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_slug;
+
+    #[test]
+    fn slugs_are_one_safe_segment_in_any_script() {
+        for ok in [
+            "top-up",
+            "пополнение",
+            "充值",
+            "v1.2",
+            "a_b",
+            "қазақша",
+            "हिन्दी",
+        ] {
+            assert_eq!(check_slug(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "a%20b",
+            "a?b",
+            "a#b",
+            "a b",
+            "a\nb",
+            "a\u{202E}b",
+            "a.",
+            ".a",
+            "a/b",
+            "a\\b",
+            "a\u{0}b",
+            "..",
+            "a:b",
+        ] {
+            assert!(check_slug(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_slug("a\u{202E}b").unwrap_err().contains("U+202E"));
     }
 }
