@@ -156,8 +156,16 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// Whether lower-case `text` uses `variant` as glossary.yaml defines: whole words for letters, a
-/// stem with a trailing `*`, anywhere for Chinese characters.
+/// stem with a trailing `*`, anywhere for Chinese characters; a leading `(?<!X)` skips matches
+/// that directly follow X (续费 but not 手续费).
 pub fn uses(text: &str, variant: &str) -> bool {
+    let (not_after, variant) = match variant
+        .strip_prefix("(?<!")
+        .and_then(|rest| rest.split_once(')'))
+    {
+        Some((x, v)) => (Some(x.to_lowercase()), v),
+        None => (None, variant),
+    };
     let (needle, stem) = match variant.strip_suffix('*') {
         Some(s) => (s.to_lowercase(), true),
         None => (variant.to_lowercase(), false),
@@ -169,6 +177,7 @@ pub fn uses(text: &str, variant: &str) -> bool {
         let after = text[i + m.len()..].chars().next();
         (!starts_in_word || !before.is_some_and(is_word_char))
             && (stem || !ends_in_word || !after.is_some_and(is_word_char))
+            && !not_after.as_ref().is_some_and(|x| text[..i].ends_with(x.as_str()))
     })
 }
 
@@ -281,6 +290,10 @@ fn glossary_variants_match_as_documented() {
     assert!(uses("在国内充值", "国内"));
     assert!(uses("一张sim卡", "SIM卡"));
     assert!(!uses("一张 sim 卡", "SIM卡"));
+    // A leading `(?<!X)` skips matches right after X.
+    assert!(uses("给号码续费", "(?<!手)续费"));
+    assert!(!uses("不收手续费", "(?<!手)续费"));
+    assert!(uses("不收手续费，也不用续费", "(?<!手)续费"));
     // Text marked as another language is left out of a page's own text.
     let doc = scraper::Html::parse_document(
         "<main><p>ЖСН (<span lang=\"ru\">ИИН</span>)</p><p lang=\"kk-KZ\">Иә</p></main>",
