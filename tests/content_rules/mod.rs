@@ -177,7 +177,9 @@ pub fn uses(text: &str, variant: &str) -> bool {
         let after = text[i + m.len()..].chars().next();
         (!starts_in_word || !before.is_some_and(is_word_char))
             && (stem || !ends_in_word || !after.is_some_and(is_word_char))
-            && !not_after.as_ref().is_some_and(|x| text[..i].ends_with(x.as_str()))
+            && !not_after
+                .as_ref()
+                .is_some_and(|x| text[..i].ends_with(x.as_str()))
     })
 }
 
