@@ -1,9 +1,12 @@
 //! The real guide: it builds, every internal link and asset resolves, every page exists in all
-//! four languages, every page that states an operator fact is dated and sourced, and links go
-//! only where the content rules allow.
+//! four languages, every page that states an operator fact is dated and sourced, links go only
+//! where the content rules allow, every language says the same thing (same sections, facts, links
+//! and sources as the English master text), and only the glossary's spelling of each term is used.
 
 mod common;
+mod content_rules;
 use common::*;
+use content_rules::*;
 use std::collections::{BTreeMap, BTreeSet};
 use steppe::config::Config;
 
@@ -42,6 +45,7 @@ const CITABLE_OUTLETS: &[&str] = &[
     "zhasalash.kz",
     "mgorod.kz",
     "ust-kamenogorsk.city",
+    "exclusive.kz",
 ];
 
 struct Page {
@@ -280,4 +284,158 @@ fn nothing_the_brief_rules_out_is_stated() {
             assert!(!p.body.contains(b), "{} contains {b}", p.file);
         }
     }
+}
+
+// ------------------------------------------------------------------ parity across languages
+
+fn page_shape(site: &TestSite, page: &Page, lang: &str, rel: &str) -> PageShape {
+    let doc = site.html(&built_page(lang, rel));
+    let headings = "main .content h1, main .content h2, main .content h3, main .content h4, \
+                    main .content h5, main .content h6";
+    PageShape {
+        heading_ids: attrs(&doc, headings, "id").into_iter().collect(),
+        shortcodes: shortcode_calls(&page.body),
+        about: page.front.about.clone(),
+        external_links: attrs(&doc, "main .content a[href]", "href")
+            .into_iter()
+            .filter(|h| h.starts_with("http://") || h.starts_with("https://"))
+            .collect(),
+        source_urls: page.front.sources.iter().map(|s| s.url.clone()).collect(),
+    }
+}
+
+#[test]
+fn every_language_has_the_same_sections_facts_links_and_sources_as_the_master() {
+    let site = TestSite::real();
+    site.build();
+    let mut by_file: BTreeMap<String, Page> =
+        pages().into_iter().map(|p| (p.file.clone(), p)).collect();
+    let prefix = format!("content/{MASTER}/");
+    let masters: Vec<String> = by_file
+        .keys()
+        .filter(|f| f.starts_with(&prefix))
+        .cloned()
+        .collect();
+    assert!(masters.len() >= 23, "{masters:?}");
+    let mut problems = Vec::new();
+    for master_file in &masters {
+        let rel = master_file.strip_prefix(&prefix).unwrap();
+        let master = by_file.remove(master_file).unwrap();
+        for heading in headings_without_id(&master.body) {
+            problems.push(format!(
+                "{master_file}: heading \"{heading}\" has no explicit {{#id}}"
+            ));
+        }
+        let master_shape = page_shape(&site, &master, MASTER, rel);
+        for lang in LANGUAGES.iter().filter(|l| **l != MASTER) {
+            let file = format!("content/{lang}/{rel}");
+            match by_file.remove(&file) {
+                None => problems.push(format!("{file}: missing (translate {master_file})")),
+                Some(page) => {
+                    let shape = page_shape(&site, &page, lang, rel);
+                    problems.extend(shape_differences(&file, &master_shape, &shape));
+                }
+            }
+        }
+    }
+    problems.extend(
+        by_file
+            .keys()
+            .map(|f| format!("{f}: no {MASTER} page of that name")),
+    );
+    assert!(
+        problems.is_empty(),
+        "{} differences:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+// ------------------------------------------------------------------ the glossary
+
+fn glossary() -> Glossary {
+    let text = std::fs::read_to_string(repo().join("glossary.yaml")).unwrap();
+    let g: Glossary = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("glossary.yaml: {e}"));
+    let languages = g
+        .terms
+        .values()
+        .flat_map(|t| t.variants_to_avoid.keys())
+        .chain(g.phrases_to_avoid.keys());
+    for lang in languages {
+        assert!(
+            LANGUAGES.contains(&lang.as_str()),
+            "glossary.yaml: unknown language {lang}"
+        );
+    }
+    g
+}
+
+/// The built pages of `lang` with the text of their `<main>`.
+fn main_texts(site: &TestSite, lang: &str) -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    for (path, bytes) in tree(&site.path(&format!("public/{lang}"))) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let mut text = String::new();
+        for main in doc.select(&sel("main")) {
+            own_language_text(main, lang, &mut text);
+        }
+        pages.push((format!("{lang}/{path}"), text));
+    }
+    assert!(pages.len() >= 18, "{lang}: only {} pages", pages.len());
+    pages
+}
+
+#[test]
+fn only_the_glossarys_spelling_of_each_term_is_used() {
+    let g = glossary();
+    let site = TestSite::real();
+    site.build();
+    let mut problems = Vec::new();
+    for lang in LANGUAGES {
+        let mut avoid: Vec<(String, String)> = Vec::new();
+        for (id, term) in &g.terms {
+            for v in term.variants_to_avoid.get(lang).into_iter().flatten() {
+                let hint = format!("term `{id}`: write \"{}\"", term.spelling(lang));
+                assert!(
+                    !uses(&term.spelling(lang).to_lowercase(), v),
+                    "glossary.yaml: {lang} spelling of `{id}` matches its own variant {v}"
+                );
+                avoid.push((v.clone(), hint));
+            }
+        }
+        for v in g.phrases_to_avoid.get(lang).into_iter().flatten() {
+            avoid.push((v.clone(), "listed under phrases_to_avoid".to_owned()));
+        }
+        let pages = main_texts(&site, lang);
+        for (page, text) in &pages {
+            for (variant, hint) in &avoid {
+                if uses(text, variant) {
+                    problems.push(format!("{page}: uses \"{variant}\" ({hint})"));
+                }
+            }
+        }
+        let glossary_page = format!("{lang}/glossary/index.html");
+        match pages.iter().find(|(p, _)| *p == glossary_page) {
+            None => problems.push(format!("{glossary_page}: missing")),
+            Some((_, text)) => {
+                for (id, term) in &g.terms {
+                    let spelling = term.spelling(lang).to_lowercase();
+                    if !text.contains(&spelling) {
+                        problems.push(format!(
+                            "{glossary_page}: does not show `{id}` as \"{spelling}\""
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
