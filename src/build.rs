@@ -240,6 +240,7 @@ impl Pipeline {
             return Err(BuildErrors(errors));
         }
         warnings.extend(missing_translations(&config, &pages));
+        warnings.extend(i18n.warnings.iter().cloned());
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

@@ -5,17 +5,21 @@
 //! callouts titled in the page's language; headings get ids by GitHub's rule for every script;
 //! links to `.md` files are rewritten to the built pages.
 
+mod code;
 mod headings;
 mod links;
 mod shortcodes;
 
+pub use code::{HIGHLIGHT_CSS, highlight_css};
 pub use headings::slugify;
 pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
 pub use shortcodes::FactSource;
 
 use crate::diagnostics::Diagnostic;
 use headings::IdAllocator;
-use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,6 +62,7 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// Renders one page. All problems of the page are returned together, beside a best-effort
@@ -79,6 +84,8 @@ pub fn render(
     let mut ids = IdAllocator::default();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
+    // A fenced code block's language and text, gathered until its end so it is highlighted whole.
+    let mut fence: Option<(String, String)> = None;
     let mut fail = |line: usize, (message, hint): (String, String)| {
         errors.push(
             Diagnostic::new(message)
@@ -124,8 +131,36 @@ pub fn render(
                 );
                 event
             }
+            Event::InlineMath(ref tex) | Event::DisplayMath(ref tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                match code::math(tex, display) {
+                    Ok(html) => Event::InlineHtml(html.into()),
+                    Err(e) => {
+                        fail(
+                            line,
+                            (
+                                format!("math: {e}"),
+                                "check the LaTeX between the $ signs; write \\$ for a dollar sign"
+                                    .into(),
+                            ),
+                        );
+                        Event::Code(tex.clone())
+                    }
+                }
+            }
             other => other,
         };
+        if let Some((lang, code)) = fence.as_mut() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(code::highlight(lang, code).into()));
+                    fence = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
         if let Some((level, id, classes, buffered)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let title = plain_text(buffered);
@@ -168,6 +203,17 @@ pub fn render(
                     classes.iter().map(|c| c.to_string()).collect(),
                     Vec::new(),
                 ));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                fence = Some((lang, String::new()));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, key) = alert(kind);

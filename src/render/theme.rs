@@ -1,12 +1,14 @@
-//! The theme: Tera templates and static assets of `themes/<theme>/`.
+//! The theme: Tera templates and static assets of the merged theme (see `theme_files`): the
+//! site's `themes/<theme>/` over the built-in one. Input: the site root and config; output: a
+//! ready Tera environment and the static files to write.
 //!
 //! Static files get a content hash in their name (`static/style.1a2b3c4d.css`) so hosts can cache
 //! them forever; templates reach them through the `assets` map.
 
 use crate::config::Config;
-use crate::content::is_ignored_name;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
+use crate::theme_files::ThemeFiles;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,8 @@ pub struct Theme {
     /// Static file name (`style.css`) → hashed path from the output root (`static/style.1a2b3c4d.css`).
     pub assets: BTreeMap<String, String>,
     pub static_files: Vec<OutputFile>,
+    /// Template name → the file to name in messages (the site's or the built-in one).
+    shown: BTreeMap<String, PathBuf>,
 }
 
 /// The first 8 bytes of SHA-256 in hex: enough to bust caches, short enough for URLs.
@@ -30,33 +34,35 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 impl Theme {
+    /// The site's `themes/<theme>/` over the built-in theme, file by file.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, BuildErrors> {
-        let dir = Path::new("themes").join(&config.theme);
-        if !root.join(&dir).is_dir() {
-            return Err(
-                Diagnostic::new(format!("theme '{}' not found", config.theme))
-                    .in_file(&dir)
-                    .with_hint("set `theme:` in site.yaml to a folder under themes/")
-                    .into(),
-            );
-        }
-        let tera = load_templates(root, &dir)?;
-        let (assets, static_files) = load_static(root, &dir)?;
+        let files = ThemeFiles::load(root, &config.theme)?;
+        let shown: BTreeMap<String, PathBuf> = files
+            .under("templates")
+            .map(|(name, f)| (name.to_owned(), f.shown.clone()))
+            .collect();
+        let tera = load_templates(&files, &shown)?;
+        let (assets, static_files) = load_static(&files);
         Ok(Theme {
             tera,
-            dir,
+            dir: files.dir,
             assets,
             static_files,
+            shown,
         })
     }
 
     /// Turns a Tera error into a diagnostic naming the template file, line and column.
     pub fn error(&self, e: &tera::Error, context: &str) -> Diagnostic {
-        template_error(&self.dir, e, context)
+        template_error(&self.shown, e, context)
     }
 }
 
-fn template_error(dir: &Path, e: &tera::Error, context: &str) -> Diagnostic {
+fn template_error(
+    shown: &BTreeMap<String, PathBuf>,
+    e: &tera::Error,
+    context: &str,
+) -> Diagnostic {
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -64,8 +70,12 @@ fn template_error(dir: &Path, e: &tera::Error, context: &str) -> Diagnostic {
     match report {
         Some(r) => {
             let span = r.span();
+            let file = shown
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| Path::new("templates").join(r.filename()));
             Diagnostic::new(format!("template: {}{context}", r.message()))
-                .in_file(dir.join("templates").join(r.filename()))
+                .in_file(file)
                 .at(span.start_line, Some(span.start_col + 1))
         }
         None => {
@@ -75,56 +85,42 @@ fn template_error(dir: &Path, e: &tera::Error, context: &str) -> Diagnostic {
                 msg.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            Diagnostic::new(format!("template: {msg}{context}")).in_file(dir.join("templates"))
+            Diagnostic::new(format!("template: {msg}{context}")).in_file("templates")
         }
     }
 }
 
-fn theme_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(root.join(dir))
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root.join(dir)).unwrap_or(e.path());
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                e.path().to_path_buf(),
-            )
-        })
-        .collect()
-}
-
-fn load_templates(root: &Path, dir: &Path) -> Result<tera::Tera, BuildErrors> {
+fn load_templates(
+    files: &ThemeFiles,
+    shown: &BTreeMap<String, PathBuf>,
+) -> Result<tera::Tera, BuildErrors> {
     let mut tera = tera::Tera::new();
-    let files = theme_files(root, &dir.join("templates"));
+    super::filters::register(&mut tera);
     let mut sources = Vec::new();
-    for (name, path) in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::new(format!("cannot read template: {e}"))
-                .in_file(dir.join("templates").join(&name))
+    for (name, file) in files.under("templates") {
+        let text = String::from_utf8(file.bytes.to_vec()).map_err(|_| {
+            Diagnostic::new("template is not valid UTF-8").in_file(&file.shown)
         })?;
-        sources.push((name, text));
+        sources.push((name.to_owned(), text));
     }
     tera.add_raw_templates(sources)
-        .map_err(|e| template_error(dir, &e, ""))?;
+        .map_err(|e| template_error(shown, &e, ""))?;
     Ok(tera)
 }
 
-fn load_static(
-    root: &Path,
-    dir: &Path,
-) -> Result<(BTreeMap<String, String>, Vec<OutputFile>), BuildErrors> {
+/// Static files with hashed names, plus the code-highlighting style sheet unless the theme
+/// brings its own `highlight.css`.
+fn load_static(files: &ThemeFiles) -> (BTreeMap<String, String>, Vec<OutputFile>) {
+    let mut statics: BTreeMap<String, Vec<u8>> = files
+        .under("static")
+        .map(|(name, f)| (name.to_owned(), f.bytes.to_vec()))
+        .collect();
+    statics
+        .entry(crate::markdown::HIGHLIGHT_CSS.to_owned())
+        .or_insert_with(|| crate::markdown::highlight_css().into_bytes());
     let mut assets = BTreeMap::new();
-    let mut files = Vec::new();
-    for (name, path) in theme_files(root, &dir.join("static")) {
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::new(format!("cannot read static file: {e}"))
-                .in_file(dir.join("static").join(&name))
-        })?;
+    let mut out = Vec::new();
+    for (name, bytes) in statics {
         let hashed = match name.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
                 format!("static/{stem}.{}.{ext}", content_hash(&bytes))
@@ -132,7 +128,7 @@ fn load_static(
             _ => format!("static/{name}.{}", content_hash(&bytes)),
         };
         assets.insert(name, hashed.clone());
-        files.push(OutputFile::new(hashed, bytes));
+        out.push(OutputFile::new(hashed, bytes));
     }
-    Ok((assets, files))
+    (assets, out)
 }
