@@ -230,7 +230,7 @@ fn edits_of_every_kind_match_a_fresh_build() {
     assert_matches_fresh_build(&site);
 
     // Template, i18n and site.yaml edits reload everything they affect.
-    let base = site.read("themes/default/templates/base.html");
+    let base = common::built_in("templates/base.html");
     site.write(
         "themes/default/templates/base.html",
         base.replace(
@@ -242,7 +242,7 @@ fn edits_of_every_kind_match_a_fresh_build() {
         site.read(page).contains("site-footer edited")
     });
     assert_matches_fresh_build(&site);
-    let en = site.read("themes/default/i18n/en.yaml");
+    let en = common::built_in("i18n/en.yaml");
     site.write(
         "themes/default/i18n/en.yaml",
         en.replace("toc_title: On this page", "toc_title: In this page"),
@@ -402,7 +402,7 @@ fn polling_sees_edits_too() {
 fn a_theme_switch_and_a_new_language_need_no_restart() {
     let site = TestSite::fixture("basic");
     let w = Watch::start(&site, &["--no-serve"]);
-    common::copy_dir(&site.path("themes/default"), &site.path("themes/other"));
+    common::copy_dir(&common::repo().join("themes/default"), &site.path("themes/other"));
     let base = site.read("themes/other/templates/base.html");
     site.write(
         "themes/other/templates/base.html",

@@ -28,10 +28,17 @@ impl Layout {
         let shown = rel.to_string_lossy().replace('\\', "/");
         if rel == Path::new(crate::config::CONFIG_FILE) {
             changes.config = true;
-        } else if path.starts_with(self.theme.join("i18n")) {
+        } else if path.starts_with(self.theme.join("i18n"))
+            || rel.starts_with(crate::i18n::SITE_I18N_DIR)
+        {
             changes.i18n = true;
         } else if path.starts_with(&self.theme) {
             changes.theme = true;
+        } else if self.theme.starts_with(path) && path != self.root {
+            // A new `themes/` or `themes/<theme>/` folder over the built-in theme: its files'
+            // own events may not arrive, so reload everything the theme gives.
+            changes.theme = true;
+            changes.i18n = true;
         } else if rel.starts_with(CONTENT_DIR) {
             changes.content.insert(path.to_path_buf());
         } else {

@@ -179,7 +179,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
+        rescan(
+            &mut pipeline,
+            &Changes::default(),
+            &mut state,
+            &reloader,
+            opts.verbose,
+        );
     }
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -211,6 +217,10 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             if let Some(theme) = read_theme(&root) {
                 layout.theme = root.join("themes").join(theme);
             }
+        }
+        if changes.config || changes.theme || changes.i18n {
+            // The site's theme folder or i18n/ may have just been created (the built-in theme
+            // needs neither): watch them from now on.
             watch_dirs(&mut watcher, &layout, &mut watched)?;
         }
         rebuild(
@@ -226,7 +236,12 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again once the folder's watch is in place.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            rescan(&mut pipeline, &mut state, &reloader, opts.verbose);
+            let again = Changes {
+                theme: changes.theme,
+                i18n: changes.i18n,
+                ..Changes::default()
+            };
+            rescan(&mut pipeline, &again, &mut state, &reloader, opts.verbose);
         }
     }
     Ok(())
@@ -239,11 +254,17 @@ fn read_theme(root: &Path) -> Option<String> {
 
 /// A rebuild that no event asked for: picks up files whose events were missed; quiet when
 /// nothing changed.
-fn rescan(pipeline: &mut Pipeline, state: &mut Output, reloader: &Reloader, verbose: bool) {
+fn rescan(
+    pipeline: &mut Pipeline,
+    changes: &Changes,
+    state: &mut Output,
+    reloader: &Reloader,
+    verbose: bool,
+) {
     let t0 = Instant::now();
     rebuild(
         pipeline,
-        &Changes::default(),
+        changes,
         state,
         reloader,
         &BTreeSet::new(),
@@ -266,6 +287,10 @@ fn watch_dirs(
             RecursiveMode::Recursive,
         ),
         (layout.theme.clone(), RecursiveMode::Recursive),
+        (
+            layout.root.join(crate::i18n::SITE_I18N_DIR),
+            RecursiveMode::Recursive,
+        ),
     ];
     for (dir, mode) in wanted {
         if dir.is_dir() && !watched.contains(&dir) {
