@@ -227,7 +227,11 @@ mod tests {
         );
         let i = I18n::load(dir.path(), &c).unwrap();
         assert_eq!(i.warnings.len(), 1);
-        assert!(i.warnings[0].message.contains("ar, he"), "{}", i.warnings[0]);
+        assert!(
+            i.warnings[0].message.contains("ar, he"),
+            "{}",
+            i.warnings[0]
+        );
         assert_eq!(i.get("ar", "search_label"), "Search");
     }
 
@@ -243,8 +247,15 @@ mod tests {
         let c = config("  - {code: en, tag: en, name: English, default: true}\n");
         let e = I18n::load(dir.path(), &c).unwrap_err();
         let msg = e.0[0].to_string();
-        assert!(msg.starts_with("i18n/en.yaml:2:1: unknown UI string 'serch_label'"), "{msg}");
-        std::fs::write(dir.path().join("i18n/en.yaml"), "search_label: Search the guide\n").unwrap();
+        assert!(
+            msg.starts_with("i18n/en.yaml:2:1: unknown UI string 'serch_label'"),
+            "{msg}"
+        );
+        std::fs::write(
+            dir.path().join("i18n/en.yaml"),
+            "search_label: Search the guide\n",
+        )
+        .unwrap();
         let i = I18n::load(dir.path(), &c).unwrap();
         assert_eq!(i.get("en", "search_label"), "Search the guide");
     }

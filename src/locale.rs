@@ -40,7 +40,9 @@ const STYLES: &[DateStyle] = &[
     // Chinese and Japanese write the month as a number: `2026年11月25日`.
     DateStyle {
         languages: &["zh", "ja"],
-        months: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"],
+        months: [
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+        ],
         pattern: "{y}年{m}月{d}日",
     },
     // Russian uses the genitive month and `г.` for «года».

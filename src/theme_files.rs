@@ -66,10 +66,10 @@ impl ThemeFiles {
         } else if theme != BUILT_IN_NAME {
             return Err(Diagnostic::new(format!("theme '{theme}' not found"))
                 .in_file(&dir)
-                .with_hint(format!(
+                .with_hint(
                     "set `theme:` in site.yaml to a folder under themes/, or remove it to use the \
-                     built-in theme (`steppe theme eject` copies it out for editing)"
-                )));
+                     built-in theme (`steppe theme eject` copies it out for editing)",
+                ));
         }
         Ok(ThemeFiles { dir, files })
     }

@@ -402,7 +402,10 @@ fn polling_sees_edits_too() {
 fn a_theme_switch_and_a_new_language_need_no_restart() {
     let site = TestSite::fixture("basic");
     let w = Watch::start(&site, &["--no-serve"]);
-    common::copy_dir(&common::repo().join("themes/default"), &site.path("themes/other"));
+    common::copy_dir(
+        &common::repo().join("themes/default"),
+        &site.path("themes/other"),
+    );
     let base = site.read("themes/other/templates/base.html");
     site.write(
         "themes/other/templates/base.html",

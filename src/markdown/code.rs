@@ -94,8 +94,7 @@ pub fn math(tex: &str, display: bool) -> Result<String, String> {
         ..Default::default()
     };
     let mut out = String::new();
-    pulldown_latex::push_mathml(&mut out, events.into_iter(), config)
-        .map_err(|e| e.to_string())?;
+    pulldown_latex::push_mathml(&mut out, events.into_iter(), config).map_err(|e| e.to_string())?;
     Ok(out)
 }
 

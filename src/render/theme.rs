@@ -58,11 +58,7 @@ impl Theme {
     }
 }
 
-fn template_error(
-    shown: &BTreeMap<String, PathBuf>,
-    e: &tera::Error,
-    context: &str,
-) -> Diagnostic {
+fn template_error(shown: &BTreeMap<String, PathBuf>, e: &tera::Error, context: &str) -> Diagnostic {
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -98,9 +94,8 @@ fn load_templates(
     super::filters::register(&mut tera);
     let mut sources = Vec::new();
     for (name, file) in files.under("templates") {
-        let text = String::from_utf8(file.bytes.to_vec()).map_err(|_| {
-            Diagnostic::new("template is not valid UTF-8").in_file(&file.shown)
-        })?;
+        let text = String::from_utf8(file.bytes.to_vec())
+            .map_err(|_| Diagnostic::new("template is not valid UTF-8").in_file(&file.shown))?;
         sources.push((name.to_owned(), text));
     }
     tera.add_raw_templates(sources)
