@@ -117,6 +117,7 @@ impl From<&WatchArgs> for WatchOptions {
             poll: a.poll,
             debounce: std::time::Duration::from_millis(a.debounce),
             verbose: a.verbose,
+            quiet: false,
         }
     }
 }

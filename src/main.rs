@@ -19,7 +19,10 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Watch(args) => match check_root(&args.site.root) {
-            Ok(()) => run_watch(&(&args).into()),
+            Ok(()) => run_watch(&steppe::watch::WatchOptions {
+                quiet,
+                ..(&args).into()
+            }),
             Err(code) => code,
         },
         Command::Init(args) => run_init(&args, quiet),

@@ -34,6 +34,26 @@ pub struct WatchOptions {
     pub poll: bool,
     pub debounce: Duration,
     pub verbose: bool,
+    /// Print only errors, warnings and the server's address.
+    pub quiet: bool,
+}
+
+/// How much a rebuild prints: nothing, one line, or one line plus the pages rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chatter {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Chatter {
+    fn of(opts: &WatchOptions) -> Chatter {
+        match (opts.quiet, opts.verbose) {
+            (true, _) => Chatter::Quiet,
+            (false, true) => Chatter::Verbose,
+            (false, false) => Chatter::Normal,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,11 +161,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         Ok((built, _)) => {
             let pages = built.site.pages.len();
             state.replace(&built.files)?;
-            println!(
-                "built {pages} pages in {:.2} s → {}",
-                started.elapsed().as_secs_f64(),
-                out.display()
-            );
+            if !opts.quiet {
+                println!(
+                    "built {pages} pages in {:.2} s → {}",
+                    started.elapsed().as_secs_f64(),
+                    out.display()
+                );
+            }
             for w in &built.site.warnings {
                 eprintln!("warning: {w}");
             }
@@ -173,7 +195,9 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         })?;
     let mut watched = BTreeSet::new();
     watch_dirs(&mut watcher, &layout, &mut watched)?;
-    println!("watching {} for changes (Ctrl+C to stop)", root.display());
+    if !opts.quiet {
+        println!("watching {} for changes (Ctrl+C to stop)", root.display());
+    }
     let _keep_server = server;
     if opts.poll {
         // The poll watcher takes its first snapshot in the background: a save made before that
@@ -184,7 +208,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &Changes::default(),
             &mut state,
             &reloader,
-            opts.verbose,
+            Chatter::of(opts),
         );
     }
     while let Ok(first) = rx.recv() {
@@ -230,7 +254,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &reloader,
             &names,
             t0,
-            opts.verbose,
+            Chatter::of(opts),
         );
         if new_dir {
             // A file written into a folder that was just created can arrive without an event
@@ -241,7 +265,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
                 i18n: changes.i18n,
                 ..Changes::default()
             };
-            rescan(&mut pipeline, &again, &mut state, &reloader, opts.verbose);
+            rescan(&mut pipeline, &again, &mut state, &reloader, Chatter::of(opts));
         }
     }
     Ok(())
@@ -259,7 +283,7 @@ fn rescan(
     changes: &Changes,
     state: &mut Output,
     reloader: &Reloader,
-    verbose: bool,
+    chatter: Chatter,
 ) {
     let t0 = Instant::now();
     rebuild(
@@ -269,7 +293,7 @@ fn rescan(
         reloader,
         &BTreeSet::new(),
         t0,
-        verbose,
+        chatter,
     );
 }
 
@@ -346,7 +370,7 @@ fn rebuild(
     reloader: &Reloader,
     names: &BTreeSet<String>,
     t0: Instant,
-    verbose: bool,
+    chatter: Chatter,
 ) {
     let what = match names.len() {
         0 => "rescan".to_owned(),
@@ -401,7 +425,7 @@ fn rebuild(
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
                 return;
             }
-            report_success(&what, &stats, &written, t0, verbose);
+            report_success(&what, &stats, &written, t0, chatter);
             let mut paths = written.written;
             paths.extend(written.deleted);
             reloader.send(Status::Ok(paths));
@@ -418,8 +442,11 @@ fn report_success(
     stats: &RunStats,
     written: &output::WriteStats,
     t0: Instant,
-    verbose: bool,
+    chatter: Chatter,
 ) {
+    if chatter == Chatter::Quiet {
+        return;
+    }
     println!(
         "rebuilt in {} ms ({what}): {} page{} rendered, {} file{} written, {} deleted",
         t0.elapsed().as_millis(),
@@ -429,7 +456,7 @@ fn report_success(
         if written.written.len() == 1 { "" } else { "s" },
         written.deleted.len(),
     );
-    if verbose {
+    if chatter == Chatter::Verbose {
         for url in &stats.rendered {
             println!("  rendered {url}");
         }
