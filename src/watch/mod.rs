@@ -265,7 +265,13 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
                 i18n: changes.i18n,
                 ..Changes::default()
             };
-            rescan(&mut pipeline, &again, &mut state, &reloader, Chatter::of(opts));
+            rescan(
+                &mut pipeline,
+                &again,
+                &mut state,
+                &reloader,
+                Chatter::of(opts),
+            );
         }
     }
     Ok(())
