@@ -10,7 +10,6 @@ mod headings;
 mod links;
 mod shortcodes;
 
-pub use code::{HIGHLIGHT_CSS, highlight_css};
 pub use headings::slugify;
 pub use links::{AnchorRef, LinkSite, LinkTargets, is_script_url};
 pub use shortcodes::FactSource;

@@ -103,16 +103,11 @@ fn load_templates(
     Ok(tera)
 }
 
-/// Static files with hashed names, plus the code-highlighting style sheet unless the theme
-/// brings its own `highlight.css`.
+/// Static files with hashed names.
 fn load_static(files: &ThemeFiles) -> (BTreeMap<String, String>, Vec<OutputFile>) {
-    let mut statics: BTreeMap<String, Vec<u8>> = files
+    let statics = files
         .under("static")
-        .map(|(name, f)| (name.to_owned(), f.bytes.to_vec()))
-        .collect();
-    statics
-        .entry(crate::markdown::HIGHLIGHT_CSS.to_owned())
-        .or_insert_with(|| crate::markdown::highlight_css().into_bytes());
+        .map(|(name, f)| (name.to_owned(), f.bytes.to_vec()));
     let mut assets = BTreeMap::new();
     let mut out = Vec::new();
     for (name, bytes) in statics {
