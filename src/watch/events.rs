@@ -96,6 +96,18 @@ mod tests {
     }
 
     #[test]
+    fn site_strings_and_a_new_theme_folder_reload_what_they_feed() {
+        let l = layout();
+        let mut c = Changes::default();
+        assert!(l.classify(Path::new("/s/i18n/en.yaml"), &mut c).is_some());
+        assert!(c.i18n && !c.theme);
+        // A `themes/` folder appearing over the built-in theme.
+        let mut c = Changes::default();
+        assert!(l.classify(Path::new("/s/themes"), &mut c).is_some());
+        assert!(c.theme && c.i18n);
+    }
+
+    #[test]
     fn ignores_output_editor_files_and_the_rest() {
         let l = layout();
         let mut c = Changes::default();
