@@ -249,6 +249,7 @@ impl Pipeline {
             &config,
             &site::fallbacks(&config, &pages),
         ));
+        warnings.extend(i18n.warnings.iter().cloned());
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(

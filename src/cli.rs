@@ -14,6 +14,9 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors and warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -21,7 +24,57 @@ pub enum Command {
     /// Build the site into the output directory (public/ by default).
     Build(BuildArgs),
     /// Rebuild on every save and serve the site with live reload.
+    #[command(visible_alias = "serve")]
     Watch(WatchArgs),
+    /// Write a starter site (site.yaml and a page per language) into DIR.
+    Init(InitArgs),
+    /// Work with the built-in theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+    /// Print a shell completion script: `steppe completions bash > ~/.local/share/bash-completion/completions/steppe`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create or fill.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Language codes, the default first.
+    #[arg(short, long, value_delimiter = ',', default_value = "en")]
+    pub languages: Vec<String>,
+    /// Write into a folder that already has files (files of the same name are replaced).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in theme into DIR to edit it; the site uses the copy's files over the
+    /// built-in ones.
+    Eject {
+        /// Where to put it.
+        #[arg(default_value = "themes/default")]
+        dir: PathBuf,
+        /// Write into a folder that already has files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// The subcommand meant by a word clap cannot match by spelling (`new` is far from `init`).
+pub fn meant_subcommand(word: &str) -> Option<&'static str> {
+    match word {
+        "new" | "create" | "start" | "setup" => Some("init"),
+        "server" | "dev" | "preview" | "run" => Some("serve"),
+        "compile" | "generate" | "make" => Some("build"),
+        "completion" | "complete" => Some("completions"),
+        "eject" => Some("theme eject"),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Args)]
@@ -29,7 +82,7 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Port of the preview server; 0 picks a free one.
-    #[arg(long, default_value_t = 1111)]
+    #[arg(short, long, default_value_t = 1111)]
     pub port: u16,
     /// Address of the preview server.
     #[arg(long, default_value = "127.0.0.1")]
@@ -64,6 +117,7 @@ impl From<&WatchArgs> for WatchOptions {
             poll: a.poll,
             debounce: std::time::Duration::from_millis(a.debounce),
             verbose: a.verbose,
+            quiet: false,
         }
     }
 }
@@ -72,10 +126,10 @@ impl From<&WatchArgs> for WatchOptions {
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The site's folder (with site.yaml, content/ and themes/).
-    #[arg(long, default_value = ".")]
+    #[arg(short, long, default_value = ".")]
     pub root: PathBuf,
     /// Output directory, relative to the current directory [default: site.yaml's output_dir].
-    #[arg(long)]
+    #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// Include pages marked `draft: true`.
     #[arg(long)]

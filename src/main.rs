@@ -1,16 +1,117 @@
 //! The edge: parse arguments, run, print the report, map the result to an exit code
 //! (0 success, 1 content/config/template errors, 2 usage errors).
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use std::path::Path;
 use std::process::ExitCode;
 use steppe::build::{self, BuildFailure};
-use steppe::cli::{Cli, Command};
+use steppe::cli::{Cli, Command, InitArgs, ThemeCommand, meant_subcommand};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Build(args) => run_build(&(&args).into()),
-        Command::Watch(args) => run_watch(&(&args).into()),
+        Command::Build(args) => match check_root(&args.site.root) {
+            Ok(()) => run_build(&(&args).into(), quiet),
+            Err(code) => code,
+        },
+        Command::Watch(args) => match check_root(&args.site.root) {
+            Ok(()) => run_watch(&steppe::watch::WatchOptions {
+                quiet,
+                ..(&args).into()
+            }),
+            Err(code) => code,
+        },
+        Command::Init(args) => run_init(&args, quiet),
+        Command::Theme(ThemeCommand::Eject { dir, force }) => {
+            report_init(steppe::init::eject(&dir, force), quiet, |n| {
+                format!(
+                    "copied the built-in theme ({n} files) to {}; its files now override the built-in ones",
+                    dir.display()
+                )
+            })
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "steppe", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Prints clap's message, adding the subcommand meant where spelling alone cannot find it
+/// (`steppe new` → `init`).
+fn usage_error(mut e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::InvalidSubcommand
+        && e.get(ContextKind::SuggestedSubcommand).is_none()
+        && let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand)
+        && let Some(meant) = meant_subcommand(word)
+    {
+        e.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::String(meant.to_owned()),
+        );
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
+/// A clear message naming the folder the user passed, before any stage runs.
+fn check_root(root: &Path) -> Result<(), ExitCode> {
+    let shown = root.display();
+    let (message, hint) = if !root.is_dir() {
+        (
+            format!("the site folder {shown} does not exist"),
+            format!(
+                "pass --root the folder that holds site.yaml, or start a site there with `steppe init {shown}`"
+            ),
+        )
+    } else if !root.join(steppe::config::CONFIG_FILE).is_file() {
+        (
+            format!("{shown} has no site.yaml"),
+            "run steppe in the site's folder, pass --root DIR, or start a site with `steppe init`"
+                .to_owned(),
+        )
+    } else {
+        return Ok(());
+    };
+    eprintln!("error: {message}");
+    eprintln!("  hint: {hint}");
+    Err(ExitCode::from(2))
+}
+
+fn run_init(args: &InitArgs, quiet: bool) -> ExitCode {
+    let result = steppe::init::init(&args.dir, &args.languages, args.force);
+    let dir = args.dir.display();
+    report_init(result, quiet, |n| {
+        format!(
+            "wrote a starter site ({n} files) in {dir}\nnext: cd {dir} && steppe serve   (then steppe build)"
+        )
+    })
+}
+
+fn report_init(
+    result: Result<usize, steppe::init::InitError>,
+    quiet: bool,
+    done: impl FnOnce(usize) -> String,
+) -> ExitCode {
+    match result {
+        Ok(n) => {
+            if !quiet {
+                println!("{}", done(n));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("  hint: {hint}");
+            }
+            ExitCode::from(if e.is_usage() { 2 } else { 1 })
+        }
     }
 }
 
@@ -27,16 +128,18 @@ fn run_watch(opts: &steppe::watch::WatchOptions) -> ExitCode {
     }
 }
 
-fn run_build(opts: &build::BuildOptions) -> ExitCode {
+fn run_build(opts: &build::BuildOptions, quiet: bool) -> ExitCode {
     match build::run(opts) {
         Ok(report) => {
-            println!(
-                "built {} pages in {} languages in {:.2} s → {}",
-                report.pages,
-                report.languages,
-                report.elapsed.as_secs_f64(),
-                display_out(&report.out)
-            );
+            if !quiet {
+                println!(
+                    "built {} pages in {} languages in {:.2} s → {}",
+                    report.pages,
+                    report.languages,
+                    report.elapsed.as_secs_f64(),
+                    display_out(&report.out)
+                );
+            }
             for w in &report.warnings {
                 eprintln!("warning: {w}");
             }

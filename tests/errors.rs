@@ -184,7 +184,7 @@ fn unknown_item_bad_slug_and_invalid_utf8() {
 #[test]
 fn template_errors_name_the_template_file_and_line() {
     let site = TestSite::fixture("basic");
-    let page = site.read("themes/default/templates/page.html");
+    let page = common::built_in("templates/page.html");
     site.write(
         "themes/default/templates/page.html",
         page.replace(
@@ -213,7 +213,7 @@ fn template_errors_name_the_template_file_and_line() {
 #[test]
 fn i18n_files_must_have_the_default_languages_keys() {
     let site = TestSite::fixture("basic");
-    let zh = site.read("themes/default/i18n/zh.yaml");
+    let zh = common::built_in("i18n/zh.yaml");
     site.write(
         "themes/default/i18n/zh.yaml",
         zh.lines()
@@ -233,7 +233,7 @@ fn failed_build_leaves_output_intact_and_no_staging() {
     let site = TestSite::fixture("basic");
     site.build();
     let before = tree(&site.path("public"));
-    let base = site.read("themes/default/templates/base.html");
+    let base = common::built_in("templates/base.html");
     site.write(
         "themes/default/templates/base.html",
         base.replace("{{ page.title }}</h1>", "{{ page.nope }}</h1>"),

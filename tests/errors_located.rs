@@ -33,7 +33,7 @@ fn fails(site: &TestSite) -> String {
 fn with_languages(site: &TestSite, list: &str) -> String {
     let yaml = site.read("site.yaml");
     let start = yaml.find("languages:\n").unwrap();
-    let end = yaml.find("allowed_domains:").unwrap();
+    let end = yaml.find("links:").unwrap();
     format!("{}languages:\n{list}{}", &yaml[..start], &yaml[end..])
 }
 
@@ -60,16 +60,16 @@ fn mistakes_in_a_language_entry_are_located_at_the_entry() {
         "{err}"
     );
     assert!(!err.contains("title"), "{err}");
-    // An unknown key (`dir: rtl` is not known to this version).
+    // A value the key does not take (`dir` is `ltr` or `rtl`).
     let yaml = with_languages(
         &site,
-        &format!("{entries}  - {{code: ru, tag: ru, name: Русский, dir: rtl}}\n"),
+        &format!("{entries}  - {{code: ru, tag: ru, name: Русский, dir: up}}\n"),
     );
     site.write("site.yaml", &yaml);
     let err = fails(&site);
-    let line = line_of(&yaml, "dir: rtl");
+    let line = line_of(&yaml, "dir: up");
     assert!(err.contains(&format!("error: site.yaml:{line}:")), "{err}");
-    assert!(err.contains("unknown field 'dir'"), "{err}");
+    assert!(err.contains("unknown variant 'up'"), "{err}");
     // A duplicate code, at the second entry.
     let yaml = with_languages(
         &site,
@@ -205,7 +205,7 @@ fn invalid_utf8_is_located_by_byte_offset() {
     assert!(!err.contains("--root"), "wrong hint: {err}");
     site.write("site.yaml", &yaml);
 
-    let strings = site.read("themes/default/i18n/zh.yaml");
+    let strings = built_in("i18n/zh.yaml");
     site.write(
         "themes/default/i18n/zh.yaml",
         [strings.as_bytes(), b"x: \xc3\n"].concat(),
@@ -221,7 +221,7 @@ fn invalid_utf8_is_located_by_byte_offset() {
     );
     site.write("themes/default/i18n/zh.yaml", &strings);
 
-    let toc = site.read("themes/default/templates/partials/toc.html");
+    let toc = built_in("templates/partials/toc.html");
     site.write(
         "themes/default/templates/partials/toc.html",
         [b"ok\n\xfe".as_slice(), toc.as_bytes()].concat(),
@@ -238,7 +238,7 @@ fn invalid_utf8_is_located_by_byte_offset() {
 #[test]
 fn template_mistakes_are_located() {
     let site = built();
-    let page = site.read("themes/default/templates/page.html");
+    let page = built_in("templates/page.html");
     let line = line_of(&page, "{% include \"partials/toc.html\" %}");
     site.write(
         "themes/default/templates/page.html",
@@ -257,8 +257,8 @@ fn template_mistakes_are_located() {
     assert!(err.contains("Unknown filter 'no_such_filter'"), "{err}");
     site.write("themes/default/templates/page.html", &page);
     // An include cycle: toc includes content, content includes toc.
-    let toc = site.read("themes/default/templates/partials/toc.html");
-    let content = site.read("themes/default/templates/partials/content.html");
+    let toc = built_in("templates/partials/toc.html");
+    let content = built_in("templates/partials/content.html");
     site.write(
         "themes/default/templates/partials/toc.html",
         format!("{toc}{{% include \"partials/content.html\" %}}\n"),

@@ -185,11 +185,14 @@ fn assert_matches_fresh_build(site: &TestSite) {
     let out = site.steppe(&["build", "--out", "fresh"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let fresh = tree(&site.path("fresh"));
+    // A page's HTML is written before its language's search index (watch shows an edit first):
+    // give the rebuild that wrote the page time to finish before comparing.
     let start = Instant::now();
-    while tree(&site.path("public")) != fresh && start.elapsed() < Duration::from_secs(10) {
+    let mut watched = tree(&site.path("public"));
+    while watched != fresh && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(20));
+        watched = tree(&site.path("public"));
     }
-    let watched = tree(&site.path("public"));
     let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&watched), names(&fresh));
     for ((p, a), (_, b)) in watched.iter().zip(&fresh) {
@@ -282,7 +285,7 @@ fn edits_of_every_kind_match_a_fresh_build() {
     assert_matches_fresh_build(&site);
 
     // Template, i18n and site.yaml edits reload everything they affect.
-    let base = site.read("themes/default/templates/base.html");
+    let base = common::built_in("templates/base.html");
     site.write(
         "themes/default/templates/base.html",
         base.replace(
@@ -294,7 +297,7 @@ fn edits_of_every_kind_match_a_fresh_build() {
         site.read(page).contains("site-footer edited")
     });
     assert_matches_fresh_build(&site);
-    let en = site.read("themes/default/i18n/en.yaml");
+    let en = common::built_in("i18n/en.yaml");
     site.write(
         "themes/default/i18n/en.yaml",
         en.replace("toc_title: On this page", "toc_title: In this page"),
@@ -485,7 +488,7 @@ fn a_folder_without_site_yaml_is_an_error_before_building() {
     let out = child.wait_with_output().unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("error: no site.yaml in ."), "{err}");
+    assert!(err.contains("error: . has no site.yaml"), "{err}");
     assert!(
         err.contains("hint: run steppe in the site's folder"),
         "{err}"
@@ -577,18 +580,35 @@ fn deleted_and_restored_folders_are_followed() {
         let _ = std::fs::remove_dir_all(bak("content"));
     }
 
-    // The theme folder, then all of themes/.
-    for (dir, how) in [("themes/default", "cp"), ("themes", "mv")] {
+    // A site theme (the built-in one cannot be deleted): its folder, then all of themes/. While
+    // it is gone the site fails ("theme 'custom' not found"); restored, it builds again.
+    common::copy_dir(
+        &common::repo().join("themes/default"),
+        &site.path("themes/custom"),
+    );
+    site.write(
+        "themes/custom/templates/base.html",
+        built_in("templates/base.html").replacen("site-footer", "site-footer theme-custom", 1),
+    );
+    site.write(
+        "site.yaml",
+        site.read("site.yaml")
+            .replace("theme: default", "theme: custom"),
+    );
+    wait_for("the switch to theme custom", || {
+        site.read(faq_page).contains("theme-custom")
+    });
+    for (dir, how) in [("themes/custom", "cp"), ("themes", "mv")] {
         restore("cp", &site.path(dir), &bak("theme"));
         let (failed, fixes) = (w.count(false, "build failed"), w.count(true, fixed));
         std::fs::remove_dir_all(site.path(dir)).unwrap();
         w.wait_count(false, "build failed", failed);
         restore(how, &bak("theme"), &site.path(dir));
         w.wait_count(true, fixed, fixes);
-        let base = site.read("themes/default/templates/base.html");
+        let base = built_in("templates/base.html");
         let class = format!("site-footer after-{}", dir.replace('/', "-"));
         site.write(
-            "themes/default/templates/base.html",
+            "themes/custom/templates/base.html",
             base.replacen("site-footer", &class, 1),
         );
         wait_for(&class, || site.read(faq_page).contains(&class));
@@ -615,7 +635,10 @@ fn polling_sees_edits_too() {
 fn a_theme_switch_and_a_new_language_need_no_restart() {
     let site = TestSite::fixture("basic");
     let w = Watch::start(&site, &["--no-serve"]);
-    common::copy_dir(&site.path("themes/default"), &site.path("themes/other"));
+    common::copy_dir(
+        &common::repo().join("themes/default"),
+        &site.path("themes/other"),
+    );
     let base = site.read("themes/other/templates/base.html");
     site.write(
         "themes/other/templates/base.html",

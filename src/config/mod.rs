@@ -35,6 +35,18 @@ pub struct Language {
     pub name: String,
     #[serde(default)]
     pub default: bool,
+    /// Writing direction: `rtl` for Arabic, Hebrew, Persian…
+    #[serde(default)]
+    pub dir: Direction,
+}
+
+/// A language's writing direction, for `<html dir>`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -192,6 +204,7 @@ const CONFIG_KEYS: &[&str] = &[
     "tag",
     "name",
     "default",
+    "dir",
     "key",
     "label",
     "folder",

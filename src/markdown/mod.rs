@@ -6,6 +6,7 @@
 //! links to `.md` files are rewritten to the built pages; every URL of the body, in Markdown or
 //! in raw HTML (read by `raw_html`), is checked by `LinkSite::check_url`.
 
+mod code;
 mod headings;
 mod links;
 mod raw_html;
@@ -17,7 +18,9 @@ pub use shortcodes::DataSource;
 
 use crate::diagnostics::Diagnostic;
 use headings::IdAllocator;
-use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,6 +65,7 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// Renders one page. All problems of the page are returned together, beside a best-effort
@@ -83,6 +87,8 @@ pub fn render(
     let mut ids = IdAllocator::default();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
+    // A fenced code block's language and text, gathered until its end so it is highlighted whole.
+    let mut fence: Option<(String, String)> = None;
     // Line and column of a byte offset in the page's Markdown. Offsets come in order, so the
     // characters of a long line are counted once, not once per problem on it.
     let last_place = std::cell::Cell::new((0, 1));
@@ -142,6 +148,37 @@ pub fn render(
             }
             _ => {}
         }
+        let event = match event {
+            Event::InlineMath(ref tex) | Event::DisplayMath(ref tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                match code::math(tex, display) {
+                    Ok(html) => Event::InlineHtml(html.into()),
+                    Err(e) => {
+                        fail(
+                            (line, None),
+                            (
+                                format!("math: {e}"),
+                                "check the LaTeX between the $ signs; write \\$ for a dollar sign"
+                                    .into(),
+                            ),
+                        );
+                        Event::Code(tex.clone())
+                    }
+                }
+            }
+            other => other,
+        };
+        if let Some((lang, code)) = fence.as_mut() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(code::highlight(lang, code).into()));
+                    fence = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
         if let Some((level, id, classes, buffered)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let title = plain_text(buffered);
@@ -184,6 +221,17 @@ pub fn render(
                     classes.iter().map(|c| c.to_string()).collect(),
                     Vec::new(),
                 ));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                fence = Some((lang, String::new()));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, key) = alert(kind);

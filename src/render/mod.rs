@@ -1,6 +1,7 @@
 //! Templates: the site model → output files in memory (pages, the language picker, 404,
 //! sitemap, robots.txt, theme assets, content assets). Nothing here touches the disk but reads.
 
+mod filters;
 mod site_files;
 mod theme;
 pub mod views;

@@ -1,12 +1,14 @@
-//! The theme: Tera templates and static assets of `themes/<theme>/`.
+//! The theme: Tera templates and static assets of the merged theme (see `theme_files`): the
+//! site's `themes/<theme>/` over the built-in one. Input: the site root and config; output: a
+//! ready Tera environment and the static files to write.
 //!
 //! Static files get a content hash in their name (`static/style.1a2b3c4d.css`) so hosts can cache
 //! them forever; templates reach them through the `assets` map.
 
 use crate::config::{Config, decode_utf8};
-use crate::content::is_ignored_name;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
+use crate::theme_files::ThemeFiles;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +20,13 @@ pub struct Theme {
     /// Static file name (`style.css`) → hashed path from the output root (`static/style.1a2b3c4d.css`).
     pub assets: BTreeMap<String, String>,
     pub static_files: Vec<OutputFile>,
+    /// Template name → the file to name in messages (the site's or the built-in one).
+    shown: BTreeMap<String, PathBuf>,
     /// Template name → source, to place errors Tera reports without a line (include cycles).
-    sources: BTreeMap<String, String>,
+    sources: Sources,
 }
+
+type Sources = BTreeMap<String, String>;
 
 /// The first 8 bytes of SHA-256 in hex: enough to bust caches, short enough for URLs.
 pub fn content_hash(bytes: &[u8]) -> String {
@@ -32,54 +38,57 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 impl Theme {
+    /// The site's `themes/<theme>/` over the built-in theme, file by file.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, BuildErrors> {
-        let dir = Path::new("themes").join(&config.theme);
-        if !root.join(&dir).is_dir() {
-            return Err(
-                Diagnostic::new(format!("theme '{}' not found", config.theme))
-                    .in_file(&dir)
-                    .with_hint("set `theme:` in site.yaml to a folder under themes/")
-                    .into(),
-            );
-        }
-        let (tera, sources) = load_templates(root, &dir)?;
-        let (assets, static_files) = load_static(root, &dir)?;
+        let files = ThemeFiles::load(root, &config.theme)?;
+        let shown: BTreeMap<String, PathBuf> = files
+            .under("templates")
+            .map(|(name, f)| (name.to_owned(), f.shown.clone()))
+            .collect();
+        let (tera, sources) = load_templates(&files, &shown)?;
+        let (assets, static_files) = load_static(&files);
         Ok(Theme {
             tera,
-            dir,
+            dir: files.dir,
             assets,
             static_files,
+            shown,
             sources,
         })
     }
 
     /// Turns a Tera error into a diagnostic naming the template file, line and column.
     pub fn error(&self, e: &tera::Error, context: &str) -> Diagnostic {
-        template_error(&self.dir, e, context, &self.sources)
+        template_error(&self.shown, &self.sources, e, context)
     }
 }
 
 fn template_error(
-    dir: &Path,
+    shown: &BTreeMap<String, PathBuf>,
+    sources: &Sources,
     e: &tera::Error,
     context: &str,
-    sources: &BTreeMap<String, String>,
 ) -> Diagnostic {
-    let templates = dir.join("templates");
+    let file = |name: &str| {
+        shown
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Path::new("templates").join(name))
+    };
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
             Diagnostic::new(format!("template: {}{context}", r.message()))
-                .in_file(templates.join(r.filename()))
+                .in_file(file(r.filename()))
                 .at(span.start_line, Some(span.start_col + 1))
         }
         tera::ErrorKind::CircularInclude { tpl, include_chain } => {
-            include_cycle(&templates, tpl, include_chain, sources)
+            include_cycle(&file, tpl, include_chain, sources)
         }
         tera::ErrorKind::Msg(m) if reported_place(m).is_some() => {
-            let (message, file, line, col) = reported_place(m).unwrap_or_default();
+            let (message, name, line, col) = reported_place(m).unwrap_or_default();
             Diagnostic::new(format!("template: {message}{context}"))
-                .in_file(templates.join(file))
+                .in_file(file(&name))
                 .at(line, Some(col))
         }
         _ => {
@@ -89,7 +98,7 @@ fn template_error(
                 msg.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            Diagnostic::new(format!("template: {msg}{context}")).in_file(templates)
+            Diagnostic::new(format!("template: {msg}{context}")).in_file("templates")
         }
     }
 }
@@ -113,10 +122,10 @@ fn reported_place(report: &str) -> Option<(String, String, usize, usize)> {
 
 /// An include cycle, placed at the `include` in the template where the cycle closes.
 fn include_cycle(
-    templates: &Path,
+    file: &dyn Fn(&str) -> PathBuf,
     tpl: &str,
     chain: &[String],
-    sources: &BTreeMap<String, String>,
+    sources: &Sources,
 ) -> Diagnostic {
     let message = format!("template: include cycle: {}", chain.join(" → "));
     // The last step of the chain is `…from` including `tpl` again.
@@ -126,7 +135,7 @@ fn include_cycle(
         .and_then(|i| chain.get(i))
         .map_or(tpl, String::as_str);
     let d = Diagnostic::new(message)
-        .in_file(templates.join(from))
+        .in_file(file(from))
         .with_hint("a template may not include itself, directly or through others");
     let line = sources.get(from).and_then(|src| {
         src.lines()
@@ -138,52 +147,32 @@ fn include_cycle(
     }
 }
 
-fn theme_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(root.join(dir))
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root.join(dir)).unwrap_or(e.path());
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                e.path().to_path_buf(),
-            )
-        })
-        .collect()
-}
-
-type Sources = BTreeMap<String, String>;
-
-fn load_templates(root: &Path, dir: &Path) -> Result<(tera::Tera, Sources), BuildErrors> {
+fn load_templates(
+    files: &ThemeFiles,
+    shown: &BTreeMap<String, PathBuf>,
+) -> Result<(tera::Tera, Sources), BuildErrors> {
     let mut tera = tera::Tera::new();
-    let files = theme_files(root, &dir.join("templates"));
-    let mut sources = BTreeMap::new();
-    for (name, path) in files {
-        let shown = dir.join("templates").join(&name);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Diagnostic::new(format!("cannot read template: {e}")).in_file(&shown))?;
-        sources.insert(name, decode_utf8(&shown, bytes)?);
+    super::filters::register(&mut tera);
+    let mut sources = Sources::new();
+    for (name, file) in files.under("templates") {
+        sources.insert(
+            name.to_owned(),
+            decode_utf8(&file.shown, file.bytes.to_vec())?,
+        );
     }
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| template_error(dir, &e, "", &sources))?;
+        .map_err(|e| template_error(shown, &sources, &e, ""))?;
     Ok((tera, sources))
 }
 
-fn load_static(
-    root: &Path,
-    dir: &Path,
-) -> Result<(BTreeMap<String, String>, Vec<OutputFile>), BuildErrors> {
+/// Static files with hashed names.
+fn load_static(files: &ThemeFiles) -> (BTreeMap<String, String>, Vec<OutputFile>) {
+    let statics = files
+        .under("static")
+        .map(|(name, f)| (name.to_owned(), f.bytes.to_vec()));
     let mut assets = BTreeMap::new();
-    let mut files = Vec::new();
-    for (name, path) in theme_files(root, &dir.join("static")) {
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::new(format!("cannot read static file: {e}"))
-                .in_file(dir.join("static").join(&name))
-        })?;
+    let mut out = Vec::new();
+    for (name, bytes) in statics {
         let hashed = match name.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
                 format!("static/{stem}.{}.{ext}", content_hash(&bytes))
@@ -191,27 +180,7 @@ fn load_static(
             _ => format!("static/{name}.{}", content_hash(&bytes)),
         };
         assets.insert(name, hashed.clone());
-        files.push(OutputFile::new(hashed, bytes));
+        out.push(OutputFile::new(hashed, bytes));
     }
-    Ok((assets, files))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::reported_place;
-
-    #[test]
-    fn place_is_read_from_teras_own_report() {
-        let report = "error: Unknown filter `nosuch`\n --> partials/toc.html:3:86\n  |\n3 | {{ x | nosuch }}\n";
-        assert_eq!(
-            reported_place(report),
-            Some((
-                "Unknown filter 'nosuch'".to_owned(),
-                "partials/toc.html".to_owned(),
-                3,
-                86
-            ))
-        );
-        assert_eq!(reported_place("Template 'x' not found"), None);
-    }
+    (assets, out)
 }

@@ -56,14 +56,18 @@ impl Layout {
     /// a temp file over the original replace the file a single-file watch would follow. All of
     /// `themes/`, so a theme switch or a deleted and restored theme needs no new watch list;
     /// the root only for site.yaml and for `content/`, `themes/` or `data/` coming back; `data/`
-    /// for collection items.
-    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 4] {
+    /// for collection items; `i18n/` for the site's own UI strings.
+    pub fn watched_dirs(&self) -> [(PathBuf, RecursiveMode); 5] {
         [
             (self.root.clone(), RecursiveMode::NonRecursive),
             (self.root.join(CONTENT_DIR), RecursiveMode::Recursive),
             (self.root.join("themes"), RecursiveMode::Recursive),
             (
                 self.root.join(crate::config::DATA_DIR),
+                RecursiveMode::Recursive,
+            ),
+            (
+                self.root.join(crate::i18n::SITE_I18N_DIR),
                 RecursiveMode::Recursive,
             ),
         ]
@@ -92,10 +96,17 @@ impl Layout {
             // those written before its new watch was set sent no event.
             changes.theme = true;
             changes.i18n = true;
-        } else if path.starts_with(self.theme.join("i18n")) {
+        } else if path.starts_with(self.theme.join("i18n"))
+            || rel.starts_with(crate::i18n::SITE_I18N_DIR)
+        {
             changes.i18n = true;
         } else if path.starts_with(&self.theme) {
             changes.theme = true;
+        } else if self.theme.starts_with(path) && path != self.root {
+            // A new `themes/` or `themes/<theme>/` folder over the built-in theme: its files'
+            // own events may not arrive, so reload everything the theme gives.
+            changes.theme = true;
+            changes.i18n = true;
         } else if rel.starts_with(CONTENT_DIR) {
             changes.content.insert(path.to_path_buf());
         } else {
@@ -172,6 +183,14 @@ mod tests {
             None
         );
         assert_eq!(l.classify(Path::new("/s"), &mut c), None);
+    }
+
+    #[test]
+    fn site_strings_reload_what_they_feed() {
+        let l = layout();
+        let mut c = Changes::default();
+        assert!(l.classify(Path::new("/s/i18n/en.yaml"), &mut c).is_some());
+        assert!(c.i18n && !c.theme);
     }
 
     #[test]

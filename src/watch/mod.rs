@@ -32,6 +32,26 @@ pub struct WatchOptions {
     pub poll: bool,
     pub debounce: Duration,
     pub verbose: bool,
+    /// Print only errors, warnings and the server's address.
+    pub quiet: bool,
+}
+
+/// How much a rebuild prints: nothing, one line, or one line plus the pages rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chatter {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Chatter {
+    fn of(opts: &WatchOptions) -> Chatter {
+        match (opts.quiet, opts.verbose) {
+            (true, _) => Chatter::Quiet,
+            (false, true) => Chatter::Verbose,
+            (false, false) => Chatter::Normal,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,8 +123,10 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         .sync(&mut watcher, &layout, &BTreeSet::new())
         .map_err(watch_err)?;
     let mut state = Output::new(out.clone());
-    let mut pipeline = first_build(&root, opts.drafts, &mut state, &reloader)?;
-    println!("watching {} for changes (Ctrl+C to stop)", root.display());
+    let mut pipeline = first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
+    if !opts.quiet {
+        println!("watching {} for changes (Ctrl+C to stop)", root.display());
+    }
     if opts.poll {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
@@ -113,7 +135,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &mut pipeline,
             &mut state,
             &reloader,
-            opts.verbose,
+            Chatter::of(opts),
             &Changes::default(),
         );
     }
@@ -152,13 +174,19 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &reloader,
             &names,
             t0,
-            opts.verbose,
+            Chatter::of(opts),
         );
         if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again, with the same kinds of change, once the watch is set.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            rescan(&mut pipeline, &mut state, &reloader, opts.verbose, &changes);
+            rescan(
+                &mut pipeline,
+                &mut state,
+                &reloader,
+                Chatter::of(opts),
+                &changes,
+            );
         }
     }
     Ok(())
@@ -203,18 +231,21 @@ fn first_build(
     drafts: bool,
     state: &mut Output,
     reloader: &Reloader,
+    chatter: Chatter,
 ) -> Result<Pipeline, WatchError> {
     let started = Instant::now();
     let mut pipeline = Pipeline::new(root, drafts, None, true);
     match pipeline.run(&Changes::everything()) {
         Ok((built, _)) => {
             state.replace(&built.files)?;
-            println!(
-                "built {} pages in {:.2} s → {}",
-                built.site.pages.len(),
-                started.elapsed().as_secs_f64(),
-                state.out.display()
-            );
+            if chatter != Chatter::Quiet {
+                println!(
+                    "built {} pages in {:.2} s → {}",
+                    built.site.pages.len(),
+                    started.elapsed().as_secs_f64(),
+                    state.out.display()
+                );
+            }
             state.succeeded(&built.site.warnings);
         }
         Err(errors) => state.failed(&errors, reloader),
@@ -233,7 +264,7 @@ fn rescan(
     pipeline: &mut Pipeline,
     state: &mut Output,
     reloader: &Reloader,
-    verbose: bool,
+    chatter: Chatter,
     changes: &Changes,
 ) {
     let t0 = Instant::now();
@@ -244,7 +275,7 @@ fn rescan(
         reloader,
         &BTreeSet::new(),
         t0,
-        verbose,
+        chatter,
     );
 }
 
@@ -343,7 +374,7 @@ fn rebuild(
     reloader: &Reloader,
     names: &BTreeSet<String>,
     t0: Instant,
-    verbose: bool,
+    chatter: Chatter,
 ) {
     // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
     // runs, so its caches take the change in and the next rebuild after a fix writes it.
@@ -405,7 +436,7 @@ fn rebuild(
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
                 return;
             }
-            report_success(&what, &stats, &written, t0, verbose);
+            report_success(&what, &stats, &written, t0, chatter);
             let mut paths = written.written;
             paths.extend(written.deleted);
             reloader.send(Status::Ok(paths));
@@ -422,8 +453,11 @@ fn report_success(
     stats: &RunStats,
     written: &output::WriteStats,
     t0: Instant,
-    verbose: bool,
+    chatter: Chatter,
 ) {
+    if chatter == Chatter::Quiet {
+        return;
+    }
     println!(
         "rebuilt in {} ms ({what}): {} page{} rendered, {} file{} written, {} deleted",
         t0.elapsed().as_millis(),
@@ -433,7 +467,7 @@ fn report_success(
         if written.written.len() == 1 { "" } else { "s" },
         written.deleted.len(),
     );
-    if verbose {
+    if chatter == Chatter::Verbose {
         for url in &stats.rendered {
             println!("  rendered {url}");
         }

@@ -1,5 +1,5 @@
-//! Test helpers: a fixture site copied into a temp dir with the repo's default theme, the real
-//! `steppe` binary, and parsed HTML.
+//! Test helpers: a fixture site copied into a temp dir (the built-in theme serves it unless the
+//! fixture has a `themes/` folder), the real `steppe` binary, and parsed HTML.
 #![allow(dead_code)]
 
 use scraper::{Html, Selector};
@@ -15,26 +15,21 @@ pub struct TestSite {
 }
 
 impl TestSite {
-    /// Copies `tests/fixtures/<name>` and, unless the fixture has its own, `themes/default`.
+    /// Copies `tests/fixtures/<name>`; the binary's built-in theme renders it.
     pub fn fixture(name: &str) -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
-        if !dir.path().join("themes").exists() {
-            copy_dir(
-                &repo().join("themes/default"),
-                &dir.path().join("themes/default"),
-            );
-        }
         TestSite { dir }
     }
 
-    /// The real guide: site.yaml, content/, data/ and themes/ of the repository.
+    /// The real guide: site.yaml, content/, data/ and the site's UI strings (i18n/) of the
+    /// repository, on the built-in theme.
     pub fn real() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
         copy_dir(&repo().join("content"), &dir.path().join("content"));
         copy_dir(&repo().join("data"), &dir.path().join("data"));
-        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+        copy_dir(&repo().join("i18n"), &dir.path().join("i18n"));
         TestSite { dir }
     }
 
@@ -75,6 +70,13 @@ impl TestSite {
     pub fn html(&self, rel: &str) -> Html {
         Html::parse_document(&self.read(rel))
     }
+}
+
+/// A file of the built-in theme (the repository's `themes/default/`), to edit into a site's
+/// override.
+pub fn built_in(rel: &str) -> String {
+    let path = repo().join("themes/default").join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn stderr(out: &Output) -> String {

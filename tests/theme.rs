@@ -1,0 +1,164 @@
+//! The built-in theme: overridden by a site file by file, ejected for editing, neutral words with
+//! site-level string overrides, and code and math rendered at build time.
+
+mod common;
+use common::*;
+
+#[test]
+fn one_template_overridden_by_the_site_the_rest_built_in() {
+    let site = TestSite::fixture("basic");
+    assert!(!site.path("themes").exists(), "the fixture has no theme");
+    let page = built_in("templates/page.html");
+    let marked = page.replacen(
+        "{% block content %}",
+        "{% block content %}<p class=\"site-own\">mine</p>",
+        1,
+    );
+    assert_ne!(page, marked, "page.html has a content block");
+    site.write("themes/default/templates/page.html", marked);
+    site.build();
+    let faq = site.html("public/en/faq/index.html");
+    assert_eq!(texts(&faq, ".site-own"), ["mine"]);
+    // base.html, the partials and the static files still come from the built-in theme.
+    assert_eq!(texts(&faq, "header.site-header .brand"), ["Fixture Guide"]);
+    let home = site.html("public/en/index.html");
+    assert!(
+        texts(&home, ".site-own").is_empty(),
+        "home.html is not page.html"
+    );
+    assert!(broken_links(&site.path("public")).is_empty());
+}
+
+#[test]
+fn a_broken_override_is_reported_at_the_site_file() {
+    let site = TestSite::fixture("basic");
+    site.write("themes/default/templates/partials/nav.html", "{% if %}");
+    let out = site.steppe(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: themes/default/templates/partials/nav.html:1:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn ejected_theme_builds_the_same_site() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    let before = tree(&site.path("public"));
+    let out = site.steppe(&["theme", "eject"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        built_in("templates/base.html"),
+        built_in("templates/base.html")
+    );
+    site.build();
+    assert!(before == tree(&site.path("public")), "output changed");
+    // A second eject would overwrite the user's edits: refused.
+    let again = site.steppe(&["theme", "eject"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+}
+
+#[test]
+fn theme_words_are_neutral_and_the_guide_keeps_its_own() {
+    let plain = TestSite::fixture("rtl");
+    plain.build();
+    let doc = plain.html("public/en/page/index.html");
+    assert_eq!(texts(&doc, ".search-label"), ["Search"]);
+    assert!(texts(&doc, "footer").is_empty(), "no footer without a note");
+
+    let guide = TestSite::real();
+    guide.build();
+    let en = guide.html("public/en/faq/index.html");
+    assert_eq!(texts(&en, ".search-label"), ["Search the guide"]);
+    assert!(texts(&en, "footer")[0].starts_with("Codes, prices and rules change"));
+    let zh = guide.html("public/zh/faq/index.html");
+    assert_eq!(texts(&zh, ".search-label"), ["搜索本指南"]);
+}
+
+#[test]
+fn unknown_site_string_is_a_located_error() {
+    let site = TestSite::fixture("rtl");
+    site.write("i18n/en.yaml", "search_label: Find\nserch_placeholder: x\n");
+    let out = site.steppe(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("i18n/en.yaml:2:1: unknown UI string 'serch_placeholder'"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean 'search_placeholder'?"), "{err}");
+}
+
+#[test]
+fn fenced_code_is_highlighted_with_classes_light_and_dark() {
+    let site = TestSite::fixture("rtl");
+    site.write(
+        "content/en/code.md",
+        "---\ntitle: Code\n---\n```rust\nfn main() { let n = 1; }\n```\n\n```\n<plain & simple>\n```\n",
+    );
+    site.build();
+    let doc = site.html("public/en/code/index.html");
+    let spans = attrs(&doc, "pre.hl-code code.language-rust span", "class");
+    assert!(spans.iter().any(|c| c.contains("hl-keyword")), "{spans:?}");
+    assert!(
+        spans
+            .iter()
+            .all(|c| c.split(' ').all(|w| w.starts_with("hl-")))
+    );
+    assert!(
+        attrs(&doc, "pre span", "style").is_empty(),
+        "classes, never inline colours"
+    );
+    assert_eq!(texts(&doc, "pre:not(.hl-code) code"), ["<plain & simple>"]);
+    assert!(
+        doc.select(&sel("script"))
+            .all(|s| s.value().attr("src").is_some_and(|s| s.contains("search")))
+    );
+    // The highlight sheet is linked and has light rules and dark ones.
+    let href = attrs(&doc, "link[rel=stylesheet]", "href")
+        .into_iter()
+        .find(|h| h.contains("highlight."))
+        .expect("highlight.css linked");
+    let css = std::fs::read_to_string(
+        resolve_link(&site.path("public"), "en/code/index.html", &href).unwrap(),
+    )
+    .unwrap();
+    let dark = css
+        .find("@media (prefers-color-scheme: dark)")
+        .expect("dark rules");
+    assert!(css[..dark].contains(".hl-keyword"), "light rules");
+    assert!(css[dark..].contains(".hl-keyword"), "dark rules");
+}
+
+#[test]
+fn math_becomes_mathml_unmangled() {
+    let site = TestSite::fixture("rtl");
+    site.write(
+        "content/en/math.md",
+        "---\ntitle: Math\n---\nInline $a^2$ and display:\n\n$$\\int x\\,dx$$\n",
+    );
+    site.build();
+    let doc = site.html("public/en/math/index.html");
+    assert_eq!(attrs(&doc, "math", "display"), ["inline", "block"]);
+    assert_eq!(
+        texts(&doc, "math[display=block] annotation"),
+        ["\\int x\\,dx"]
+    );
+    let shown = texts(&doc, "math[display=block] mo");
+    assert!(shown.iter().any(|t| t == "∫"), "{shown:?}");
+
+    site.write(
+        "content/en/math.md",
+        "---\ntitle: Math\n---\nBad $$\\frac{1}$$\n",
+    );
+    let out = site.steppe(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/en/math.md:4: math:"),
+        "{}",
+        stderr(&out)
+    );
+}
