@@ -40,6 +40,28 @@ fn shared_tokenize_cases() {
     }
 }
 
+#[derive(serde::Deserialize)]
+struct TypoCase {
+    a: String,
+    b: String,
+    max: usize,
+    distance: usize,
+}
+
+/// `tests/typo-cases.json` pins the browser's edit distance (search.js, asserted by the Node
+/// tests) to strsim's optimal string alignment distance, capped at `max + 1`.
+#[test]
+fn shared_typo_cases_match_strsim() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/typo-cases.json");
+    let text = std::fs::read_to_string(path).expect("tests/typo-cases.json");
+    let cases: Vec<TypoCase> = serde_yaml::from_str(&text).expect("valid cases");
+    assert!(cases.len() >= 10);
+    for c in &cases {
+        let d = strsim::osa_distance(&c.a, &c.b).min(c.max + 1);
+        assert_eq!(d, c.distance, "{} → {}", c.a, c.b);
+    }
+}
+
 fn page<'a>(url: &'a str, title: &'a str, html: &'a str) -> SearchPage<'a> {
     SearchPage { url, title, html }
 }
