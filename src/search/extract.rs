@@ -330,6 +330,8 @@ struct Builder {
     low: Option<(String, u32)>,
     /// Cells seen in the current table row, for the cell separator.
     cells: u32,
+    /// Rows seen in the current table, for the row separator.
+    rows: u32,
 }
 
 impl Builder {
@@ -403,9 +405,13 @@ impl Builder {
         let name: &str = &tag.name;
         // Rows end like clauses and a row's cells read as "label: value, value", so snippets show
         // sentences rather than table separators.
-        if name == "tr" {
+        if name == "table" {
+            self.rows = 0;
+        } else if name == "tr" {
             self.cells = 0;
-            self.buffer().push_str("; ");
+            self.rows += 1;
+            let separator = if self.rows > 1 { "; " } else { " " };
+            self.buffer().push_str(separator);
         } else if name == "td" || name == "th" {
             self.cells += 1;
             let separator = match self.cells {
@@ -476,7 +482,7 @@ fn heading_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Collapses whitespace runs to one space and trims; drops separators left dangling.
+/// Collapses whitespace runs to one space and trims.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -485,13 +491,7 @@ fn collapse(text: &str) -> String {
         }
         out.push_str(word);
     }
-    // Separators of empty cells or rows at the edges carry no information.
-    let trimmed = out.trim_matches(|c: char| matches!(c, ';' | ':' | ',' | ' '));
-    if trimmed.len() == out.len() {
-        out
-    } else {
-        trimmed.to_owned()
-    }
+    out
 }
 
 #[cfg(test)]
@@ -542,6 +542,19 @@ mod tests {
             vec![sec("a", "A", &[], "Seen text Қ中 &bogus;")]
         );
         assert!(sections("<main><p>Not marked</p></main>").is_empty());
+    }
+
+    #[test]
+    fn low_weight_text_is_kept_apart_and_tables_read_as_text() {
+        let html = "<main data-search-body><h2 id=f>Facts</h2><table>\
+            <tr><th>Balance check</th><td>*111#</td></tr>\
+            <tr data-search-weight=\"low\"><th>Support</th><td><span>not confirmed</span></td></tr>\
+            <tr><th>App</th><td>My activ</td><td>izi</td></tr></table>\
+            <ol data-search-weight='low'><li><ol><li>Kcell terms</li></ol></li><li>activ FAQ</li></ol>\
+            <p>After</p></main>";
+        let s = &sections(html)[0];
+        assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
+        assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
     }
 
     #[test]

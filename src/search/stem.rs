@@ -131,7 +131,7 @@ mod tests {
         let uk = LangStemmer::for_lang("uk");
         assert_eq!(uk.stem("поповнення"), uk.stem("поповненням"));
         let tr = LangStemmer::for_lang("tr");
-        assert_eq!(tr.stem("numaralar"), tr.stem("numara"));
+        assert_eq!(tr.stem("telefonlar"), "telefon");
         let es = LangStemmer::for_lang("es-mx");
         assert_eq!(es.stem("recargas"), es.stem("recarga"));
         assert!(super::snowball("ar").is_some());
