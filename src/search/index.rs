@@ -207,7 +207,7 @@ fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>) {
         let (_, tf, flags) = merged[first];
         for &v in &rule.variant {
             if has(v).is_err() && !added.iter().any(|m| m.0 == v) {
-                added.push((v, tf.max(1), flags));
+                added.push((v, tf, flags));
             }
         }
     }

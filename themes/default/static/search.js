@@ -304,7 +304,8 @@
         if (b && target(b)) { out.set(target(b), BACKOFF_FACTOR); break; }
       }
     }
-    if (!out.size && !w.han) {
+    if (!out.size && !w.han && !w.parts) {
+      // Compounds are searched by their parts instead, each corrected on its own.
       for (var f of await this.typos(w.t)) {
         var fe = await this.lookup(f.key);
         if (fe && target(fe) && !out.has(target(fe))) {
