@@ -655,6 +655,7 @@
       options.forEach(function (li) { list.appendChild(li); });
       active = -1;
       shownFor = text;
+      list.dataset.query = text; // which query the options answer (tests wait for it)
       open(options.length > 0);
       if (!options.length) say(fill(data.noResults, text.trim()), found.suggestion, "empty");
       else if (found.suggestion) say("", found.suggestion, "fix");
