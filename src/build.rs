@@ -261,7 +261,12 @@ impl Pipeline {
         stats.lap("templates");
         on_pages(&site, &rendered, &fresh);
         stats.rendered = fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
-        let codes: Vec<&str> = site.config.languages.iter().map(|l| l.code.as_str()).collect();
+        let codes: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
         let synonyms = crate::search::Synonyms::load(&root, &codes).map_err(synonyms_error)?;
         let mut files = search_files(
             &mut self.search,

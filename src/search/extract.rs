@@ -522,12 +522,7 @@ mod tests {
                 sec("", "", &[], "Top up Intro & more"),
                 sec("online", "Online", &[], "Use the app."),
                 sec("kaspi", "Kaspi.kz", &["Online"], "Pay"),
-                sec(
-                    "office",
-                    "In an office",
-                    &[],
-                    "Code: What; *111#: Balance"
-                ),
+                sec("office", "In an office", &[], "Code: What; *111#: Balance"),
             ]
         );
     }

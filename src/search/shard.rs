@@ -26,7 +26,7 @@ const INLINE_POSTINGS: usize = 512;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
 /// Aimed size of a document chunk, in bytes.
-const DOC_CHUNK: usize = 6 * 1024;
+const DOC_CHUNK: usize = 4 * 1024;
 /// Characters of a section's text kept for snippets.
 const TEXT_CHARS: usize = 800;
 /// Manifest format version, checked by the browser.
@@ -66,7 +66,10 @@ pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
     // documents.
     m.push_str("\",\"pg\":\"");
     let mut per_page = vec![0u32; index.pages.len()];
-    index.docs.iter().for_each(|d| per_page[d.page as usize] += 1);
+    index
+        .docs
+        .iter()
+        .for_each(|d| per_page[d.page as usize] += 1);
     per_page.iter().for_each(|&n| push_varint(&mut m, n));
     m.push_str("\",\"s\":[");
     for (i, w) in stop::words(lang).iter().enumerate() {

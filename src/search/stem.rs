@@ -117,7 +117,10 @@ mod tests {
         assert_eq!(kk.stem("балансты"), "баланс");
         let other = LangStemmer::for_lang("ja");
         assert_eq!(other.stem("connections"), "connections");
-        assert_eq!(LangStemmer::for_lang("porter").stem("connections"), "connections");
+        assert_eq!(
+            LangStemmer::for_lang("porter").stem("connections"),
+            "connections"
+        );
         assert_eq!(LangStemmer::for_lang("en").stem("баланса"), "баланса");
     }
 

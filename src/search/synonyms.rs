@@ -70,8 +70,8 @@ impl Synonyms {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let map: BTreeMap<String, BTreeMap<String, Targets>> = serde_yaml::from_str(text)
-            .map_err(|e| {
+        let map: BTreeMap<String, BTreeMap<String, Targets>> =
+            serde_yaml::from_str(text).map_err(|e| {
                 let at = e.location();
                 SynonymsError::Parse {
                     message: format!("{FILE}: {e}"),
@@ -130,8 +130,16 @@ mod tests {
                 ("толтыру", "толтырыңыз")
             ]
         );
-        assert_eq!(s.for_lang("ru"), [("каспи", "kaspi"), ("симка", "sim-карта")]);
-        assert!(Synonyms::parse("", &["ru"]).expect("empty").for_lang("ru").is_empty());
+        assert_eq!(
+            s.for_lang("ru"),
+            [("каспи", "kaspi"), ("симка", "sim-карта")]
+        );
+        assert!(
+            Synonyms::parse("", &["ru"])
+                .expect("empty")
+                .for_lang("ru")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -139,7 +147,10 @@ mod tests {
         let e = Synonyms::parse("de:\n  a: b\n", &["ru"]).unwrap_err();
         assert!(matches!(e, SynonymsError::UnknownLanguage { ref lang, .. } if lang == "de"));
         let e = Synonyms::parse("ru:\n  a: [b\n", &["ru"]).unwrap_err();
-        assert!(matches!(e, SynonymsError::Parse { line: Some(_), .. }), "{e:?}");
+        assert!(
+            matches!(e, SynonymsError::Parse { line: Some(_), .. }),
+            "{e:?}"
+        );
         let e = Synonyms::parse("ru:\n  a: ''\n", &["ru"]).unwrap_err();
         assert!(matches!(e, SynonymsError::Empty { .. }));
     }

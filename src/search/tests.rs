@@ -135,7 +135,10 @@ fn payloads(files: &[crate::output::OutputFile]) -> Vec<(String, serde_yaml::Val
             let end = js.rfind(");").expect("a registration call");
             let name = f.path.rsplit('/').next().unwrap_or_default();
             let name = name.trim_end_matches(".js").to_owned();
-            (name, serde_yaml::from_str(&js[start..end]).expect("JSON payload"))
+            (
+                name,
+                serde_yaml::from_str(&js[start..end]).expect("JSON payload"),
+            )
         })
         .collect()
 }
@@ -145,7 +148,9 @@ fn dictionary(files: &[crate::output::OutputFile]) -> Vec<Vec<serde_yaml::Value>
     payloads(files)
         .into_iter()
         .filter(|(name, _)| name.starts_with("t."))
-        .flat_map(|(_, v)| serde_yaml::from_value::<Vec<Vec<serde_yaml::Value>>>(v).expect("entries"))
+        .flat_map(|(_, v)| {
+            serde_yaml::from_value::<Vec<Vec<serde_yaml::Value>>>(v).expect("entries")
+        })
         .collect()
 }
 
@@ -155,27 +160,38 @@ fn entry<'a>(dict: &'a [Vec<serde_yaml::Value>], key: &str) -> Option<&'a Vec<se
 
 #[test]
 fn synonyms_give_sections_with_the_target_the_variant() {
-    let synonyms = super::Synonyms::parse(
-        "all:\n  каспи: kaspi\nru:\n  симка: sim-карта\n",
-        &["ru"],
-    )
-    .expect("valid");
+    let synonyms =
+        super::Synonyms::parse("all:\n  каспи: kaspi\nru:\n  симка: sim-карта\n", &["ru"])
+            .expect("valid");
     let a = "<main data-search-body><h2 id=k>Оплата</h2><p>Через Kaspi.kz</p></main>";
     let b = "<main data-search-body><h2 id=s>Замена</h2><p>Новая SIM-карта</p></main>";
     let c = "<main data-search-body><h2 id=o>Офис</h2><p>Паспорт</p></main>";
-    let pages = [page("ru/a/", "A", a), page("ru/b/", "B", b), page("ru/c/", "C", c)];
+    let pages = [
+        page("ru/a/", "A", a),
+        page("ru/b/", "B", b),
+        page("ru/c/", "C", c),
+    ];
     let dict = dictionary(&super::build_index_with("ru", &pages, &synonyms));
     // каспи is its own stem (Snowball leaves it) or an alias of one; either way it has postings
     // in exactly the one section that says Kaspi.
     let kaspi = entry(&dict, "каспи").expect("the variant is in the dictionary");
-    let term = kaspi[1].as_str().filter(|s| !s.is_empty()).unwrap_or("каспи");
+    let term = kaspi[1]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("каспи");
     let postings = entry(&dict, term).expect("the variant's term");
     assert_eq!(postings[2].as_u64(), Some(1), "df of {term}: {postings:?}");
     let simka = entry(&dict, "симка").expect("симка");
-    let term = simka[1].as_str().filter(|s| !s.is_empty()).unwrap_or("симка");
+    let term = simka[1]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("симка");
     assert_eq!(entry(&dict, term).and_then(|e| e[2].as_u64()), Some(1));
     let without = dictionary(&build_index("ru", &pages));
-    assert!(entry(&without, "каспи").is_none(), "no synonyms file, no variant");
+    assert!(
+        entry(&without, "каспи").is_none(),
+        "no synonyms file, no variant"
+    );
 }
 
 #[test]
@@ -194,7 +210,10 @@ fn low_weight_text_is_indexed_at_the_lowest_level_and_not_shown() {
         .filter(|(n, _)| n.starts_with("d."))
         .map(|(_, v)| serde_yaml::to_string(&v).unwrap_or_default())
         .collect();
-    assert!(docs.contains("Roaming abroad") && !docs.contains("Kcell"), "{docs}");
+    assert!(
+        docs.contains("Roaming abroad") && !docs.contains("Kcell"),
+        "{docs}"
+    );
 }
 
 #[test]
@@ -211,9 +230,19 @@ fn manifest_has_stop_list_page_sizes_and_typo_chunks() {
     let chunks: Vec<(String, u64, String)> =
         serde_yaml::from_value(manifest["ty"].clone()).expect("typo chunks");
     let r = chunks.iter().find(|c| c.0 == "r").expect("a chunk for r");
-    let words = &all.iter().find(|(n, _)| *n == format!("v.{}", r.2)).expect("chunk file").1;
+    let words = &all
+        .iter()
+        .find(|(n, _)| *n == format!("v.{}", r.2))
+        .expect("chunk file")
+        .1;
     let words: Vec<serde_yaml::Value> = serde_yaml::from_value(words.clone()).expect("array");
     let keys: Vec<&str> = words.iter().filter_map(|w| w.as_str()).collect();
-    assert!(keys.contains(&"registration") && keys.contains(&"roaming"), "{keys:?}");
-    assert!(!chunks.iter().any(|c| c.0 == "o"), "`of` is too short for the table");
+    assert!(
+        keys.contains(&"registration") && keys.contains(&"roaming"),
+        "{keys:?}"
+    );
+    assert!(
+        !chunks.iter().any(|c| c.0 == "o"),
+        "`of` is too short for the table"
+    );
 }

@@ -57,7 +57,10 @@ pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
             continue;
         };
         let order = first.encode_utf16(&mut [0; 2]).to_vec();
-        groups.entry((order, first)).or_default().push((len, n, key));
+        groups
+            .entry((order, first))
+            .or_default()
+            .push((len, n, key));
     }
     let mut out = Vec::new();
     for ((_, first), mut words) in groups {

@@ -293,8 +293,10 @@
         var te = await this.lookup(t2);
         cands.set(t2, te ? te[2] : 0);
       }
+      // Two letters start many words: fewer completions, so the first keystrokes stay cheap.
+      var expand = cps(w.t) > MIN_PREFIX ? MAX_EXPAND : MAX_EXPAND / 2;
       Array.from(cands).sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
-        .slice(0, MAX_EXPAND).forEach(function (c) { out.set(c[0], PREFIX_FACTOR); });
+        .slice(0, expand).forEach(function (c) { out.set(c[0], PREFIX_FACTOR); });
     }
     if (!out.size && !w.han && !w.parts) {
       // An inflection the site never uses: fall back to its longest known beginning.
