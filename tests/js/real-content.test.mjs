@@ -180,3 +180,36 @@ test("a word no page uses finds nothing", async () => {
   const { engine } = openIndex(site, "en");
   assert.deepEqual(await query(engine, "xylophonezzz"), []);
 });
+
+test("results are grouped by page and the first screen shows several pages", async () => {
+  for (const [lang, q] of [["en", "balance"], ["ru", "баланс"], ["kk", "баланс"], ["zh", "余额"], ["en", "faq"]]) {
+    const { engine } = openIndex(site, lang);
+    const results = Array.from(await engine.search(q, 6));
+    const pages = results.map((r) => r.url);
+    assert.ok(new Set(pages).size >= 3, `${lang} ${q}: ${pages}`);
+    // A page's sections follow each other, the first not marked as a sub-result.
+    pages.forEach((p, i) => {
+      if (i > 0 && pages[i - 1] !== p) assert.ok(!pages.slice(0, i - 1).includes(p), `${q}: ${p} split`);
+      assert.equal(results[i].sub, i > 0 && pages[i - 1] === p);
+    });
+  }
+});
+
+test("source lists are never among the first three results of the real-content queries", async () => {
+  for (const lang of LANGS) {
+    for (const [q] of CASES[lang]) {
+      const { engine } = openIndex(site, lang);
+      const top = await query(engine, q, 3);
+      const sources = top.filter((r) => r.url.endsWith("#sources-title"));
+      assert.deepEqual(sources, [], `${lang} ${q}`);
+    }
+  }
+});
+
+test("filler words do not outrank the rare word", async () => {
+  for (const [lang, q, expected] of [["en", "how to get iin", "en/preparation/#iin"], ["zh", "IIN怎么办理", "zh/preparation/#iin"]]) {
+    const { engine } = openIndex(site, lang);
+    const [first] = await query(engine, q, 1);
+    assert.equal(first.url, expected, q);
+  }
+});
