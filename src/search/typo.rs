@@ -34,6 +34,9 @@ pub struct Chunk {
     pub payload: String,
 }
 
+/// A key with its length in characters and its document frequency.
+type Word<'a> = (usize, u32, &'a str);
+
 /// The table's chunks, ordered by first character (as JavaScript orders strings) and length.
 pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
     let df: FastMap<&str, u32> = index
@@ -41,7 +44,7 @@ pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
         .iter()
         .filter_map(|e| e.postings.as_ref().map(|(df, _)| (e.key.as_str(), *df)))
         .collect();
-    let mut groups: BTreeMap<(Vec<u16>, char), Vec<(usize, u32, &str)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Vec<u16>, char), Vec<Word<'_>>> = BTreeMap::new();
     for e in &index.entries {
         let key = e.key.as_str();
         let len = key.chars().count();
@@ -81,7 +84,7 @@ pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
     out
 }
 
-fn chunk(first: char, words: &mut [(usize, u32, &str)]) -> Chunk {
+fn chunk(first: char, words: &mut [Word<'_>]) -> Chunk {
     let min_len = words.iter().map(|w| w.0).min().unwrap_or(MIN_CHARS);
     words.sort_unstable_by_key(|&(_, n, key)| (Reverse(n), key));
     let mut payload = String::from("[");
