@@ -282,8 +282,8 @@
     var out = new Map(), self = this;
     var e = await this.lookup(w.t);
     if (e && target(e)) out.set(target(e), 1);
-    var min = w.han ? 3 : MIN_PREFIX;
-    if (typing && !w.han && cps(w.t) >= min) {
+    // Han needs no completions: a pair already matches inside longer runs.
+    if (typing && !w.han && cps(w.t) >= MIN_PREFIX) {
       var cands = new Map();
       for (var c of await this.withPrefix(w.t)) {
         var t = target(c);
