@@ -271,9 +271,17 @@ impl Pipeline {
         stats.lap("templates");
         on_pages(&site, &rendered, &fresh);
         stats.rendered = fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
+        let codes: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        let synonyms = crate::search::Synonyms::load(&root, &codes).map_err(synonyms_error)?;
         let mut files = search_files(
             &mut self.search,
             self.remember,
+            &synonyms,
             &site,
             &rendered,
             &fresh,
@@ -301,6 +309,7 @@ struct SearchMemo {
 fn search_files(
     memo: &mut SearchMemo,
     remember: bool,
+    synonyms: &crate::search::Synonyms,
     site: &Site,
     rendered: &[render::RenderedPage],
     fresh: &[usize],
@@ -342,7 +351,8 @@ fn search_files(
             let changed = rendered
                 .iter()
                 .any(|r| site.pages[r.index].lang == l.code && fresh.contains(&r.index));
-            (l.code.clone(), site::hash_of(&members), changed)
+            let rules = synonyms.for_lang(&l.code);
+            (l.code.clone(), site::hash_of(&(members, rules)), changed)
         })
         .collect();
     let rebuilt: Vec<(String, u64, Vec<OutputFile>)> = langs
@@ -362,7 +372,7 @@ fn search_files(
             (
                 code.clone(),
                 *members,
-                crate::search::build_index_from(code, &pairs),
+                crate::search::build_index_from(code, &pairs, synonyms),
             )
         })
         .collect();
@@ -386,6 +396,24 @@ fn search_files(
         *memo = SearchMemo::default();
     }
     files
+}
+
+/// `search/synonyms.yaml` problems as a report at the file and line.
+fn synonyms_error(e: crate::search::SynonymsError) -> BuildErrors {
+    use crate::search::SynonymsError as E;
+    let d = Diagnostic::new(e.to_string()).in_file(crate::search::SYNONYMS_FILE);
+    BuildErrors::one(match e {
+        E::Parse {
+            line: Some(line),
+            column,
+            ..
+        } => d.at(line, column),
+        E::UnknownLanguage { known, .. } => d.with_hint(format!(
+            "use `all` or a language of site.yaml: {}",
+            known.join(", ")
+        )),
+        _ => d,
+    })
 }
 
 fn search_page<'a>(site: &'a Site, r: &'a render::RenderedPage) -> crate::search::SearchPage<'a> {

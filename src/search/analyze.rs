@@ -35,6 +35,8 @@ struct Folded {
     body: String,
     heading: String,
     parents: String,
+    /// Low-weight text (`data-search-weight="low"`).
+    low: String,
 }
 
 /// Analyses one page.
@@ -52,6 +54,8 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         let len = stats.terms.iter().map(|t| t.1).sum();
         for_each_token(&f.heading, |t| stats.add(interner.id(t), 0, IN_HEADING));
         for_each_token(&f.parents, |t| stats.add(interner.id(t), 0, IN_PARENT));
+        // Low-weight text counts no frequency and no length: its words get the lowest level.
+        for_each_token(&f.low, |t| stats.add(interner.id(t), 0, 0));
         stats.clear_slots(&mut interner);
         docs.push(Doc {
             section,
@@ -81,6 +85,7 @@ fn fold_section(title: &str, section: &Section) -> Folded {
         body: fold(&section.text),
         heading: fold(heading),
         parents: fold(&parents),
+        low: fold(&section.low),
     }
 }
 

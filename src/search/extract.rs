@@ -27,6 +27,9 @@ pub struct Section {
     pub parents: Vec<String>,
     /// The body text, whitespace collapsed.
     pub text: String,
+    /// Text marked `data-search-weight="low"` (source lists, unconfirmed rows): indexed at the
+    /// lowest weight, never shown in snippets.
+    pub low: String,
 }
 
 /// The sections of a rendered page, in document order; empty if no marked `<main>` exists.
@@ -69,6 +72,7 @@ struct Tag<'a> {
     id: Option<String>,
     search_body: bool,
     search_ignore: bool,
+    search_low: bool,
     self_closing: bool,
 }
 
@@ -215,6 +219,7 @@ impl<'a> Scanner<'a> {
             id: None,
             search_body: false,
             search_ignore: false,
+            search_low: false,
             self_closing: false,
         };
         let mut i = self.pos + 1 + raw.len();
@@ -304,6 +309,8 @@ fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
         tag.search_body = true;
     } else if name.eq_ignore_ascii_case("data-search-ignore") {
         tag.search_ignore = true;
+    } else if name.eq_ignore_ascii_case("data-search-weight") {
+        tag.search_low = value.is_some_and(|v| v.trim().eq_ignore_ascii_case("low"));
     }
     j
 }
@@ -319,8 +326,12 @@ struct Builder {
     heading: Option<(u8, String, String)>,
     /// An ignored element being skipped: (name, nesting depth).
     ignore: Option<(String, u32)>,
+    /// A low-weight element being read: (name, nesting depth).
+    low: Option<(String, u32)>,
     /// Cells seen in the current table row, for the cell separator.
     cells: u32,
+    /// Rows seen in the current table, for the row separator.
+    rows: u32,
 }
 
 impl Builder {
@@ -340,16 +351,37 @@ impl Builder {
         }
         match item {
             Item::Text(text) => decode_into(text, self.buffer()),
-            Item::Start(tag) => self.start(tag),
-            Item::End(name) => self.end(&name),
+            Item::Start(tag) => {
+                if let Some((name, depth)) = &mut self.low
+                    && tag.name == name.as_str()
+                    && !is_void(&tag)
+                {
+                    *depth += 1;
+                } else if tag.search_low && self.low.is_none() && !is_void(&tag) {
+                    self.low = Some((tag.name.to_string(), 1));
+                }
+                self.start(tag);
+            }
+            Item::End(name) => {
+                self.end(&name);
+                if let Some((low, depth)) = &mut self.low
+                    && name == low.as_str()
+                {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        self.low = None;
+                    }
+                }
+            }
         }
     }
 
-    /// Where text goes now: the heading being read, or the current body.
+    /// Where text goes now: the heading being read, the low-weight text, or the current body.
     fn buffer(&mut self) -> &mut String {
-        match &mut self.heading {
-            Some((_, _, text)) => text,
-            None => &mut self.current.text,
+        match (&mut self.heading, &self.low) {
+            (Some((_, _, text)), _) => text,
+            (None, Some(_)) => &mut self.current.low,
+            (None, None) => &mut self.current.text,
         }
     }
 
@@ -371,12 +403,22 @@ impl Builder {
             return;
         }
         let name: &str = &tag.name;
-        if name == "tr" {
+        // Rows end like clauses and a row's cells read as "label: value, value", so snippets show
+        // sentences rather than table separators.
+        if name == "table" {
+            self.rows = 0;
+        } else if name == "tr" {
             self.cells = 0;
-            self.buffer().push_str(" · ");
+            self.rows += 1;
+            let separator = if self.rows > 1 { "; " } else { " " };
+            self.buffer().push_str(separator);
         } else if name == "td" || name == "th" {
             self.cells += 1;
-            let separator = if self.cells > 1 { " | " } else { " " };
+            let separator = match self.cells {
+                1 => " ",
+                2 => ": ",
+                _ => ", ",
+            };
             self.buffer().push_str(separator);
         } else if is_block(name) {
             self.buffer().push(' ');
@@ -407,12 +449,14 @@ impl Builder {
             heading,
             parents,
             text: String::new(),
+            low: String::new(),
         };
     }
 
     fn push_done(&mut self, mut section: Section) {
         section.text = collapse(&section.text);
-        if !section.text.is_empty() || !section.heading.is_empty() {
+        section.low = collapse(&section.low);
+        if !section.text.is_empty() || !section.heading.is_empty() || !section.low.is_empty() {
             self.done.push(section);
         }
     }
@@ -438,7 +482,7 @@ fn heading_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Collapses whitespace runs to one space and trims; drops separators left dangling.
+/// Collapses whitespace runs to one space and trims.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -447,13 +491,7 @@ fn collapse(text: &str) -> String {
         }
         out.push_str(word);
     }
-    // Separators of empty cells or rows at the edges carry no information.
-    let trimmed = out.trim_matches(|c: char| c == '·' || c == '|' || c == ' ');
-    if trimmed.len() == out.len() {
-        out
-    } else {
-        trimmed.to_owned()
-    }
+    out
 }
 
 #[cfg(test)]
@@ -466,6 +504,7 @@ mod tests {
             heading: heading.into(),
             parents: parents.iter().map(|p| p.to_string()).collect(),
             text: text.into(),
+            low: String::new(),
         }
     }
 
@@ -483,12 +522,7 @@ mod tests {
                 sec("", "", &[], "Top up Intro & more"),
                 sec("online", "Online", &[], "Use the app."),
                 sec("kaspi", "Kaspi.kz", &["Online"], "Pay"),
-                sec(
-                    "office",
-                    "In an office",
-                    &[],
-                    "Code | What · *111# | Balance"
-                ),
+                sec("office", "In an office", &[], "Code: What; *111#: Balance"),
             ]
         );
     }
@@ -503,6 +537,19 @@ mod tests {
             vec![sec("a", "A", &[], "Seen text Қ中 &bogus;")]
         );
         assert!(sections("<main><p>Not marked</p></main>").is_empty());
+    }
+
+    #[test]
+    fn low_weight_text_is_kept_apart_and_tables_read_as_text() {
+        let html = "<main data-search-body><h2 id=f>Facts</h2><table>\
+            <tr><th>Balance check</th><td>*111#</td></tr>\
+            <tr data-search-weight=\"low\"><th>Support</th><td><span>not confirmed</span></td></tr>\
+            <tr><th>App</th><td>My activ</td><td>izi</td></tr></table>\
+            <ol data-search-weight='low'><li><ol><li>Kcell terms</li></ol></li><li>activ FAQ</li></ol>\
+            <p>After</p></main>";
+        let s = &sections(html)[0];
+        assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
+        assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
     }
 
     #[test]

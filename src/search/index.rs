@@ -12,6 +12,7 @@ use super::extract::Section;
 use super::fxhash::FastMap;
 use super::rank::level;
 use super::stem::LangStemmer;
+use super::tokenize::tokens;
 
 /// A searchable section with the page it belongs to.
 pub struct DocMeta {
@@ -37,10 +38,13 @@ pub struct Index<'a> {
 }
 
 /// Builds the index from pages (`(url, title)`, already sorted) and their analysed documents.
+/// `synonyms` are `(variant, target)` pairs: a section containing every word of a target also
+/// gets the variant's words.
 pub fn build<'a>(
     pages: Vec<(&'a str, &'a str)>,
     analysed: Vec<Page>,
     stemmer: LangStemmer,
+    synonyms: &[(&str, &str)],
 ) -> Index<'a> {
     // Language-wide surface ids in first-seen order (deterministic: pages are in URL order),
     // and each page's local ids mapped onto them.
@@ -63,6 +67,27 @@ pub fn build<'a>(
                 .collect()
         })
         .collect();
+    // Synonym words are surfaces too, so the dictionary maps their forms to their stems.
+    let rule_surfaces: Vec<(Vec<u32>, Vec<u32>)> = synonyms
+        .iter()
+        .map(|(variant, target)| {
+            let mut intern = |text: &str| -> Vec<u32> {
+                tokens(text)
+                    .into_iter()
+                    .map(|s| match surface_ids.get(s.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = surfaces.len() as u32;
+                            surface_ids.insert(s.clone(), id);
+                            surfaces.push(s);
+                            id
+                        }
+                    })
+                    .collect()
+            };
+            (intern(variant), intern(target))
+        })
+        .collect();
     // Stem each surface once; intern the stems as term ids.
     let mut term_ids: FastMap<String, u32> = FastMap::default();
     let mut terms: Vec<String> = Vec::new();
@@ -75,6 +100,12 @@ pub fn build<'a>(
                 (terms.len() - 1) as u32
             })
         })
+        .collect();
+
+    let rules: Vec<Rule> = rule_surfaces
+        .iter()
+        .map(|(variant, target)| Rule::new(variant, target, &surface_term))
+        .filter(|r| !r.target.is_empty() && !r.variant.is_empty())
         .collect();
 
     let all_docs = || analysed.iter().flat_map(|p| &p.docs);
@@ -102,6 +133,7 @@ pub fn build<'a>(
                 kept.2 |= next.2;
                 true
             });
+            apply_synonyms(&rules, &mut merged);
             for &(term, tf, flags) in &merged {
                 postings[term as usize].push((id, level(tf, doc.len, avg_len, flags)));
             }
@@ -114,6 +146,9 @@ pub fn build<'a>(
 
     let mut entries: FastMap<&str, Entry> = FastMap::default();
     for (term, list) in terms.iter().zip(&postings) {
+        if list.is_empty() {
+            continue; // a synonym's word that no section received
+        }
         let entry = entries.entry(term).or_insert_with(|| Entry::new(term));
         entry.postings = Some((list.len() as u32, encode::postings(list)));
     }
@@ -132,6 +167,53 @@ pub fn build<'a>(
         pages,
         docs,
         entries,
+    }
+}
+
+/// A synonym as term ids: sections holding every `target` term also get the `variant` terms.
+struct Rule {
+    target: Vec<u32>,
+    variant: Vec<u32>,
+}
+
+impl Rule {
+    fn new(variant: &[u32], target: &[u32], surface_term: &[u32]) -> Self {
+        let terms = |s: &[u32]| {
+            let mut t: Vec<u32> = s.iter().map(|&i| surface_term[i as usize]).collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
+        Self {
+            target: terms(target),
+            variant: terms(variant),
+        }
+    }
+}
+
+/// Adds the variant terms of every rule whose target terms the section has, with the frequency
+/// and heading flags of the target's first term, so the variant ranks as the target does.
+/// `merged` is sorted by term and stays so.
+fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>) {
+    let mut added: Vec<(u32, u32, u8)> = Vec::new();
+    for rule in rules {
+        let has = |t: u32| merged.binary_search_by_key(&t, |m| m.0);
+        let Ok(first) = has(rule.target[0]) else {
+            continue;
+        };
+        if !rule.target.iter().all(|&t| has(t).is_ok()) {
+            continue;
+        }
+        let (_, tf, flags) = merged[first];
+        for &v in &rule.variant {
+            if has(v).is_err() && !added.iter().any(|m| m.0 == v) {
+                added.push((v, tf, flags));
+            }
+        }
+    }
+    if !added.is_empty() {
+        merged.append(&mut added);
+        merged.sort_unstable_by_key(|m| m.0);
     }
 }
 

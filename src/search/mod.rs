@@ -4,7 +4,8 @@
 //! sections; [`normalize`] and [`tokenize`] turn text into surface tokens (the browser runs the
 //! same two steps on queries, pinned by `tests/tokenize-cases.json`); [`analyze`] counts them per
 //! section; [`index`] stems each distinct surface once ([`stem`], [`kazakh`]) and builds weighted
-//! posting lists ([`rank`]); [`shard`] writes content-hashed shards plus the `index.js` manifest.
+//! posting lists ([`rank`]), adding the site's [`synonyms`]; [`shard`] writes content-hashed
+//! shards, the [`typo`] table and the `index.js` manifest (with the [`stop`] list).
 //!
 //! The browser side is `themes/default/static/search.js`; `src/search/README.md` describes the
 //! whole design, the file formats and the measurements.
@@ -20,12 +21,16 @@ mod normalize;
 mod rank;
 mod shard;
 mod stem;
+mod stop;
+mod synonyms;
 mod tokenize;
+mod typo;
 
 use rayon::prelude::*;
 
 use crate::output::OutputFile;
 
+pub use synonyms::{FILE as SYNONYMS_FILE, Synonyms, SynonymsError};
 pub use tokenize::tokens;
 
 /// One page to index.
@@ -43,9 +48,18 @@ pub struct SearchPage<'a> {
 /// output root, under `search/<lang>/`: content-hashed shards plus one un-hashed entry file the
 /// browser loads first, `search/<lang>/index.js`. Same input, byte-identical output.
 pub fn build_index(lang: &str, pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
+    build_index_with(lang, pages, &Synonyms::default())
+}
+
+/// [`build_index`] with the site's synonyms (`search/synonyms.yaml`).
+pub fn build_index_with(
+    lang: &str,
+    pages: &[SearchPage<'_>],
+    synonyms: &Synonyms,
+) -> Vec<OutputFile> {
     let analysed: Vec<Analysed> = pages.par_iter().map(analyse).collect();
     let pairs: Vec<(&SearchPage<'_>, &Analysed)> = pages.iter().zip(&analysed).collect();
-    build_index_from(lang, &pairs)
+    build_index_from(lang, &pairs, synonyms)
 }
 
 /// One page read into its search documents: the per-page half of [`build_index`], which
@@ -58,13 +72,18 @@ pub fn analyse(page: &SearchPage<'_>) -> Analysed {
 }
 
 /// The language-wide half of [`build_index`], from pages analysed earlier.
-pub fn build_index_from(lang: &str, pages: &[(&SearchPage<'_>, &Analysed)]) -> Vec<OutputFile> {
+pub fn build_index_from(
+    lang: &str,
+    pages: &[(&SearchPage<'_>, &Analysed)],
+    synonyms: &Synonyms,
+) -> Vec<OutputFile> {
     let mut pages: Vec<&(&SearchPage<'_>, &Analysed)> = pages.iter().collect();
     // Document ids follow URL order, whatever order the caller collected pages in.
     pages.sort_by(|(a, _), (b, _)| a.url.cmp(b.url).then_with(|| a.title.cmp(b.title)));
     let analysed: Vec<analyze::Page> = pages.iter().map(|(_, a)| a.0.clone()).collect();
     let meta = pages.iter().map(|(p, _)| (p.url, p.title)).collect();
-    let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang));
+    let rules = synonyms.for_lang(lang);
+    let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang), &rules);
     shard::files(lang, &index)
 }
 

@@ -1,11 +1,12 @@
 //! The index as files: an [`Index`] in, the output files under `search/<lang>/` out.
 //!
 //! - `index.js` (the only un-hashed name, loaded first): the manifest. Document count, the first
-//!   key and hash of every dictionary shard, and the first document id and hash of every document
-//!   chunk.
+//!   key and hash of every dictionary shard, the first document id and hash of every document
+//!   chunk, the number of sections of each page, the language's stop list ([`super::stop`]) and the typo table's chunks.
 //! - `t.<hash>.js`: a dictionary shard, a sorted run of keys. Entry shapes:
 //!   `[key, aliasStem]`, `[key, alias, df, postings]`, `[key, alias, df, "", postingFileHash]`.
 //! - `p.<hash>.js`: the posting list of one frequent term, too big to inline.
+//! - `v.<hash>.js`: a chunk of the typo table ([`super::typo`]): `[key, df, …]`.
 //! - `d.<hash>.js`: a chunk of documents: `{"f": firstId, "p": [[url, title]…],
 //!   "d": [[pageInChunk, anchor, heading, [parents…], text]…]}`.
 //!
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{push_str_lit, push_varint};
 use super::index::Index;
+use super::{stop, typo};
 use crate::output::OutputFile;
 
 /// Posting lists longer than this (encoded bytes) get their own file.
@@ -24,11 +26,11 @@ const INLINE_POSTINGS: usize = 512;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
 /// Aimed size of a document chunk, in bytes.
-const DOC_CHUNK: usize = 6 * 1024;
+const DOC_CHUNK: usize = 4 * 1024;
 /// Characters of a section's text kept for snippets.
 const TEXT_CHARS: usize = 800;
 /// Manifest format version, checked by the browser.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Writes all files of one language's index.
 pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
@@ -60,7 +62,33 @@ pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
     }
     m.push_str("\",\"dh\":\"");
     chunks.iter().for_each(|(_, hash)| m.push_str(hash));
-    m.push_str("\"}");
+    // Sections per page, in id order: the browser groups results by page without loading
+    // documents.
+    m.push_str("\",\"pg\":\"");
+    let mut per_page = vec![0u32; index.pages.len()];
+    index
+        .docs
+        .iter()
+        .for_each(|d| per_page[d.page as usize] += 1);
+    per_page.iter().for_each(|&n| push_varint(&mut m, n));
+    m.push_str("\",\"s\":[");
+    for (i, w) in stop::words(lang).iter().enumerate() {
+        if i > 0 {
+            m.push(',');
+        }
+        push_str_lit(&mut m, w);
+    }
+    m.push_str("],\"ty\":[");
+    for (i, c) in typo::chunks(index).iter().enumerate() {
+        let hash = out.push_hashed("v", &c.payload);
+        if i > 0 {
+            m.push(',');
+        }
+        m.push('[');
+        push_str_lit(&mut m, c.first.encode_utf8(&mut [0; 4]));
+        m.push_str(&format!(",{},\"{hash}\"]", c.min_len));
+    }
+    m.push_str("]}");
     out.push_named("index", &m);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files

@@ -40,6 +40,28 @@ fn shared_tokenize_cases() {
     }
 }
 
+#[derive(serde::Deserialize)]
+struct TypoCase {
+    a: String,
+    b: String,
+    max: usize,
+    distance: usize,
+}
+
+/// `tests/typo-cases.json` pins the browser's edit distance (search.js, asserted by the Node
+/// tests) to strsim's optimal string alignment distance, capped at `max + 1`.
+#[test]
+fn shared_typo_cases_match_strsim() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/typo-cases.json");
+    let text = std::fs::read_to_string(path).expect("tests/typo-cases.json");
+    let cases: Vec<TypoCase> = serde_yaml::from_str(&text).expect("valid cases");
+    assert!(cases.len() >= 10);
+    for c in &cases {
+        let d = strsim::osa_distance(&c.a, &c.b).min(c.max + 1);
+        assert_eq!(d, c.distance, "{} → {}", c.a, c.b);
+    }
+}
+
 fn page<'a>(url: &'a str, title: &'a str, html: &'a str) -> SearchPage<'a> {
     SearchPage { url, title, html }
 }
@@ -83,16 +105,16 @@ fn output_is_deterministic_and_in_the_language_folder() {
 
 #[test]
 fn unknown_languages_and_empty_input_still_give_a_manifest() {
-    let files = build_index("de", &[]);
+    let files = build_index("ja", &[]);
     assert_eq!(
         files
             .iter()
-            .filter(|f| f.path == "search/de/index.js")
+            .filter(|f| f.path == "search/ja/index.js")
             .count(),
         1
     );
     let html = "<main data-search-body><p>Verbindungen</p></main>";
-    let files = build_index("de", &[page("de/", "Start", html)]);
+    let files = build_index("ja", &[page("ja/", "Start", html)]);
     let all: String = files
         .iter()
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
@@ -100,5 +122,127 @@ fn unknown_languages_and_empty_input_still_give_a_manifest() {
     assert!(
         all.contains("\"verbindungen\""),
         "no stemming for unknown languages"
+    );
+}
+
+/// The payload of every file of an index, by file name (`index`, `t.1a2b3c4d`, …), parsed.
+fn payloads(files: &[crate::output::OutputFile]) -> Vec<(String, serde_yaml::Value)> {
+    files
+        .iter()
+        .map(|f| {
+            let js = String::from_utf8_lossy(&f.bytes).into_owned();
+            let start = js.find(',').expect("a registration call") + 1;
+            let end = js.rfind(");").expect("a registration call");
+            let name = f.path.rsplit('/').next().unwrap_or_default();
+            let name = name.trim_end_matches(".js").to_owned();
+            (
+                name,
+                serde_yaml::from_str(&js[start..end]).expect("JSON payload"),
+            )
+        })
+        .collect()
+}
+
+/// Dictionary entries `[key, alias, df?, postings?]` of an index, by key.
+fn dictionary(files: &[crate::output::OutputFile]) -> Vec<Vec<serde_yaml::Value>> {
+    payloads(files)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("t."))
+        .flat_map(|(_, v)| {
+            serde_yaml::from_value::<Vec<Vec<serde_yaml::Value>>>(v).expect("entries")
+        })
+        .collect()
+}
+
+fn entry<'a>(dict: &'a [Vec<serde_yaml::Value>], key: &str) -> Option<&'a Vec<serde_yaml::Value>> {
+    dict.iter().find(|e| e[0].as_str() == Some(key))
+}
+
+#[test]
+fn synonyms_give_sections_with_the_target_the_variant() {
+    let synonyms =
+        super::Synonyms::parse("all:\n  каспи: kaspi\nru:\n  симка: sim-карта\n", &["ru"])
+            .expect("valid");
+    let a = "<main data-search-body><h2 id=k>Оплата</h2><p>Через Kaspi.kz</p></main>";
+    let b = "<main data-search-body><h2 id=s>Замена</h2><p>Новая SIM-карта</p></main>";
+    let c = "<main data-search-body><h2 id=o>Офис</h2><p>Паспорт</p></main>";
+    let pages = [
+        page("ru/a/", "A", a),
+        page("ru/b/", "B", b),
+        page("ru/c/", "C", c),
+    ];
+    let dict = dictionary(&super::build_index_with("ru", &pages, &synonyms));
+    // каспи is its own stem (Snowball leaves it) or an alias of one; either way it has postings
+    // in exactly the one section that says Kaspi.
+    let kaspi = entry(&dict, "каспи").expect("the variant is in the dictionary");
+    let term = kaspi[1]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("каспи");
+    let postings = entry(&dict, term).expect("the variant's term");
+    assert_eq!(postings[2].as_u64(), Some(1), "df of {term}: {postings:?}");
+    let simka = entry(&dict, "симка").expect("симка");
+    let term = simka[1]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("симка");
+    assert_eq!(entry(&dict, term).and_then(|e| e[2].as_u64()), Some(1));
+    let without = dictionary(&build_index("ru", &pages));
+    assert!(
+        entry(&without, "каспи").is_none(),
+        "no synonyms file, no variant"
+    );
+}
+
+#[test]
+fn low_weight_text_is_indexed_at_the_lowest_level_and_not_shown() {
+    let html = "<main data-search-body><h2 id=s>Sources</h2><ol data-search-weight=\"low\">\
+        <li>Kcell roaming terms</li></ol><p>Roaming abroad roaming</p></main>";
+    let files = build_index("en", &[page("en/a/", "A", html)]);
+    let dict = dictionary(&files);
+    let kcell = entry(&dict, "kcell").expect("low text is indexed");
+    // One posting: gap 0 ("0") and level 1 ("1").
+    assert_eq!(kcell[3].as_str(), Some("01"), "{kcell:?}");
+    let roam = entry(&dict, "roam").expect("body text");
+    assert!(roam[3].as_str().is_some_and(|p| p != "01"), "{roam:?}");
+    let docs: String = payloads(&files)
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("d."))
+        .map(|(_, v)| serde_yaml::to_string(&v).unwrap_or_default())
+        .collect();
+    assert!(
+        docs.contains("Roaming abroad") && !docs.contains("Kcell"),
+        "{docs}"
+    );
+}
+
+#[test]
+fn manifest_has_stop_list_page_sizes_and_typo_chunks() {
+    let a = "<main data-search-body><h2 id=x>Registration</h2><p>Registration of phones</p>\
+        <h2 id=y>Roaming</h2><p>Roaming abroad</p></main>";
+    let b = "<main data-search-body><p>Biometric check</p></main>";
+    let files = build_index("en", &[page("en/a/", "A", a), page("en/b/", "B", b)]);
+    let all = payloads(&files);
+    let manifest = &all.iter().find(|(n, _)| n == "index").expect("index").1;
+    let stop: Vec<String> = serde_yaml::from_value(manifest["s"].clone()).expect("stop list");
+    assert!(stop.contains(&"how".to_owned()) && stop.contains(&"the".to_owned()));
+    assert_eq!(manifest["pg"].as_str(), Some("21"), "2 sections, then 1");
+    let chunks: Vec<(String, u64, String)> =
+        serde_yaml::from_value(manifest["ty"].clone()).expect("typo chunks");
+    let r = chunks.iter().find(|c| c.0 == "r").expect("a chunk for r");
+    let words = &all
+        .iter()
+        .find(|(n, _)| *n == format!("v.{}", r.2))
+        .expect("chunk file")
+        .1;
+    let words: Vec<serde_yaml::Value> = serde_yaml::from_value(words.clone()).expect("array");
+    let keys: Vec<&str> = words.iter().filter_map(|w| w.as_str()).collect();
+    assert!(
+        keys.contains(&"registration") && keys.contains(&"roaming"),
+        "{keys:?}"
+    );
+    assert!(
+        !chunks.iter().any(|c| c.0 == "o"),
+        "`of` is too short for the table"
     );
 }

@@ -117,22 +117,23 @@ pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every file under `dir` with its bytes, sorted by path.
+/// Every file under `dir` with its bytes, sorted by path. A file removed between the walk and
+/// the read (a watcher still writing) is left out; callers that race a writer compare again.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
+        .filter_map(|e| {
+            Some((
                 e.path()
                     .strip_prefix(dir)
                     .unwrap()
                     .to_string_lossy()
                     .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
+                std::fs::read(e.path()).ok()?,
+            ))
         })
         .collect();
     files.sort();

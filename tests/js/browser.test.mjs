@@ -63,6 +63,8 @@ async function typeQuery(page, query) {
   const input = page.locator("#search-input");
   assert.equal(await input.evaluate((el) => el === document.activeElement), true, "/ focuses the box");
   await page.keyboard.type(query, { delay: 60 });
+  // Options for an earlier prefix may show first; wait for the ones answering the whole query.
+  await page.waitForFunction((q) => document.querySelector("[role=listbox]").dataset.query === q, query, { timeout: 10000 });
   await page.locator("[role=option]").first().waitFor({ timeout: 10000 });
   assert.equal(await input.getAttribute("aria-expanded"), "true");
   return page.locator("[role=option]").allInnerTexts();
@@ -105,6 +107,100 @@ describe("over http:// under a sub-path", () => {
     assert.equal(await page.locator("#search-input").inputValue(), "");
     assert.deepEqual(errors, []);
     await context.close();
+  });
+});
+
+describe("the box says what it is doing", () => {
+  const note = (page) => page.locator(".search-note");
+  const visible = (page) => note(page).evaluate((el) => !el.hidden && el.getBoundingClientRect().height > 0);
+
+  test("a typo shows a visible did-you-mean that searches the correction", async () => {
+    const { page, errors, context } = await phone(base + "en/");
+    await typeQuery(page, "regstration");
+    await page.locator(".search-suggestion").waitFor();
+    assert.equal(await visible(page), true);
+    assert.equal(await page.locator(".search-suggestion").textContent(), "registration");
+    assert.match(await page.locator(".search-status").textContent(), /Did you mean registration\?/);
+    await page.locator(".search-suggestion").click();
+    await page.waitForFunction(() => document.querySelector("#search-input").value === "registration");
+    await page.waitForFunction(() => document.querySelector(".search-note").hidden);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("no results names the query, visibly and for screen readers", async () => {
+    const { page, errors, context } = await phone(base + "ru/");
+    await page.keyboard.press("/");
+    await page.keyboard.type("xylophonezzz", { delay: 20 });
+    await page.waitForFunction(() => !document.querySelector(".search-note").hidden);
+    assert.equal(await visible(page), true);
+    assert.match(await note(page).textContent(), /Ничего не найдено по запросу “xylophonezzz”/);
+    assert.equal(await page.locator(".search-status").textContent(), await note(page).textContent());
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("an index that cannot load says so, visibly", async () => {
+    const { page, context } = await phone(base + "en/");
+    await page.route("**/search/en/**", (route) => route.abort());
+    await page.keyboard.press("/");
+    await page.keyboard.type("balance", { delay: 20 });
+    await page.waitForFunction(() => !document.querySelector(".search-note").hidden);
+    assert.equal(await visible(page), true);
+    assert.match(await note(page).textContent(), /Search could not load/);
+    assert.match(await page.locator(".search-status").textContent(), /Search could not load/);
+    await context.close();
+  });
+
+  test("on a slow network: searching… shows, and Enter before the results opens the first", async () => {
+    const { page, errors, context } = await phone(base + "en/");
+    await page.route("**/search/en/**", async (route) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
+    await page.keyboard.press("/");
+    await page.keyboard.type("porting", { delay: 10 });
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector(".search-note").textContent === "Searching…");
+    assert.equal(await visible(page), true);
+    await page.waitForURL((u) => u.hash !== "", { timeout: 15000 });
+    assert.equal(decodeURI(page.url()), base + "en/steps/office/#porting");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("two letters already complete, in Cyrillic and Latin", async () => {
+    for (const [lang, q] of [["ru", "ба"], ["en", "ba"]]) {
+      const { page, errors, context } = await phone(base + lang + "/");
+      const options = await typeQuery(page, q);
+      assert.ok(options.length > 0, q);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+
+  test("snippets show no table separators; the highlight keeps 3:1 in light and dark", async () => {
+    for (const scheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(base + "en/operators/activ/");
+      const options = await typeQuery(page, "balance check");
+      for (const o of options) assert.doesNotMatch(o, / \| | · /, o);
+      const ratio = await page.locator("[role=option] mark").first().evaluate((mark) => {
+        const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        // The underline's colour against the panel behind the result.
+        const line = rgb(getComputedStyle(mark).boxShadow.match(/rgba?\([^)]*\)/)[0]);
+        const back = rgb(getComputedStyle(mark.closest(".search-panel")).backgroundColor);
+        const [a, b] = [lum(line), lum(back)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      });
+      assert.ok(ratio >= 3, `${scheme}: ${ratio}`);
+      await context.close();
+    }
   });
 });
 

@@ -24,10 +24,22 @@ for (const c of cases) {
 
 test("query words: Han pairs, compounds with their parts, a lone Han character", () => {
   // JSON copies: arrays made inside the vm context have another realm's prototype.
-  const words = (q) => JSON.parse(JSON.stringify(api.queryWords(q)));
-  assert.deepEqual(words("续费"), [{ t: "续费", han: true }]);
-  assert.deepEqual(words("注册卡"), [{ t: "注册", han: true }, { t: "册卡", han: true }]);
-  assert.deepEqual(words("卡"), [{ t: "卡", han: true }]);
-  assert.deepEqual(words("Kaspi.kz Нөмір"), [{ t: "kaspi.kz", parts: ["kaspi", "kz"] }, { t: "номир", parts: null }]);
-  assert.deepEqual(words("*111#"), [{ t: "*111#", parts: ["111"] }]);
+  const words = (q, stop) => JSON.parse(JSON.stringify(api.queryWords(q, stop)));
+  assert.deepEqual(words("续费"), [{ t: "续费", han: true, stop: false }]);
+  assert.deepEqual(words("注册卡"), [{ t: "注册", han: true, stop: false }, { t: "册卡", han: true, stop: false }]);
+  assert.deepEqual(words("卡"), [{ t: "卡", han: true, stop: false }]);
+  assert.deepEqual(words("Kaspi.kz Нөмір"), [
+    { t: "kaspi.kz", parts: ["kaspi", "kz"], stop: false },
+    { t: "номир", parts: null, stop: false },
+  ]);
+  assert.deepEqual(words("*111#"), [{ t: "*111#", parts: ["111"], stop: false }]);
+});
+
+test("stop words are marked, and cut out of Han runs before pairing", () => {
+  const stop = new Set(["how", "to", "怎么", "的"]);
+  const words = (q) => JSON.parse(JSON.stringify(api.queryWords(q, stop)));
+  assert.deepEqual(words("how to get IIN").map((w) => [w.t, w.stop]), [["how", true], ["to", true], ["get", false], ["iin", false]]);
+  assert.deepEqual(words("IIN怎么办理").map((w) => w.t), ["iin", "办理"]);
+  assert.deepEqual(words("我的余额").map((w) => w.t), ["我", "余额"]);
+  assert.deepEqual(words("怎么").map((w) => w.t), ["怎么"], "a run of stop words only stays");
 });

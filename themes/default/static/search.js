@@ -96,18 +96,38 @@
     return out;
   }
 
-  // The words of a query: a term with its parts, or a Han pair (a lone Han character stands alone).
-  function queryWords(text) {
+  // The words of a query: a term with its parts, or a Han pair (a lone Han character stands
+  // alone). Words on the `stop` list are marked; stop words inside a Han run are cut out before
+  // pairing (`IIN怎么办理` → iin, 办理), unless the run has nothing else.
+  function queryWords(text, stop) {
     var words = [];
+    stop = stop || new Set();
     scan(fold(text), function (run) {
       var s = splitSpan(run);
-      if (s && cps(s.term) <= MAX_TOKEN) words.push({ t: s.term, parts: s.parts });
+      if (s && cps(s.term) <= MAX_TOKEN) words.push({ t: s.term, parts: s.parts, stop: stop.has(s.term) });
     }, function (run) {
-      var c = Array.from(run);
-      if (c.length === 1) words.push({ t: run, han: true });
-      for (var k = 0; k + 1 < c.length; k++) words.push({ t: c[k] + c[k + 1], han: true });
+      var pieces = cutStops(Array.from(run), stop);
+      pieces.forEach(function (c) {
+        if (c.length === 1) words.push({ t: c[0], han: true, stop: stop.has(c[0]) });
+        for (var k = 0; k + 1 < c.length; k++) words.push({ t: c[k] + c[k + 1], han: true, stop: false });
+      });
     });
     return words;
+  }
+
+  // A Han run (characters) without its stop words, as the pieces between them; the whole run
+  // when nothing else is left.
+  function cutStops(chars, stop) {
+    var pieces = [], cur = [];
+    for (var i = 0; i < chars.length;) {
+      var len = 0;
+      for (var l = Math.min(3, chars.length - i); l >= 1 && !len; l--) {
+        if (stop.has(chars.slice(i, i + l).join(""))) len = l;
+      }
+      if (len) { if (cur.length) pieces.push(cur); cur = []; i += len; } else cur.push(chars[i++]);
+    }
+    if (cur.length) pieces.push(cur);
+    return pieces.length ? pieces : [chars];
   }
 
   // ---- the index ----
@@ -139,9 +159,38 @@
   }
 
   var MAX_EXPAND = 4;
-  var MIN_PREFIX = 3;
+  var MIN_PREFIX = 2;
   var PREFIX_FACTOR = 0.7;
   var BACKOFF_FACTOR = 0.6;
+  // Typo correction: edit distance 1 from 5 characters, 2 from 9; corrected words weigh less.
+  var TYPO_MIN = 5, TYPO_TWO = 9, MAX_TYPOS = 2;
+  var TYPO_FACTOR = [1, 0.5, 0.35];
+  var STOP_FACTOR = 0.1;
+  var HAN_SINGLE_FACTOR = 0.5;
+
+  // Optimal string alignment distance between code point arrays a and b (a swap of neighbours is
+  // one edit), or max + 1 once it must exceed `max`. Pinned against Rust's strsim by
+  // tests/typo-cases.json.
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = [], prev = [], cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (var k = 1; k <= b.length; k++) {
+        var cost = a[i - 1] === b[k - 1] ? 0 : 1;
+        var v = Math.min(prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + cost);
+        if (i > 1 && k > 1 && a[i - 1] === b[k - 2] && a[i - 2] === b[k - 1]) v = Math.min(v, prev2[k - 2] + 1);
+        cur[k] = v;
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return Math.min(prev[b.length], max + 1);
+  }
 
   // `load(name)` returns a promise of the payload of search/<lang>/<name>.js.
   function Engine(load) {
@@ -152,7 +201,6 @@
   }
 
   Engine.prototype.file = function (name) {
-    var self = this;
     if (!this.files.has(name)) {
       this.loaded.push(name);
       this.files.set(name, Promise.resolve(this.load(name)));
@@ -161,12 +209,13 @@
   };
 
   Engine.prototype.init = function () {
-    var self = this;
     return this.manifest || (this.manifest = this.file("index").then(function (m) {
-      if (m.v !== 1) throw new Error("search index version " + m.v);
+      if (m.v !== 2) throw new Error("search index version " + m.v);
       var first = [], at = 0;
       varints(m.dg).forEach(function (g) { at += g; first.push(at); });
-      return { n: m.n, t: m.t, first: first, dh: m.dh };
+      var pages = [], start = 0;
+      varints(m.pg).forEach(function (count) { pages.push(start); start += count; });
+      return { n: m.n, t: m.t, first: first, dh: m.dh, pages: pages, stop: new Set(m.s), ty: m.ty };
     }));
   };
 
@@ -201,14 +250,39 @@
     return out;
   };
 
+  // Dictionary keys within the word's typo distance: [{key, d}], nearest then most frequent.
+  // Loads only the typo-table chunks of the word's first character that hold nearby lengths.
+  Engine.prototype.typos = async function (word) {
+    var m = await this.init(), chars = Array.from(word), n = chars.length;
+    if (n < TYPO_MIN) return [];
+    var max = n >= TYPO_TWO ? 2 : 1, found = [];
+    for (var i = 0; i < m.ty.length; i++) {
+      var c = m.ty[i];
+      if (c[0] !== chars[0]) continue;
+      var next = m.ty[i + 1], top = next && next[0] === c[0] ? next[1] : Infinity;
+      if (c[1] > n + max || top < n - max) continue;
+      var list = await this.file("v." + c[2]);
+      for (var k = 0; k < list.length; k += 2) {
+        var cand = Array.from(list[k]);
+        if (Math.abs(cand.length - n) > max) continue;
+        var d = editDistance(chars, cand, max);
+        if (d <= max && d > 0) found.push({ key: list[k], d: d, df: list[k + 1] });
+      }
+    }
+    found.sort(function (a, b) { return a.d - b.d || b.df - a.df || (a.key < b.key ? -1 : 1); });
+    return found.filter(function (f) { return f.d === found[0].d; }).slice(0, MAX_TYPOS);
+  };
+
   // The index term an entry stands for: its alias target, or itself if it has postings.
   function target(e) { return e[1] || (e.length > 2 ? e[0] : null); }
 
-  // Word → Map(index term → factor): exact form, completions while typing, longest known prefix.
+  // Word → Map(index term → factor): exact form, completions while typing, longest known
+  // prefix, then the nearest keys by edit distance (recorded in w.fix for "did you mean").
   Engine.prototype.resolve = async function (w, typing) {
     var out = new Map(), self = this;
     var e = await this.lookup(w.t);
     if (e && target(e)) out.set(target(e), 1);
+    // Han needs no completions: a pair already matches inside longer runs.
     if (typing && !w.han && cps(w.t) >= MIN_PREFIX) {
       var cands = new Map();
       for (var c of await this.withPrefix(w.t)) {
@@ -219,8 +293,10 @@
         var te = await this.lookup(t2);
         cands.set(t2, te ? te[2] : 0);
       }
+      // Two letters start many words: fewer completions, so the first keystrokes stay cheap.
+      var expand = cps(w.t) > MIN_PREFIX ? MAX_EXPAND : MAX_EXPAND / 2;
       Array.from(cands).sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
-        .slice(0, MAX_EXPAND).forEach(function (c) { out.set(c[0], PREFIX_FACTOR); });
+        .slice(0, expand).forEach(function (c) { out.set(c[0], PREFIX_FACTOR); });
     }
     if (!out.size && !w.han && !w.parts) {
       // An inflection the site never uses: fall back to its longest known beginning.
@@ -228,6 +304,16 @@
       for (var k = chars.length - 1; k >= Math.max(4, Math.ceil(chars.length * 0.6)); k--) {
         var b = await self.lookup(chars.slice(0, k).join(""));
         if (b && target(b)) { out.set(target(b), BACKOFF_FACTOR); break; }
+      }
+    }
+    if (!out.size && !w.han && !w.parts) {
+      // Compounds are searched by their parts instead, each corrected on its own.
+      for (var f of await this.typos(w.t)) {
+        var fe = await this.lookup(f.key);
+        if (fe && target(fe) && !out.has(target(fe))) {
+          out.set(target(fe), TYPO_FACTOR[f.d]);
+          if (!w.fix) w.fix = f.key;
+        }
       }
     }
     return out;
@@ -243,51 +329,93 @@
     return e.decoded;
   };
 
-  // Ranked results for a query: [{id, score, words}], best first. `typing`: the last word may
-  // still be growing, so its completions count too.
-  Engine.prototype.rank = async function (text, typing) {
-    var m = await this.init(), n = m.n;
-    var words = [];
-    var raw = queryWords(text);
+  // The query's words with their index terms: [{w, terms}]. Compounds the site never writes
+  // whole are searched by their parts; Han pairs found nowhere fall back to their characters.
+  Engine.prototype.words = async function (text, typing, stop) {
+    var words = [], raw = queryWords(text, stop), lonely = [];
     for (var i = 0; i < raw.length; i++) {
       var w = raw[i], last = typing && i === raw.length - 1;
       var terms = await this.resolve(w, last);
       if (!terms.size && w.parts) {
-        // A compound the site never writes whole: search its parts instead.
         for (var j = 0; j < w.parts.length; j++) {
-          var p = { t: w.parts[j] };
+          var p = { t: w.parts[j], stop: stop.has(w.parts[j]) };
           words.push({ w: p, terms: await this.resolve(p, last && j === w.parts.length - 1) });
         }
-      } else words.push({ w: w, terms: terms });
+      } else if (!terms.size && w.han && cps(w.t) === 2) lonely.push(w);
+      else words.push({ w: w, terms: terms });
     }
-    var total = new Float64Array(n), matched = new Uint8Array(n), best = new Float64Array(n);
-    var touched = [];
+    if (lonely.length && !words.some(function (x) { return x.w.han && x.terms.size; })) {
+      var singles = new Set();
+      lonely.forEach(function (w) { Array.from(w.t).forEach(function (ch) { if (!stop.has(ch)) singles.add(ch); }); });
+      for (var ch of singles) {
+        var single = await this.resolve({ t: ch, han: true }, false);
+        single.forEach(function (f, t) { single.set(t, f * HAN_SINGLE_FACTOR); });
+        words.push({ w: { t: ch, han: true }, terms: single });
+      }
+    }
+    // Stop words weigh a tenth, unless the query has nothing else.
+    var allStop = words.every(function (x) { return x.w.stop; });
+    words.forEach(function (x) { x.weight = x.w.stop && !allStop ? STOP_FACTOR : 1; });
+    return words;
+  };
+
+  // Ranked sections for a query: {words, hits: [{id, score}]}, best first. A section's score
+  // is the sum over query words of weight × IDF × level, times the share of the query's
+  // weight it covers (a word's weight: its best IDF), so the rare word decides, not the count
+  // of shared filler words. `typing`: the last word may still be growing.
+  Engine.prototype.rank = async function (text, typing) {
+    var m = await this.init(), n = m.n;
+    var words = await this.words(text, typing, m.stop);
+    var total = new Float64Array(n), covered = new Float64Array(n), best = new Float64Array(n);
+    var touched = [], query = 0;
     for (var x of words) {
-      var seen = [];
+      var seen = [], top = 0;
       for (var entry of x.terms) {
-        var term = entry[0], factor = entry[1];
-        var post = await this.postings(term);
-        var df = post.docs.length;
-        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        var post = await this.postings(entry[0]), df = post.docs.length;
+        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * entry[1] * x.weight;
+        if (df && idf > top) top = idf;
         for (var k = 0; k < df; k++) {
-          var doc = post.docs[k], v = factor * idf * post.levels[k];
+          var doc = post.docs[k], v = idf * post.levels[k];
           if (best[doc] === 0) seen.push(doc);
           if (v > best[doc]) best[doc] = v;
         }
       }
+      query += top;
       for (var s of seen) {
-        if (matched[s] === 0) touched.push(s);
+        if (total[s] === 0) touched.push(s);
         total[s] += best[s];
-        matched[s]++;
+        covered[s] += top;
         best[s] = 0;
       }
     }
-    touched.sort(function (a, b) { return matched[b] - matched[a] || total[b] - total[a] || a - b; });
-    return {
-      words: words,
-      hits: touched.map(function (id) { return { id: id, score: total[id], matched: matched[id] }; })
-    };
+    var hits = touched.map(function (id) {
+      return { id: id, score: total[id] * (query ? covered[id] / query : 1) };
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    return { words: words, hits: hits };
   };
+
+  // Hits grouped by page, best page first: each page's best section, then up to two more of
+  // its sections (`sub`), while the list still has room for one section of every next page
+  // (up to four pages), so the first screen shows several pages.
+  function groupByPage(hits, pages, limit) {
+    var groups = [], byPage = new Map();
+    hits.forEach(function (h) {
+      var p = floorIndex(pages, h.id, function (f) { return f; });
+      if (!byPage.has(p)) { byPage.set(p, []); groups.push(byPage.get(p)); }
+      byPage.get(p).push(h);
+    });
+    var out = [];
+    for (var g = 0; g < groups.length && out.length < limit; g++) {
+      out.push({ id: groups[g][0].id, score: groups[g][0].score, sub: false });
+      var reserve = Math.min(groups.length - g - 1, 3);
+      for (var k = 1; k < Math.min(groups[g].length, 3) && out.length + reserve < limit; k++) {
+        if (groups[g][k].score < groups[g][0].score / 2) break;
+        out.push({ id: groups[g][k].id, score: groups[g][k].score, sub: true });
+      }
+    }
+    return out;
+  }
 
   // Title, section and text of a document.
   Engine.prototype.doc = async function (id) {
@@ -302,20 +430,36 @@
   // punctuation, so the last word also matches as a beginning.
   function isTyping(text) { return !/[\s.,;:!?。，；：！？]$/.test(text); }
 
-  // Top results with their documents: [{url, anchor, title, heading, parents, text, score, keys}].
-  Engine.prototype.search = async function (text, limit) {
-    var r = await this.rank(text, isTyping(text)), self = this;
-    var keys = [];
+  // Top results grouped by page, and the corrected query when a word was corrected:
+  // {results: [{url, anchor, title, heading, parents, text, score, keys, sub}], suggestion}.
+  Engine.prototype.find = async function (text, limit) {
+    var m = await this.init(), self = this;
+    var r = await this.rank(text, isTyping(text));
+    var keys = [], fixed = false;
     r.words.forEach(function (x) {
       keys.push(x.w.t);
       x.terms.forEach(function (_, t) { keys.push(t); });
+      if (x.w.fix) { keys.push(x.w.fix); fixed = true; }
     });
-    return Promise.all(r.hits.slice(0, limit).map(async function (h) {
+    var suggestion = null;
+    if (fixed) {
+      suggestion = fold(text).trim();
+      r.words.forEach(function (x) { if (x.w.fix) suggestion = suggestion.replace(x.w.t, x.w.fix); });
+    }
+    var shown = groupByPage(r.hits, m.pages, limit);
+    var results = await Promise.all(shown.map(async function (h) {
       var d = await self.doc(h.id);
       d.score = h.score;
       d.keys = keys;
+      d.sub = h.sub;
       return d;
     }));
+    return { results: results, suggestion: suggestion };
+  };
+
+  // The results of `find` alone (query.mjs, tests).
+  Engine.prototype.search = async function (text, limit) {
+    return (await this.find(text, limit)).results;
   };
 
   // ---- snippets ----
@@ -382,7 +526,7 @@
   var LIMIT = 6;
 
   var api = { LIMIT: LIMIT, fold: fold, tokenize: tokenize, queryWords: queryWords, decodePostings: decodePostings,
-    Engine: Engine, snippet: snippet };
+    Engine: Engine, snippet: snippet, editDistance: editDistance };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
     return;
@@ -390,13 +534,16 @@
 
   // ---- the search box ----
   var DEBOUNCE_MS = 120;
+  // "Searching…" appears only when results take longer than this, so fast answers do not flicker.
+  var SEARCHING_MS = 250;
 
   function setup(box) {
     var input = box.querySelector("input"), list = box.querySelector("[role=listbox]");
-    var status = box.querySelector("[role=status]"), data = box.dataset;
+    var status = box.querySelector("[role=status]"), panel = box.querySelector(".search-panel");
+    var note = box.querySelector(".search-note"), data = box.dataset;
     var base = new URL(data.root || "./", location.href);
-    var lang = data.lang, pending = {}, engine = null, timer = 0, seq = 0, active = -1;
-    var options = [];
+    var lang = data.lang, pending = {}, engine = null, timer = 0, slow = 0, seq = 0, active = -1;
+    var options = [], shownFor = null, enterWanted = false, failed = false;
 
     window.__steppeSearch = function (key, payload) {
       var resolve = pending[key];
@@ -425,12 +572,48 @@
       return new URL(url, base).href.split("#")[0] + (r.anchor ? "#" + r.anchor : "");
     }
 
-    function setStatus(text) { status.textContent = text; }
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text) e.textContent = text;
+      return e;
+    }
+
+    function fill(template, query) { return template.replace("{query}", "\u201c" + query + "\u201d"); }
+
+    // The visible state line (and the same words for screen readers). `suggestion` adds a
+    // "did you mean" button that searches the corrected query.
+    function say(text, suggestion, kind) {
+      note.textContent = "";
+      note.className = "search-note" + (kind ? " search-note-" + kind : "");
+      var spoken = text;
+      if (text) note.appendChild(document.createTextNode(text));
+      if (suggestion) {
+        var parts = data.didYouMean.split("{query}");
+        var button = el("button", "search-suggestion", suggestion);
+        button.type = "button";
+        button.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+        button.addEventListener("click", function () { input.value = suggestion; input.focus(); run(); });
+        if (text) note.appendChild(document.createTextNode(" "));
+        note.appendChild(document.createTextNode(parts[0]));
+        note.appendChild(button);
+        note.appendChild(document.createTextNode(parts[1] || ""));
+        spoken = (text ? text + " " : "") + data.didYouMean.replace("{query}", suggestion);
+      }
+      note.hidden = !text && !suggestion;
+      status.textContent = spoken || "";
+      layout();
+    }
+
+    function layout() {
+      panel.hidden = list.hidden && note.hidden;
+    }
 
     function open(yes) {
-      list.hidden = !yes;
-      input.setAttribute("aria-expanded", yes ? "true" : "false");
+      list.hidden = !yes || !options.length;
+      input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
       if (!yes) select(-1);
+      layout();
     }
 
     function select(i) {
@@ -448,65 +631,101 @@
       if (o) location.href = o.dataset.href;
     }
 
-    function el(tag, cls, text) {
-      var e = document.createElement(tag);
-      if (cls) e.className = cls;
-      if (text) e.textContent = text;
-      return e;
+    function option(r, i) {
+      var li = el("li", "search-option" + (r.sub ? " search-sub" : ""));
+      li.id = "search-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.href = href(r);
+      // A section of the page above it shows its section path only.
+      if (!r.sub) li.appendChild(el("span", "search-title", r.title));
+      var section = r.parents.concat(r.heading ? [r.heading] : []).filter(function (h) { return h !== r.title; });
+      if (section.length) li.appendChild(el("span", "search-section", section.join(" › ")));
+      var snip = el("span", "search-snippet");
+      snippet(r.text, r.keys).forEach(function (s) {
+        snip.appendChild(s.mark ? el("mark", "", s.text) : document.createTextNode(s.text));
+      });
+      li.appendChild(snip);
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+      li.addEventListener("click", function () { go(i); });
+      return li;
     }
 
-    function render(results) {
+    function render(text, found) {
       list.textContent = "";
-      options = [];
+      options = found.results.map(option);
+      options.forEach(function (li) { list.appendChild(li); });
       active = -1;
-      results.forEach(function (r, i) {
-        var li = el("li", "search-option");
-        li.id = "search-option-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.dataset.href = href(r);
-        li.appendChild(el("span", "search-title", r.title));
-        var section = r.parents.concat(r.heading ? [r.heading] : []).filter(function (h) { return h !== r.title; });
-        if (section.length) li.appendChild(el("span", "search-section", section.join(" › ")));
-        var snip = el("span", "search-snippet");
-        snippet(r.text, r.keys).forEach(function (s) {
-          snip.appendChild(s.mark ? el("mark", "", s.text) : document.createTextNode(s.text));
-        });
-        li.appendChild(snip);
-        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
-        li.addEventListener("click", function () { go(i); });
-        list.appendChild(li);
-        options.push(li);
-      });
-      open(results.length > 0);
-      setStatus(results.length ? data.results.replace("{count}", results.length) : data.noResults);
+      shownFor = text;
+      list.dataset.query = text; // which query the options answer (tests wait for it)
+      open(options.length > 0);
+      if (!options.length) say(fill(data.noResults, text.trim()), found.suggestion, "empty");
+      else if (found.suggestion) say("", found.suggestion, "fix");
+      else { say(""); status.textContent = data.results.replace("{count}", options.length); }
+      if (enterWanted && options.length) { enterWanted = false; go(0); }
+    }
+
+    function clear() {
+      clearTimeout(timer);
+      clearTimeout(slow);
+      seq++;
+      options = [];
+      list.textContent = "";
+      shownFor = null;
+      enterWanted = false;
+      open(false);
+      say("");
+    }
+
+    function fail() {
+      clearTimeout(slow);
+      failed = true;
+      options = [];
+      list.textContent = "";
+      open(false);
+      say(data.error, null, "error");
+    }
+
+    function start() {
+      if (!engine) {
+        failed = false;
+        engine = new Engine(load);
+        engine.init().catch(function () { engine = null; fail(); });
+      }
+      return engine;
     }
 
     async function run() {
+      clearTimeout(timer);
       var text = input.value, mine = ++seq;
-      if (!text.trim()) { render([]); setStatus(""); return; }
+      if (!text.trim()) { clear(); return; }
+      clearTimeout(slow);
+      slow = setTimeout(function () { if (mine === seq) say(data.searching, null, "busy"); }, SEARCHING_MS);
       try {
-        var results = await engine.search(text, LIMIT);
-        if (mine === seq) render(results);
+        var found = await start().find(text, LIMIT);
+        if (mine === seq) { clearTimeout(slow); render(text, found); }
       } catch (e) {
-        if (mine === seq) { render([]); setStatus(data.error); }
+        if (mine === seq) { engine = null; fail(); }
       }
     }
 
     input.addEventListener("focus", function () {
       if (options.length) open(true);
-      if (!engine) {
-        engine = new Engine(load);
-        engine.init().catch(function () { setStatus(data.error); engine = null; });
-      }
+      start();
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      if (engine) timer = setTimeout(run, DEBOUNCE_MS);
+      enterWanted = false;
+      if (!input.value.trim()) { clear(); return; }
+      timer = setTimeout(run, DEBOUNCE_MS);
     });
-    input.addEventListener("blur", function () { open(false); });
+    input.addEventListener("blur", function (ev) {
+      if (ev.relatedTarget && box.contains(ev.relatedTarget)) return;
+      open(false);
+      if (!failed) { note.hidden = true; layout(); }
+    });
     input.addEventListener("keydown", function (ev) {
-      var n = options.length;
+      var n = options.length, current = shownFor === input.value;
       if (ev.key === "ArrowDown" && n) {
         ev.preventDefault();
         if (list.hidden) open(true);
@@ -514,11 +733,17 @@
       } else if (ev.key === "ArrowUp" && n) {
         ev.preventDefault();
         select(active <= 0 ? n - 1 : active - 1);
-      } else if (ev.key === "Enter" && n && !list.hidden) {
+      } else if (ev.key === "Enter") {
         ev.preventDefault();
-        go(active < 0 ? 0 : active);
+        if (active >= 0 && n && !list.hidden) go(active);
+        else if (current && n) go(0);
+        else if (input.value.trim() && !current) {
+          // Results are on their way: open the first one when it comes.
+          enterWanted = true;
+          run();
+        }
       } else if (ev.key === "Escape") {
-        if (!list.hidden) open(false); else { input.value = ""; render([]); setStatus(""); }
+        if (!list.hidden) open(false); else { input.value = ""; clear(); }
       }
     });
     document.addEventListener("keydown", function (ev) {
@@ -531,10 +756,10 @@
     box.hidden = false;
   }
 
-  function start() {
+  function ready() {
     var box = document.querySelector("[data-steppe-search]");
     if (box) setup(box);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
 })();
