@@ -11,6 +11,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(&(&args).into()),
         Command::Watch(args) => run_watch(&(&args).into()),
+        Command::Check(args) => run_check(&(&args).into(), args.format),
+    }
+}
+
+fn run_check(opts: &steppe::check::CheckOptions, format: steppe::check::Format) -> ExitCode {
+    match steppe::check::run(opts) {
+        Ok(report) => {
+            print!("{}", report.render(format));
+            ExitCode::from(u8::from(report.errors() > 0))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -49,6 +49,14 @@ pub struct Config {
     pub facts: Vec<FactLabel>,
     #[serde(default)]
     pub operators: Vec<Operator>,
+    /// Days after a page's `reviewed` date when `check` reports it and the built page shows
+    /// a "may be out of date" notice.
+    #[serde(default = "default_review_max_age_days")]
+    pub review_max_age_days: u32,
+}
+
+fn default_review_max_age_days() -> u32 {
+    365
 }
 
 fn default_theme() -> String {
@@ -252,6 +260,7 @@ const CONFIG_KEYS: &[&str] = &[
     "allowed_domains",
     "facts",
     "operators",
+    "review_max_age_days",
     "code",
     "tag",
     "name",
@@ -278,7 +287,7 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_owned())
 }
 
-fn find_line(text: &str, needle: &str) -> Option<usize> {
+pub fn find_line(text: &str, needle: &str) -> Option<usize> {
     text.find(needle).map(|off| line_col(text, off).0)
 }
 

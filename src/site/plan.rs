@@ -253,6 +253,7 @@ fn empty_front() -> FrontMatter {
         operator: None,
         template: None,
         search: None,
+        translated_from: None,
         extra: BTreeMap::new(),
     }
 }

@@ -1,0 +1,181 @@
+//! The site's sources → problems a build does not judge: pages missing in a language,
+//! translations older than their source, overdue reviews, operators without sources.
+
+use super::stamp;
+use super::{Problem, Severity, config_problem, config_text, days_from_civil};
+use crate::config::{Config, Date};
+use crate::content::{self, SourcePage};
+use crate::diagnostics::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The parsed pages of every language (drafts left out, as a build does) and the site.yaml text.
+pub(crate) struct Pages {
+    pub pages: Vec<SourcePage>,
+    pub config_text: Option<String>,
+}
+
+/// Reads the content again on its own: the checks here run even when the build failed. Files
+/// that do not parse are already reported by the build and are left out.
+pub(crate) fn load(root: &Path, config: &Config) -> Pages {
+    let mut cache = content::SourceCache::new(false);
+    let pages = content::load(root, config, false, &mut cache, &BTreeSet::new())
+        .map(|c| c.pages)
+        .unwrap_or_default();
+    Pages {
+        pages,
+        config_text: config_text(root),
+    }
+}
+
+/// Every content finding, for `today` (days since 1970-01-01) and reviews older than `max_age`.
+pub(crate) fn check(config: &Config, pages: &Pages, max_age: u32, today: i64) -> Vec<Problem> {
+    let mut problems = missing(config, &pages.pages);
+    problems.extend(translations(config, &pages.pages));
+    problems.extend(reviews(config, pages, max_age, today));
+    problems.extend(unsourced(config, pages));
+    problems
+}
+
+fn page_problem(p: &SourcePage, key: Option<&str>, kind: &'static str, msg: String) -> Problem {
+    let mut d = Diagnostic::new(msg).in_file(&p.file);
+    if let Some(line) = key.and_then(|k| p.key_lines.get(k)) {
+        d = d.at(*line, None);
+    }
+    Problem::from_diagnostic(Severity::Warning, kind, d)
+}
+
+/// One warning per page and language it is missing in, at the page's default-language file
+/// (or, for a page only translations have, at the first of them).
+fn missing(config: &Config, pages: &[SourcePage]) -> Vec<Problem> {
+    let default = &config.default_language().code;
+    let mut by_rel: BTreeMap<&str, Vec<&SourcePage>> = BTreeMap::new();
+    for p in pages {
+        by_rel.entry(p.rel.as_str()).or_default().push(p);
+    }
+    let mut problems = Vec::new();
+    for (rel, have) in by_rel {
+        let at = have
+            .iter()
+            .find(|p| &p.lang == default)
+            .unwrap_or(&have[0]);
+        for lang in &config.languages {
+            if !have.iter().any(|p| p.lang == lang.code) {
+                let msg = format!("missing in '{}' (no content/{}/{rel})", lang.code, lang.code);
+                problems.push(page_problem(at, None, "missing-translation", msg));
+            }
+        }
+    }
+    problems
+}
+
+/// Translations without a stamp, and translations whose stamp is not their source's body.
+fn translations(config: &Config, pages: &[SourcePage]) -> Vec<Problem> {
+    let default = &config.default_language().code;
+    let sources: BTreeMap<&str, &SourcePage> = pages
+        .iter()
+        .filter(|p| &p.lang == default)
+        .map(|p| (p.rel.as_str(), p))
+        .collect();
+    let mut problems = Vec::new();
+    for p in pages.iter().filter(|p| &p.lang != default) {
+        let Some(source) = sources.get(p.rel.as_str()) else {
+            continue;
+        };
+        let current = stamp::of_body(&source.body);
+        let shown = source.file.to_string_lossy().replace('\\', "/");
+        let file = p.file.to_string_lossy().replace('\\', "/");
+        match &p.front.translated_from {
+            None => {
+                let mut pr = page_problem(
+                    p,
+                    None,
+                    "unstamped-translation",
+                    format!("no `translated_from` stamp, so its age against {shown} is unknown"),
+                );
+                pr.hint = Some(format!(
+                    "if it matches {shown} today, run `steppe check --fix-translated {file}`"
+                ));
+                problems.push(pr);
+            }
+            Some(s) if s.trim() != current => {
+                let mut pr = page_problem(
+                    p,
+                    Some("translated_from"),
+                    "outdated-translation",
+                    format!(
+                        "older than its source {shown} (translated from {s}, the source is now {current})"
+                    ),
+                );
+                pr.hint = Some(format!(
+                    "update the translation, then run `steppe check --fix-translated {file}`"
+                ));
+                problems.push(pr);
+            }
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// Pages and operators whose `reviewed` date is more than `max_age` days before `today`.
+fn reviews(config: &Config, pages: &Pages, max_age: u32, today: i64) -> Vec<Problem> {
+    let overdue = |d: Date| today - days_from_civil(d) > i64::from(max_age);
+    let message = |d: Date| {
+        format!(
+            "reviewed {d}, {} days ago (more than {max_age})",
+            today - days_from_civil(d)
+        )
+    };
+    let hint = "check the page against its sources, then update `reviewed:`";
+    let mut problems: Vec<Problem> = pages
+        .pages
+        .iter()
+        .filter_map(|p| p.front.reviewed.filter(|d| overdue(*d)).map(|d| (p, d)))
+        .map(|(p, d)| {
+            let mut pr = page_problem(p, Some("reviewed"), "review-overdue", message(d));
+            pr.hint = Some(hint.into());
+            pr
+        })
+        .collect();
+    for op in config.operators.iter().filter(|o| overdue(o.reviewed)) {
+        let mut pr = config_problem(
+            pages.config_text.as_deref(),
+            &format!("id: {}", op.id),
+            Severity::Warning,
+            "review-overdue",
+            format!("operator '{}': {}", op.id, message(op.reviewed)),
+        );
+        pr.hint = Some(hint.into());
+        problems.push(pr);
+    }
+    problems
+}
+
+/// Operators that name no source, unless every page about them lists its own.
+fn unsourced(config: &Config, pages: &Pages) -> Vec<Problem> {
+    config
+        .operators
+        .iter()
+        .filter(|op| op.sources.is_empty())
+        .filter(|op| {
+            let about: Vec<&SourcePage> = pages
+                .pages
+                .iter()
+                .filter(|p| p.front.operator.as_deref() == Some(op.id.as_str()))
+                .collect();
+            about.is_empty() || about.iter().any(|p| p.front.sources.is_empty())
+        })
+        .map(|op| {
+            let mut pr = config_problem(
+                pages.config_text.as_deref(),
+                &format!("id: {}", op.id),
+                Severity::Warning,
+                "no-sources",
+                format!("operator '{}' lists no sources", op.id),
+            );
+            pr.hint = Some("add `sources:` with the official pages its facts come from".into());
+            pr
+        })
+        .collect()
+}
