@@ -55,13 +55,13 @@ fn missing(config: &Config, pages: &[SourcePage]) -> Vec<Problem> {
     }
     let mut problems = Vec::new();
     for (rel, have) in by_rel {
-        let at = have
-            .iter()
-            .find(|p| &p.lang == default)
-            .unwrap_or(&have[0]);
+        let at = have.iter().find(|p| &p.lang == default).unwrap_or(&have[0]);
         for lang in &config.languages {
             if !have.iter().any(|p| p.lang == lang.code) {
-                let msg = format!("missing in '{}' (no content/{}/{rel})", lang.code, lang.code);
+                let msg = format!(
+                    "missing in '{}' (no content/{}/{rel})",
+                    lang.code, lang.code
+                );
                 problems.push(page_problem(at, None, "missing-translation", msg));
             }
         }

@@ -115,7 +115,11 @@ fn link_problem(r: &LinkResult, place: &Place) -> Problem {
         (None, None) => "no answer".into(),
     };
     let (severity, kind, message) = if r.result == "broken" {
-        (Severity::Error, "broken-link", format!("broken link {} ({what})", r.url))
+        (
+            Severity::Error,
+            "broken-link",
+            format!("broken link {} ({what})", r.url),
+        )
     } else {
         let msg = format!("unreachable link {} ({what})", r.url);
         (Severity::Warning, "unreachable-link", msg)

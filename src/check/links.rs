@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn finds_links_and_images_with_their_lines() {
-        let body = "intro\n\n[a](https://a.example/x) and ![i](http://b.example/i.png)\n\n[rel](faq.md)\n";
+        let body =
+            "intro\n\n[a](https://a.example/x) and ![i](http://b.example/i.png)\n\n[rel](faq.md)\n";
         let found = body_links(body, 5);
         assert_eq!(
             found,

@@ -40,8 +40,9 @@ pub(crate) fn fix(root: &Path, config: &Config, named: &[PathBuf]) -> Result<Vec
     for (lang, rel, overwrite) in targets {
         let shown = format!("{CONTENT_DIR}/{lang}/{rel}");
         let source_file = format!("{CONTENT_DIR}/{default}/{rel}");
-        let source = read_body(root, &source_file)
-            .ok_or_else(|| format!("{shown}: no readable source page {source_file} to stamp from"))?;
+        let source = read_body(root, &source_file).ok_or_else(|| {
+            format!("{shown}: no readable source page {source_file} to stamp from")
+        })?;
         let path = root.join(&shown);
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
         let Some(new) = with_stamp(&text, &of_body(&source), overwrite) else {
@@ -99,7 +100,11 @@ fn translation_of(root: &Path, config: &Config, path: &Path) -> Result<(String, 
 /// other line stay as they were.
 fn with_stamp(text: &str, stamp: &str, overwrite: bool) -> Option<String> {
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let bom = if text.starts_with('\u{feff}') { "\u{feff}" } else { "" };
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
     let mut lines: Vec<&str> = text[bom.len()..].split_inclusive('\n').collect();
     if lines.first().map(|l| l.trim_end()) != Some("---") {
         return None;
