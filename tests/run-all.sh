@@ -19,3 +19,4 @@ STEPPE_TEST_SITE="$search_tmp/site" node --test tests/js/
 # The theme in a real browser (phone viewport, axe, links, sub-path and file://).
 [ -d tests/browser/node_modules/playwright-core ] || { echo "error: npm packages missing: npm ci --prefix tests/browser" >&2; exit 1; }
 STEPPE_BIN=target/release/steppe node --test tests/browser/site.test.js
+STEPPE_BIN=target/release/steppe node --test tests/browser/review-notice.test.js
