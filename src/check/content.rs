@@ -77,45 +77,47 @@ fn translations(config: &Config, pages: &[SourcePage]) -> Vec<Problem> {
         .filter(|p| &p.lang == default)
         .map(|p| (p.rel.as_str(), p))
         .collect();
-    let mut problems = Vec::new();
-    for p in pages.iter().filter(|p| &p.lang != default) {
-        let Some(source) = sources.get(p.rel.as_str()) else {
-            continue;
-        };
-        let current = stamp::of_body(&source.body);
-        let shown = source.file.to_string_lossy().replace('\\', "/");
-        let file = p.file.to_string_lossy().replace('\\', "/");
-        match &p.front.translated_from {
-            None => {
-                let mut pr = page_problem(
-                    p,
-                    None,
-                    "unstamped-translation",
-                    format!("no `translated_from` stamp, so its age against {shown} is unknown"),
-                );
-                pr.hint = Some(format!(
-                    "if it matches {shown} today, run `steppe check --fix-translated {file}`"
-                ));
-                problems.push(pr);
-            }
-            Some(s) if s.trim() != current => {
-                let mut pr = page_problem(
-                    p,
-                    Some("translated_from"),
-                    "outdated-translation",
-                    format!(
-                        "older than its source {shown} (translated from {s}, the source is now {current})"
-                    ),
-                );
-                pr.hint = Some(format!(
-                    "update the translation, then run `steppe check --fix-translated {file}`"
-                ));
-                problems.push(pr);
-            }
-            Some(_) => {}
-        }
-    }
-    problems
+    pages
+        .iter()
+        .filter(|p| &p.lang != default)
+        .filter_map(|p| {
+            sources
+                .get(p.rel.as_str())
+                .and_then(|s| stamp_problem(p, s))
+        })
+        .collect()
+}
+
+/// What is wrong with the stamp of translation `p` of `source`, if anything.
+fn stamp_problem(p: &SourcePage, source: &SourcePage) -> Option<Problem> {
+    let current = stamp::of_body(&source.body);
+    let shown = source.file.to_string_lossy().replace('\\', "/");
+    let file = p.file.to_string_lossy().replace('\\', "/");
+    let (mut problem, hint) = match &p.front.translated_from {
+        None => (
+            page_problem(
+                p,
+                None,
+                "unstamped-translation",
+                format!("no `translated_from` stamp, so its age against {shown} is unknown"),
+            ),
+            format!("if it matches {shown} today, run `steppe check --fix-translated {file}`"),
+        ),
+        Some(s) if s.trim() != current => (
+            page_problem(
+                p,
+                Some("translated_from"),
+                "outdated-translation",
+                format!(
+                    "older than its source {shown} (translated from {s}, the source is now {current})"
+                ),
+            ),
+            format!("update the translation, then run `steppe check --fix-translated {file}`"),
+        ),
+        Some(_) => return None,
+    };
+    problem.hint = Some(hint);
+    Some(problem)
 }
 
 /// Pages and operators whose `reviewed` date is more than `max_age` days before `today`.
