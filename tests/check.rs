@@ -509,9 +509,11 @@ fn built_pages_carry_a_hidden_dated_review_notice() {
         attrs(&doc, "p.review-notice time", "datetime"),
         ["2020-02-03"]
     );
-    // Pages without a date get no notice.
+    // Pages without a date get no notice; an operator's page has the operator's date.
     let doc = site.html("public/zh/guide/topup/index.html");
     assert_eq!(doc.select(&sel("p.review-notice")).count(), 0);
+    let doc = site.html("public/en/operators/kcell/index.html");
+    assert_eq!(attrs(&doc, "p.review-notice", "data-reviewed"), ["2026-11-25"]);
 
     // The age comes from site.yaml, and the output is the same whatever the day.
     let first = tree(&site.path("public"));
