@@ -249,6 +249,42 @@ fn translation_stamps_track_the_source_body() {
 }
 
 #[test]
+fn fix_translated_takes_paths_as_printed_with_root() {
+    let site = TestSite::fixture("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(["check", "--root", "."])
+        .args(["--fix-translated", "content/zh/faq.md", "--format", "json"])
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["stamped"][0], "content/zh/faq.md");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .arg("check")
+        .arg("--root")
+        .arg(site.root())
+        .args([
+            "--fix-translated",
+            "content/ru/guide/topup.md",
+            "--format",
+            "json",
+        ])
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        json(&out)["stamped"][0],
+        "content/ru/guide/topup.md",
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        site.read("content/ru/guide/topup.md")
+            .contains("\ntranslated_from: ")
+    );
+}
+
+#[test]
 fn fix_translated_refuses_files_that_are_not_translations() {
     let site = TestSite::fixture("basic");
     let before = tree(site.root());
@@ -513,7 +549,10 @@ fn built_pages_carry_a_hidden_dated_review_notice() {
     let doc = site.html("public/zh/guide/topup/index.html");
     assert_eq!(doc.select(&sel("p.review-notice")).count(), 0);
     let doc = site.html("public/en/operators/kcell/index.html");
-    assert_eq!(attrs(&doc, "p.review-notice", "data-reviewed"), ["2026-11-25"]);
+    assert_eq!(
+        attrs(&doc, "p.review-notice", "data-reviewed"),
+        ["2026-11-25"]
+    );
 
     // The age comes from site.yaml, and the output is the same whatever the day.
     let first = tree(&site.path("public"));

@@ -23,8 +23,8 @@ pub fn of_body(body: &str) -> String {
     })
 }
 
-/// `--fix-translated`: stamps the named translations (paths as given, relative to the current
-/// folder), or with none named every translation that has no stamp yet. Returns the files
+/// `--fix-translated`: stamps the named translations (relative to the current folder or the
+/// site root), or with none named every translation that has no stamp yet. Returns the files
 /// written, relative to the root; a named file that is no translation is an error.
 pub(crate) fn fix(root: &Path, config: &Config, named: &[PathBuf]) -> Result<Vec<String>, String> {
     let default = &config.default_language().code;
@@ -75,7 +75,14 @@ fn unstamped(root: &Path, config: &Config) -> Vec<(String, String, bool)> {
 /// (lang, rel) of a named file, which must be a Markdown page in a non-default language folder.
 fn translation_of(root: &Path, config: &Config, path: &Path) -> Result<(String, String), String> {
     let shown = path.display();
-    let full = std::fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?;
+    // As given (relative to the current folder), else relative to the site root, so the paths
+    // `check --root DIR` prints work as they are.
+    let found = if path.exists() || path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let full = std::fs::canonicalize(found).map_err(|e| format!("{shown}: {e}"))?;
     let content = std::fs::canonicalize(root.join(CONTENT_DIR))
         .map_err(|e| format!("{}: {e}", root.join(CONTENT_DIR).display()))?;
     let inside = full
