@@ -10,7 +10,7 @@ mod content;
 mod http;
 mod links;
 mod report;
-pub mod stamp;
+mod stamp;
 
 pub use report::Format;
 

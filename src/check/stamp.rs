@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 const KEY: &str = "translated_from";
 
 /// The stamp of a Markdown body.
-pub fn of_body(body: &str) -> String {
+pub(crate) fn of_body(body: &str) -> String {
     let digest = Sha256::digest(body.trim_end().as_bytes());
     digest[..4].iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
