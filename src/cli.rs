@@ -26,6 +26,8 @@ pub enum Command {
     /// Rebuild on every save and serve the site with live reload.
     #[command(visible_alias = "serve")]
     Watch(WatchArgs),
+    /// Report every problem of the site without writing it (exit 1 on errors).
+    Check(CheckArgs),
     /// Write a starter site (site.yaml and a page per language) into DIR.
     Init(InitArgs),
     /// Work with the built-in theme.
@@ -164,6 +166,45 @@ impl From<&BuildArgs> for BuildOptions {
             drafts: a.site.drafts,
             base_url: a.base_url.clone(),
             force: a.force,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder (with site.yaml, content/ and themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Also request every external URL (cached for a day in .steppe-cache/links.json).
+    #[arg(long)]
+    pub external: bool,
+    /// Report `reviewed` dates older than this many days [default: site.yaml's
+    /// review_max_age_days, else 365].
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<u32>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::check::Format,
+    /// Stamp translations as up to date with their source: the FILES named, else every
+    /// translation without a stamp.
+    #[arg(long)]
+    pub fix_translated: bool,
+    /// Translations to stamp (with --fix-translated).
+    #[arg(value_name = "FILES", requires = "fix_translated")]
+    pub files: Vec<PathBuf>,
+    /// Per-request timeout of --external in milliseconds (for tests).
+    #[arg(long, hide = true, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+}
+
+impl From<&CheckArgs> for crate::check::CheckOptions {
+    fn from(a: &CheckArgs) -> Self {
+        crate::check::CheckOptions {
+            root: a.root.clone(),
+            external: a.external,
+            max_age_days: a.max_age,
+            fix_translated: a.fix_translated.then(|| a.files.clone()),
+            timeout: std::time::Duration::from_millis(a.timeout_ms),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! (+ search index) → writer. `watch` reuses the same functions.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod collections;
 pub mod config;

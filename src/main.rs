@@ -25,6 +25,10 @@ fn main() -> ExitCode {
             }),
             Err(code) => code,
         },
+        Command::Check(args) => match check_root(&args.root) {
+            Ok(()) => run_check(&(&args).into(), args.format),
+            Err(code) => code,
+        },
         Command::Init(args) => run_init(&args, quiet),
         Command::Theme(ThemeCommand::Eject { dir, force }) => {
             report_init(steppe::init::eject(&dir, force), quiet, |n| {
@@ -170,5 +174,18 @@ fn display_out(out: &std::path::Path) -> String {
         shown
     } else {
         format!("{shown}/")
+    }
+}
+
+fn run_check(opts: &steppe::check::CheckOptions, format: steppe::check::Format) -> ExitCode {
+    match steppe::check::run(opts) {
+        Ok(report) => {
+            print!("{}", report.render(format));
+            ExitCode::from(u8::from(report.errors() > 0))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }

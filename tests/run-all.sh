@@ -52,3 +52,4 @@ STEPPE_TEST_SITE="$search_tmp/site" node --test tests/js/
 
 # The theme in a real browser (phone viewport, axe, links, sub-path and file://).
 STEPPE_BIN=target/release/steppe node --test tests/browser/site.test.js
+STEPPE_BIN=target/release/steppe node --test tests/browser/review-notice.test.js

@@ -81,6 +81,14 @@ pub struct Config {
     pub collections: Vec<Collection>,
     #[serde(default)]
     pub missing_translation: MissingTranslation,
+    /// Days after a page's `reviewed` date when `check` reports it and the built page shows
+    /// a "may be out of date" notice.
+    #[serde(default = "default_review_max_age_days")]
+    pub review_max_age_days: u32,
+}
+
+fn default_review_max_age_days() -> u32 {
+    365
 }
 
 fn default_theme() -> String {
@@ -200,6 +208,7 @@ const CONFIG_KEYS: &[&str] = &[
     "allowed_domains",
     "collections",
     "missing_translation",
+    "review_max_age_days",
     "code",
     "tag",
     "name",
@@ -285,6 +294,10 @@ fn validate_languages(languages: &[Language], scanned: &Scan) -> Result<(), Buil
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+pub fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|off| line_col(text, off).0)
 }
 
 /// Turns a YAML error into a located diagnostic. `line_offset` is the number of lines before the

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 128;
 
 /// What the scan found: 1-based (line, column) of each key and sequence item by its path
-/// (`languages.1`, `languages.1.code`, `operators.0.facts.topup`).
+/// (`languages.1`, `languages.1.code`, `collections.0.fields.1.key`).
 #[derive(Debug, Default)]
 pub struct Scan {
     pub paths: Vec<(String, usize, usize)>,

@@ -18,6 +18,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "about",
     "template",
     "search",
+    "translated_from",
     "extra",
 ];
 
@@ -45,6 +46,10 @@ pub struct FrontMatter {
     pub template: Option<String>,
     #[serde(default)]
     pub search: Option<bool>,
+    /// On a translation: the stamp of the default-language body it was made from (see
+    /// `check::stamp`); `steppe check` reports a translation whose source changed since.
+    #[serde(default)]
+    pub translated_from: Option<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
 }

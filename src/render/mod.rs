@@ -30,6 +30,8 @@ struct SiteView<'a> {
     description: Option<&'a str>,
     base_url: Option<&'a str>,
     languages: &'a [crate::config::Language],
+    /// Days after `reviewed` when a page shows its "may be out of date" notice.
+    review_max_age_days: u32,
 }
 
 fn globals(site: &Site, lang: &str) -> LanguageGlobals {
@@ -39,6 +41,7 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
         description: config.description.as_ref().map(|d| d.get(lang)),
         base_url: config.base_url.as_deref(),
         languages: &config.languages,
+        review_max_age_days: config.review_max_age_days,
     };
     LanguageGlobals {
         site: tera::Value::from_serializable(&view),

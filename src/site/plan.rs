@@ -312,6 +312,7 @@ fn empty_front() -> FrontMatter {
         about: None,
         template: None,
         search: None,
+        translated_from: None,
         extra: BTreeMap::new(),
     }
 }
