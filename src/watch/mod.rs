@@ -311,24 +311,20 @@ impl Output {
     }
 
     /// The first good build is swapped in whole, exactly as `build` does.
-    fn replace(&mut self, files: &[OutputFile]) -> Result<(), OutputError> {
-        output::write_atomic(&self.out, files)?;
+    fn replace(&mut self, files: &[OutputFile]) -> Result<output::WriteStats, OutputError> {
+        let stats = output::write_atomic(&self.out, files)?;
         self.last = Some(
             files
                 .iter()
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect(),
         );
-        Ok(())
+        Ok(stats)
     }
 
     fn update(&mut self, files: Vec<OutputFile>) -> Result<output::WriteStats, OutputError> {
         let Some(last) = &self.last else {
-            self.replace(&files)?;
-            return Ok(output::WriteStats {
-                written: files.iter().map(|f| f.path.clone()).collect(),
-                deleted: Vec::new(),
-            });
+            return self.replace(&files);
         };
         let stats = output::write_changes(&self.out, last, &files)?;
         self.last = Some(files.into_iter().map(|f| (f.path, f.bytes)).collect());
