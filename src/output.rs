@@ -59,6 +59,8 @@ pub enum OutputError {
     },
     #[error("refusing to write {path:?}: it would land outside the output directory")]
     UnsafePath { path: String },
+    #[error("two different files would be written to {path:?}")]
+    Duplicate { path: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("{out}: {source}; the last output could not be put back and is at {old}")]
@@ -432,6 +434,19 @@ mod tests {
         let third = write_atomic(&out, &files).unwrap();
         assert_eq!(third.written, ["a/index.html"]);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn a_path_comes_out_once_and_never_with_two_contents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let same = [OutputFile::new("s/p.1.js", "x"), OutputFile::new("s/p.1.js", "x")];
+        let stats = write_atomic(&out, &same).unwrap();
+        assert_eq!(stats.written, ["s/p.1.js"]);
+        let clash = [OutputFile::new("a.html", "x"), OutputFile::new("a.html", "y")];
+        let err = write_atomic(&out, &clash).unwrap_err();
+        assert!(matches!(err, OutputError::Duplicate { .. }), "{err}");
+        assert!(out.join("s/p.1.js").is_file(), "the output was left as it was");
     }
 
     #[test]

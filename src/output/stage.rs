@@ -11,7 +11,7 @@
 use super::manifest::{self, Hash, Manifest};
 use super::{MARKER, MARKER_TEXT, OutputError, OutputFile, WriteStats, io_err};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// How one file got into the staging folder.
@@ -33,7 +33,8 @@ pub(super) fn stage(
     // The marker goes first, so a staging folder a crash leaves behind can be recognised.
     let marker = staging.join(MARKER);
     std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
-    make_dirs(staging, files)?;
+    let files = unique(files)?;
+    make_dirs(staging, &files)?;
     let old = Manifest::load(out);
     let hashes: Vec<Hash> = files.par_iter().map(|f| manifest::hash(&f.bytes)).collect();
     let placed = files
@@ -47,10 +48,30 @@ pub(super) fn stage(
         .map(|(f, h)| (f.path.as_str(), f.bytes.len() as u64, h));
     let list = staging.join(manifest::MANIFEST);
     manifest::save(staging, entries).map_err(io_err(&list))?;
-    Ok(stats(files, &placed))
+    Ok(stats(&files, &placed))
 }
 
-fn make_dirs(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+/// The files with each path once. Content-named files (search shards) can come twice with the
+/// same bytes; the same path with other bytes would make the output depend on which write
+/// lands last, so it is refused.
+fn unique(files: &[OutputFile]) -> Result<Vec<&OutputFile>, OutputError> {
+    let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
+    let mut kept = Vec::with_capacity(files.len());
+    for f in files {
+        match seen.insert(&f.path, f) {
+            None => kept.push(f),
+            Some(first) if first.bytes == f.bytes => {}
+            Some(_) => {
+                return Err(OutputError::Duplicate {
+                    path: f.path.clone(),
+                });
+            }
+        }
+    }
+    Ok(kept)
+}
+
+fn make_dirs(staging: &Path, files: &[&OutputFile]) -> Result<(), OutputError> {
     let dirs: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
@@ -81,7 +102,7 @@ fn place(
     Ok(Placed::Written)
 }
 
-fn stats(files: &[OutputFile], placed: &[Placed]) -> WriteStats {
+fn stats(files: &[&OutputFile], placed: &[Placed]) -> WriteStats {
     let mut stats = WriteStats::default();
     for (f, how) in files.iter().zip(placed) {
         match how {
