@@ -440,13 +440,22 @@ mod tests {
     fn a_path_comes_out_once_and_never_with_two_contents() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let same = [OutputFile::new("s/p.1.js", "x"), OutputFile::new("s/p.1.js", "x")];
+        let same = [
+            OutputFile::new("s/p.1.js", "x"),
+            OutputFile::new("s/p.1.js", "x"),
+        ];
         let stats = write_atomic(&out, &same).unwrap();
         assert_eq!(stats.written, ["s/p.1.js"]);
-        let clash = [OutputFile::new("a.html", "x"), OutputFile::new("a.html", "y")];
+        let clash = [
+            OutputFile::new("a.html", "x"),
+            OutputFile::new("a.html", "y"),
+        ];
         let err = write_atomic(&out, &clash).unwrap_err();
         assert!(matches!(err, OutputError::Duplicate { .. }), "{err}");
-        assert!(out.join("s/p.1.js").is_file(), "the output was left as it was");
+        assert!(
+            out.join("s/p.1.js").is_file(),
+            "the output was left as it was"
+        );
     }
 
     #[test]

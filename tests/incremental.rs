@@ -106,7 +106,10 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
     // Exactly the files whose bytes changed are written, and the manifest lists them.
     assert_eq!(counts.written, changed.len() - 1, "{changed:?}");
     assert!(changed.contains(&".steppe-manifest".to_owned()));
-    assert!(changed.contains(&"en/faq/index.html".to_owned()), "{changed:?}");
+    assert!(
+        changed.contains(&"en/faq/index.html".to_owned()),
+        "{changed:?}"
+    );
     let others: Vec<&String> = changed
         .iter()
         .filter(|p| *p != ".steppe-manifest" && *p != "en/faq/index.html")

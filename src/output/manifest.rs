@@ -149,8 +149,14 @@ mod tests {
         let m = Manifest::load(dir);
         assert!(m.vouches("a.html", 3, &ha, &dir.join("a.html")));
         assert!(m.vouches("b c.html", 2, &hb, &dir.join("b c.html")));
-        assert!(!m.vouches("a.html", 3, &hb, &dir.join("a.html")), "other bytes");
-        assert!(!m.vouches("new.html", 3, &ha, &dir.join("a.html")), "unknown");
+        assert!(
+            !m.vouches("a.html", 3, &hb, &dir.join("a.html")),
+            "other bytes"
+        );
+        assert!(
+            !m.vouches("new.html", 3, &ha, &dir.join("a.html")),
+            "unknown"
+        );
         // A file changed after the manifest (same size) is no longer trusted.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(dir.join("a.html"), "AAA").unwrap();
