@@ -293,11 +293,14 @@ pub struct WriteStats {
 
 /// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
 /// changed (each through a temp file and a rename, so a reader never sees half a file) and
-/// deleting the files that are gone. Used by `watch`; `build` swaps the whole folder instead.
+/// deleting the files that are gone, then updates the manifest for them and for `early`, the
+/// files of `new` already written through `write_file` since `old`. Used by `watch`; `build`
+/// swaps the whole folder instead.
 pub fn write_changes(
     out: &Path,
     old: &BTreeMap<String, Vec<u8>>,
     new: &[OutputFile],
+    early: &[String],
 ) -> Result<WriteStats, OutputError> {
     if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
@@ -328,6 +331,13 @@ pub fn write_changes(
             dir = d.parent();
         }
     }
+    let early: BTreeSet<&str> = early.iter().map(String::as_str).collect();
+    let touched: Vec<&OutputFile> = new
+        .iter()
+        .filter(|f| early.contains(f.path.as_str()) || old.get(&f.path) != Some(&f.bytes))
+        .collect();
+    let list = out.join(manifest::MANIFEST);
+    manifest::update(out, &touched, &deleted).map_err(io_err(&list))?;
     Ok(WriteStats {
         written: changed.iter().map(|f| f.path.clone()).collect(),
         deleted,
@@ -390,7 +400,7 @@ mod tests {
             OutputFile::new("a/index.html", "a2"),
             OutputFile::new("d.txt", "d"),
         ];
-        let stats = write_changes(&out, &old, &new).unwrap();
+        let stats = write_changes(&out, &old, &new, &[]).unwrap();
         assert_eq!(stats.written, ["a/index.html", "d.txt"]);
         assert_eq!(stats.deleted, ["b/c/index.html"]);
         assert!(!out.join("b").exists(), "emptied folders are removed");

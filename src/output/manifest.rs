@@ -77,6 +77,40 @@ pub(crate) fn save<'a>(
     dir: &Path,
     files: impl Iterator<Item = (&'a str, u64, &'a Hash)>,
 ) -> io::Result<()> {
+    std::fs::write(dir.join(MANIFEST), render(files))
+}
+
+/// Brings the manifest of the live output `out` up to date after `watch` wrote `changed` and
+/// deleted `deleted`, through a temp file and a rename, after those writes. Without a manifest
+/// there is nothing to update: the next build then writes every file.
+pub(crate) fn update(
+    out: &Path,
+    changed: &[&crate::output::OutputFile],
+    deleted: &[String],
+) -> io::Result<()> {
+    let mut manifest = Manifest::load(out);
+    if manifest.written_at.is_none() {
+        return Ok(());
+    }
+    for f in changed {
+        let entry = (f.bytes.len() as u64, hash(&f.bytes));
+        manifest.entries.insert(f.path.clone(), entry);
+    }
+    for gone in deleted {
+        manifest.entries.remove(gone);
+    }
+    let text = render(
+        manifest
+            .entries
+            .iter()
+            .map(|(path, (size, hash))| (path.as_str(), *size, hash)),
+    );
+    let tmp = out.join(format!("{MANIFEST}.steppe-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, out.join(MANIFEST))
+}
+
+fn render<'a>(files: impl Iterator<Item = (&'a str, u64, &'a Hash)>) -> String {
     let mut lines: Vec<String> = files
         // A name with a line break could not be read back; such a file is simply rewritten.
         .filter(|(path, _, _)| !path.contains(['\n', '\r']))
@@ -90,7 +124,7 @@ pub(crate) fn save<'a>(
         text.push_str(&line);
         text.push('\n');
     }
-    std::fs::write(dir.join(MANIFEST), text)
+    text
 }
 
 fn after_two_fields(line: &str) -> &str {

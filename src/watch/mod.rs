@@ -322,11 +322,16 @@ impl Output {
         Ok(stats)
     }
 
-    fn update(&mut self, files: Vec<OutputFile>) -> Result<output::WriteStats, OutputError> {
+    /// `early`: files already written by the early write of edited pages.
+    fn update(
+        &mut self,
+        files: Vec<OutputFile>,
+        early: &[String],
+    ) -> Result<output::WriteStats, OutputError> {
         let Some(last) = &self.last else {
             return self.replace(&files);
         };
-        let stats = output::write_changes(&self.out, last, &files)?;
+        let stats = output::write_changes(&self.out, last, &files, early)?;
         self.last = Some(files.into_iter().map(|f| (f.path, f.bytes)).collect());
         Ok(stats)
     }
@@ -394,7 +399,7 @@ fn rebuild(
         return state.unwritable(&e, reloader);
     }
     stats.print_stages();
-    match state.update(built.files) {
+    match state.update(built.files, &early_paths) {
         Ok(mut written) => {
             state.succeeded(&built.site.warnings);
             written.written.extend(early_paths);
