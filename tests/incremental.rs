@@ -148,3 +148,61 @@ fn a_lost_manifest_means_a_full_write_not_a_stale_file() {
     assert_eq!(second.linked, 0);
     assert_same_as_fresh(&site);
 }
+
+/// Polls `cond` every 10 ms for at most 10 s.
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_after_watch_and_a_reverted_edit_is_a_fresh_build() {
+    let site = TestSite::fixture("basic");
+    build_counted(&site);
+    let inode = || {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(site.path("public")).map(|m| m.ino()).ok()
+    };
+    let first = inode();
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(["watch", "--no-serve"])
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let page = site.path("public/en/faq/index.html");
+    let manifest = site.path("public/.steppe-manifest");
+    let original = site.read("content/en/faq.md");
+    // Let watch's first build (a swap: a new folder) land, then edit: the page is written
+    // early, the manifest after.
+    wait_for("the first build", || inode() != first);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = std::fs::read(&manifest).unwrap();
+    // Same length, so the page's size alone cannot tell the stale file from the right one.
+    site.write(
+        "content/en/faq.md",
+        original.replace("Yes: see", "Yez: see"),
+    );
+    wait_for("the edit", || {
+        std::fs::read_to_string(&page).is_ok_and(|s| s.contains("Yez: see"))
+    });
+    wait_for("the manifest", || {
+        std::fs::read(&manifest).is_ok_and(|m| m != before)
+    });
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    // Back to the bytes the manifest once vouched for: the edited page must be written again.
+    site.write("content/en/faq.md", &original);
+    let counts = build_counted(&site);
+    assert!(counts.written >= 1, "{counts:?}");
+    assert!(!site.read("public/en/faq/index.html").contains("Yez: see"));
+    assert_same_as_fresh(&site);
+}
