@@ -452,12 +452,19 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     output::check_destination(&opts.root, &out, opts.force)?;
     let built = build_site(&opts.root, opts.drafts, opts.base_url.clone())?;
     let writing = Instant::now();
-    output::write_atomic(&out, &built.files)?;
+    let written = output::write_atomic(&out, &built.files)?;
     if std::env::var_os("STEPPE_TIMINGS").is_some() {
         eprintln!(
             "  {:>20}: {:7.1} ms",
             "write",
             writing.elapsed().as_secs_f64() * 1000.0
+        );
+        // One line of counters, stable for tests and the benchmark to read.
+        eprintln!(
+            "  write counts: written={} linked={} bytes={}",
+            written.written.len(),
+            written.linked,
+            written.bytes
         );
     }
     Ok(BuildReport {

@@ -3,7 +3,9 @@
 //!
 //! A build renders everything in memory first, writes it into `.<out>.steppe-staging-<pid>`
 //! beside the output and only then swaps it in, so a failed build never leaves a half-written
-//! site and the last good output stays until a new one is complete.
+//! site and the last good output stays until a new one is complete. The output keeps a
+//! manifest (`.steppe-manifest`: path, size, hash of every file), so the next build hard-links
+//! the files that did not change from the current output instead of writing them again.
 //!
 //! A failed build never changes the output: `check_destination` finds, before anything is
 //! rendered, folders the swap could not write, move or delete; the swap checks again and puts
@@ -22,10 +24,13 @@ pub const MARKER: &str = ".steppe-output";
 const MARKER_TEXT: &str = "This folder is written by steppe and replaced on each build.\n";
 
 mod leftovers;
+mod manifest;
 mod preflight;
+mod stage;
 
 use leftovers::remove_leftovers;
 use preflight::{check_writable, removable};
+use stage::stage;
 
 /// One file of the built site, held in memory until the writer stages it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +59,8 @@ pub enum OutputError {
     },
     #[error("refusing to write {path:?}: it would land outside the output directory")]
     UnsafePath { path: String },
+    #[error("two different files would be written to {path:?}")]
+    Duplicate { path: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("{out}: {source}; the last output could not be put back and is at {old}")]
@@ -177,9 +184,10 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.steppe-{what}-{}", std::process::id()))
 }
 
-/// Writes `files` into a staging directory beside `out`, then swaps it in. On any error the
-/// staging directory is removed and `out` is left as it was.
-pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+/// Writes `files` into a staging directory beside `out`, then swaps it in. Files the current
+/// output already holds are hard-linked into the staging directory, not written (see
+/// `stage.rs`). On any error the staging directory is removed and `out` is left as it was.
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
     write_atomic_with(out, files, &|from, to| std::fs::rename(from, to))
 }
 
@@ -190,7 +198,7 @@ fn write_atomic_with(
     given: &Path,
     files: &[OutputFile],
     rename: &Rename,
-) -> Result<(), OutputError> {
+) -> Result<WriteStats, OutputError> {
     let out = absolute(given).map_err(io_err(given))?;
     if let Some(bad) = files.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
@@ -202,33 +210,12 @@ fn write_atomic_with(
     }
     remove_leftovers(&out);
     let staging = sibling(&out, "staging");
-    let result = stage(&staging, files).and_then(|()| swap(given, &staging, &out, rename));
+    let result = stage(&staging, &out, files)
+        .and_then(|stats| swap(given, &staging, &out, rename).map(|()| stats));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
-}
-
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(io_err(staging))?;
-    }
-    std::fs::create_dir_all(staging).map_err(io_err(staging))?;
-    // The marker goes first, so a staging folder a crash leaves behind can be recognised.
-    let marker = staging.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(io_err(&path))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = staging.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(io_err(&path))
-    })
 }
 
 /// Moves the output aside, the staging folder in and deletes the old tree. Deleting is the one
@@ -291,20 +278,29 @@ pub fn check_writable_tree(out: &Path) -> Result<(), OutputError> {
     }
 }
 
-/// What `write_changes` did.
+/// What a write did: the work counted, so tests can assert it (`STEPPE_TIMINGS=1` prints it).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
+    /// Files whose bytes were written, in the order of the built files.
     pub written: Vec<String>,
+    /// Files of the last output that are gone.
     pub deleted: Vec<String>,
+    /// Files hard-linked from the last output instead of written (`write_atomic` only).
+    pub linked: usize,
+    /// Bytes of the files written.
+    pub bytes: u64,
 }
 
 /// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
 /// changed (each through a temp file and a rename, so a reader never sees half a file) and
-/// deleting the files that are gone. Used by `watch`; `build` swaps the whole folder instead.
+/// deleting the files that are gone, then updates the manifest for them and for `early`, the
+/// files of `new` already written through `write_file` since `old`. Used by `watch`; `build`
+/// swaps the whole folder instead.
 pub fn write_changes(
     out: &Path,
     old: &BTreeMap<String, Vec<u8>>,
     new: &[OutputFile],
+    early: &[String],
 ) -> Result<WriteStats, OutputError> {
     if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
@@ -335,9 +331,18 @@ pub fn write_changes(
             dir = d.parent();
         }
     }
+    let early: BTreeSet<&str> = early.iter().map(String::as_str).collect();
+    let touched: Vec<&OutputFile> = new
+        .iter()
+        .filter(|f| early.contains(f.path.as_str()) || old.get(&f.path) != Some(&f.bytes))
+        .collect();
+    let list = out.join(manifest::MANIFEST);
+    manifest::update(out, &touched, &deleted).map_err(io_err(&list))?;
     Ok(WriteStats {
         written: changed.iter().map(|f| f.path.clone()).collect(),
         deleted,
+        linked: 0,
+        bytes: changed.iter().map(|f| f.bytes.len() as u64).sum(),
     })
 }
 
@@ -395,7 +400,7 @@ mod tests {
             OutputFile::new("a/index.html", "a2"),
             OutputFile::new("d.txt", "d"),
         ];
-        let stats = write_changes(&out, &old, &new).unwrap();
+        let stats = write_changes(&out, &old, &new, &[]).unwrap();
         assert_eq!(stats.written, ["a/index.html", "d.txt"]);
         assert_eq!(stats.deleted, ["b/c/index.html"]);
         assert!(!out.join("b").exists(), "emptied folders are removed");
@@ -404,6 +409,63 @@ mod tests {
             "a2"
         );
         assert!(out.join(MARKER).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_never_writes_into_them() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let ino = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+        let files = [
+            OutputFile::new("a/index.html", "a"),
+            OutputFile::new("b.txt", "b"),
+        ];
+        let first = write_atomic(&out, &files).unwrap();
+        assert_eq!((first.written.len(), first.linked), (2, 0));
+        let (a, b) = (ino("a/index.html"), ino("b.txt"));
+        let kept = std::fs::File::open(out.join("b.txt")).unwrap();
+        let files = [
+            OutputFile::new("a/index.html", "a"),
+            OutputFile::new("b.txt", "B"),
+        ];
+        let second = write_atomic(&out, &files).unwrap();
+        assert_eq!(second.written, ["b.txt"]);
+        assert_eq!((second.linked, second.bytes), (1, 1));
+        assert_eq!(ino("a/index.html"), a, "linked, not copied");
+        assert_ne!(ino("b.txt"), b, "a changed file is a new file");
+        let mut old = String::new();
+        std::io::Read::read_to_string(&mut &kept, &mut old).unwrap();
+        assert_eq!(old, "b", "the old file was not written into");
+        // A file changed behind steppe's back is not trusted, even with the same size.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("a/index.html"), "x").unwrap();
+        let third = write_atomic(&out, &files).unwrap();
+        assert_eq!(third.written, ["a/index.html"]);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn a_path_comes_out_once_and_never_with_two_contents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let same = [
+            OutputFile::new("s/p.1.js", "x"),
+            OutputFile::new("s/p.1.js", "x"),
+        ];
+        let stats = write_atomic(&out, &same).unwrap();
+        assert_eq!(stats.written, ["s/p.1.js"]);
+        let clash = [
+            OutputFile::new("a.html", "x"),
+            OutputFile::new("a.html", "y"),
+        ];
+        let err = write_atomic(&out, &clash).unwrap_err();
+        assert!(matches!(err, OutputError::Duplicate { .. }), "{err}");
+        assert!(
+            out.join("s/p.1.js").is_file(),
+            "the output was left as it was"
+        );
     }
 
     #[test]

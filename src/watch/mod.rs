@@ -342,26 +342,27 @@ impl Output {
     }
 
     /// The first good build is swapped in whole, exactly as `build` does.
-    fn replace(&mut self, files: &[OutputFile]) -> Result<(), OutputError> {
-        output::write_atomic(&self.out, files)?;
+    fn replace(&mut self, files: &[OutputFile]) -> Result<output::WriteStats, OutputError> {
+        let stats = output::write_atomic(&self.out, files)?;
         self.last = Some(
             files
                 .iter()
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect(),
         );
-        Ok(())
+        Ok(stats)
     }
 
-    fn update(&mut self, files: Vec<OutputFile>) -> Result<output::WriteStats, OutputError> {
+    /// `early`: files already written by the early write of edited pages.
+    fn update(
+        &mut self,
+        files: Vec<OutputFile>,
+        early: &[String],
+    ) -> Result<output::WriteStats, OutputError> {
         let Some(last) = &self.last else {
-            self.replace(&files)?;
-            return Ok(output::WriteStats {
-                written: files.iter().map(|f| f.path.clone()).collect(),
-                deleted: Vec::new(),
-            });
+            return self.replace(&files);
         };
-        let stats = output::write_changes(&self.out, last, &files)?;
+        let stats = output::write_changes(&self.out, last, &files, early)?;
         self.last = Some(files.into_iter().map(|f| (f.path, f.bytes)).collect());
         Ok(stats)
     }
@@ -429,7 +430,7 @@ fn rebuild(
         return state.unwritable(&e, reloader);
     }
     stats.print_stages();
-    match state.update(built.files) {
+    match state.update(built.files, &early_paths) {
         Ok(mut written) => {
             state.succeeded(&built.site.warnings);
             written.written.extend(early_paths);

@@ -1,0 +1,211 @@
+//! The manifest kept with the output: every file's path, size and content hash, so the next
+//! build can tell which files of the current output it may reuse by hard link. Input: the
+//! output folder (to load) or the staged files and their hashes (to save). Output: a
+//! `Manifest`, or the `.steppe-manifest` file in the staging folder.
+//!
+//! The manifest is deterministic (sorted, no times), so two builds still give identical trees.
+//! Whether a file still holds what the manifest says is told by its modification time: steppe
+//! writes the manifest after every file of a build, and anything that changes a file later (a
+//! `watch` rebuild writing through temp + rename, an editor, a copy) gives it a newer time, so
+//! only files at least as old as the manifest, and of the recorded size, are trusted.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// The manifest's name inside the output; a dot-file, so the preview server never serves it.
+pub(crate) const MANIFEST: &str = ".steppe-manifest";
+
+/// First line of the file; a manifest with another header (another version) is ignored.
+const HEADER: &str = "steppe-manifest 1";
+
+/// A file's content hash (SHA-256, already in the tree for asset names).
+pub(crate) type Hash = [u8; 32];
+
+pub(crate) fn hash(bytes: &[u8]) -> Hash {
+    Sha256::digest(bytes).into()
+}
+
+/// What the last build wrote: path → (size, hash), and when the manifest was written.
+#[derive(Debug, Default)]
+pub(crate) struct Manifest {
+    entries: HashMap<String, (u64, Hash)>,
+    written_at: Option<SystemTime>,
+}
+
+impl Manifest {
+    /// The manifest of the output at `out`; empty when there is none or it cannot be read, so
+    /// every file is then written afresh.
+    pub(crate) fn load(out: &Path) -> Manifest {
+        let path = out.join(MANIFEST);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return Manifest::default();
+        };
+        let (true, Ok(written_at)) = (meta.is_file(), meta.modified()) else {
+            return Manifest::default();
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Manifest {
+                entries: parse(&text),
+                written_at: Some(written_at),
+            },
+            Err(_) => Manifest::default(),
+        }
+    }
+
+    /// Whether `old` (the file at `path` in the current output) holds exactly the bytes with
+    /// this size and hash: the manifest says so and nothing has changed the file since.
+    pub(crate) fn vouches(&self, path: &str, size: u64, hash: &Hash, old: &Path) -> bool {
+        let (Some(&(len, recorded)), Some(written_at)) = (self.entries.get(path), self.written_at)
+        else {
+            return false;
+        };
+        if len != size || recorded != *hash {
+            return false;
+        }
+        std::fs::symlink_metadata(old).is_ok_and(|m| {
+            m.is_file() && m.len() == size && m.modified().is_ok_and(|t| t <= written_at)
+        })
+    }
+}
+
+/// Writes the manifest of `files` (path, size, hash) into `dir`. Called after every file of
+/// the build is in place, so its time is not older than any of theirs.
+pub(crate) fn save<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a str, u64, &'a Hash)>,
+) -> io::Result<()> {
+    std::fs::write(dir.join(MANIFEST), render(files))
+}
+
+/// Brings the manifest of the live output `out` up to date after `watch` wrote `changed` and
+/// deleted `deleted`, through a temp file and a rename, after those writes. Without a manifest
+/// there is nothing to update: the next build then writes every file.
+pub(crate) fn update(
+    out: &Path,
+    changed: &[&crate::output::OutputFile],
+    deleted: &[String],
+) -> io::Result<()> {
+    let mut manifest = Manifest::load(out);
+    if manifest.written_at.is_none() {
+        return Ok(());
+    }
+    for f in changed {
+        let entry = (f.bytes.len() as u64, hash(&f.bytes));
+        manifest.entries.insert(f.path.clone(), entry);
+    }
+    for gone in deleted {
+        manifest.entries.remove(gone);
+    }
+    let text = render(
+        manifest
+            .entries
+            .iter()
+            .map(|(path, (size, hash))| (path.as_str(), *size, hash)),
+    );
+    let tmp = out.join(format!("{MANIFEST}.steppe-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, out.join(MANIFEST))
+}
+
+fn render<'a>(files: impl Iterator<Item = (&'a str, u64, &'a Hash)>) -> String {
+    let mut lines: Vec<String> = files
+        // A name with a line break could not be read back; such a file is simply rewritten.
+        .filter(|(path, _, _)| !path.contains(['\n', '\r']))
+        .map(|(path, size, hash)| format!("{} {size} {path}", hex(hash)))
+        .collect();
+    lines.sort_by(|a, b| after_two_fields(a).cmp(after_two_fields(b)));
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 20);
+    text.push_str(HEADER);
+    text.push('\n');
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+fn after_two_fields(line: &str) -> &str {
+    line.splitn(3, ' ').nth(2).unwrap_or("")
+}
+
+fn parse(text: &str) -> HashMap<String, (u64, Hash)> {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, ' ');
+            let hash = unhex(fields.next()?)?;
+            let size = fields.next()?.parse().ok()?;
+            Some((fields.next()?.to_owned(), (size, hash)))
+        })
+        .collect()
+}
+
+fn hex(hash: &Hash) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Hash> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut hash = [0u8; 32];
+    for (i, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_manifest_reads_back_and_vouches_only_for_unchanged_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("a.html"), "aaa").unwrap();
+        std::fs::write(dir.join("b c.html"), "bb").unwrap();
+        let (ha, hb) = (hash(b"aaa"), hash(b"bb"));
+        save(
+            dir,
+            [("b c.html", 2, &hb), ("a.html", 3, &ha), ("x\ny", 1, &ha)].into_iter(),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        let names: Vec<&str> = text.lines().skip(1).map(after_two_fields).collect();
+        assert_eq!(names, ["a.html", "b c.html"], "sorted, line breaks dropped");
+        let m = Manifest::load(dir);
+        assert!(m.vouches("a.html", 3, &ha, &dir.join("a.html")));
+        assert!(m.vouches("b c.html", 2, &hb, &dir.join("b c.html")));
+        assert!(
+            !m.vouches("a.html", 3, &hb, &dir.join("a.html")),
+            "other bytes"
+        );
+        assert!(
+            !m.vouches("new.html", 3, &ha, &dir.join("a.html")),
+            "unknown"
+        );
+        // A file changed after the manifest (same size) is no longer trusted.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("a.html"), "AAA").unwrap();
+        assert!(!m.vouches("a.html", 3, &ha, &dir.join("a.html")));
+    }
+
+    #[test]
+    fn a_missing_or_foreign_manifest_vouches_for_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a"), "x").unwrap();
+        assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
+        let line = format!("{} 1 a\n", hex(&hash(b"x")));
+        std::fs::write(tmp.path().join(MANIFEST), format!("other 9\n{line}")).unwrap();
+        assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
+        assert_eq!(unhex("zz"), None);
+        assert_eq!(unhex(&hex(&hash(b"x"))), Some(hash(b"x")));
+    }
+}
