@@ -99,6 +99,18 @@ fn the_guide_builds_and_every_link_resolves() {
     assert!(stdout(&out).contains("in 4 languages"), "{}", stdout(&out));
     let broken = broken_links(&site.path("public"));
     assert!(broken.is_empty(), "broken links: {broken:#?}");
+    // Every page of the first edition (the guide's own build script, before collections and
+    // the built-in theme) keeps its URL, so links readers saved still work.
+    let first = std::fs::read_to_string(repo().join("tests/guide-urls-first-edition.txt")).unwrap();
+    let lost: Vec<&str> = first
+        .lines()
+        .filter(|url| !site.path("public").join(url).is_file())
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "pages of the first edition missing: {lost:?}"
+    );
+    assert_eq!(first.lines().count(), 74);
 }
 
 #[test]
