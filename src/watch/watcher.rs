@@ -33,7 +33,14 @@ impl FsWatcher {
         // The debouncer ticks at a quarter of its timeout, so a tiny timeout still needs a tick.
         let tick = Some((debounce / 4).max(Duration::from_millis(1)));
         if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // The poll watcher keeps each file's time in whole seconds and reports only a
+            // later one, so a save in the same second as the file's last change (a file
+            // restored and edited at once, two quick saves, `cp -p` of an older copy) would
+            // never be seen. Comparing contents catches every change; it reads the watched
+            // files each poll, cheap for a site's sources (the guide: 130 files, 1.2 MB).
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Ok(FsWatcher::Poll(new_debouncer_opt(
                 debounce, tick, tx, NoCache, config,
             )?))
