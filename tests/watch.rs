@@ -719,3 +719,29 @@ fn polling_follows_a_restored_content_folder() {
     );
     assert_matches_fresh_build(&site);
 }
+
+/// The poll watcher keeps file times in whole seconds: an edit in the same second as the file's
+/// last change (a folder restored and edited at once) leaves the time it sees unchanged. Setting
+/// the old time back makes that race certain; the edit must still be seen, through an event.
+#[test]
+fn polling_sees_an_edit_that_keeps_the_file_time() {
+    let site = TestSite::fixture("basic");
+    let w = Watch::start(&site, &["--no-serve", "--poll"]);
+    // Past the rescan that follows the first snapshot, so only polling can see the edit.
+    std::thread::sleep(Duration::from_millis(600));
+    let faq = site.path("content/en/faq.md");
+    let mtime = std::fs::metadata(&faq).unwrap().modified().unwrap();
+    let text = site.read("content/en/faq.md");
+    site.write("content/en/faq.md", format!("{text}\nSame second.\n"));
+    let file = std::fs::File::options().write(true).open(&faq).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    assert_eq!(std::fs::metadata(&faq).unwrap().modified().unwrap(), mtime);
+    // The rebuild names the file, so an event brought it, not a rescan.
+    w.wait_count(true, "(content/en/faq.md)", 0);
+    assert!(
+        site.read("public/en/faq/index.html")
+            .contains("Same second.")
+    );
+    assert_matches_fresh_build(&site);
+}

@@ -139,20 +139,15 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &Changes::default(),
         );
     }
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        batch.extend(rx.try_iter());
+    while let Some(batch) = next_batch(&rx, opts.poll) {
         let t0 = Instant::now();
         let events = batch.into_iter().flatten().flatten();
         let Batch {
-            changes,
-            names,
+            mut changes,
+            mut names,
             touched,
             new_dir,
         } = layout.sort(events, |p| watches.is_watched_dir(p));
-        if names.is_empty() && touched.is_empty() {
-            continue;
-        }
         if changes.config {
             // site.yaml may have switched the theme: follow it without a restart.
             if let Some(theme) = read_theme(&root) {
@@ -161,12 +156,20 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         }
         // A folder deleted and restored (`content/`, `themes/`) lost its watch: set it again
         // before building, then look once more for what was written before it was in place.
-        let rewatched = watches
-            .sync(&mut watcher, &layout, &touched)
-            .unwrap_or_else(|e| {
+        // A folder whose watch was set counts as changed even if no event named it.
+        let rewatched = match watches.sync(&mut watcher, &layout, &touched) {
+            Ok(dirs) => {
+                names.extend(dirs.iter().filter_map(|d| layout.classify(d, &mut changes)));
+                !dirs.is_empty()
+            }
+            Err(e) => {
                 eprintln!("warning: {}", watch_err(e));
                 true
-            });
+            }
+        };
+        if names.is_empty() && touched.is_empty() && !rewatched {
+            continue;
+        }
         rebuild(
             &mut pipeline,
             &changes,
@@ -190,6 +193,28 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         }
     }
     Ok(())
+}
+
+/// The next burst of events, or `None` once the watcher is gone. When polling, an empty burst
+/// after each quiet interval: notify's poll watcher knows a folder's time only in whole seconds
+/// and scans its watches one after another, so a folder deleted and restored between the scans
+/// of its parent and of itself can come back without any event. The empty burst lets the loop
+/// look for it itself.
+fn next_batch(
+    rx: &mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
+    poll: bool,
+) -> Option<Vec<notify_debouncer_full::DebounceEventResult>> {
+    let first = match poll {
+        true => match rx.recv_timeout(POLL_INTERVAL) {
+            Ok(first) => first,
+            Err(mpsc::RecvTimeoutError::Timeout) => return Some(Vec::new()),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+        },
+        false => rx.recv().ok()?,
+    };
+    let mut batch = vec![first];
+    batch.extend(rx.try_iter());
+    Some(batch)
 }
 
 /// Where the site, its output and its theme are, found before anything is built: a folder
