@@ -7,20 +7,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
 use steppe::config::Config;
-use steppe::markdown::{FactSource, LinkSite, LinkTargets, PageInput, render};
+use steppe::markdown::{DataSource, LinkSite, LinkTargets, PageInput, render};
 
-const SITE: &str = "title: Fuzz\nallowed_domains: [example.org]\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n  - {code: kk, tag: kk, name: Қазақша}\n";
+const SITE: &str = "title: Fuzz\nlinks: {external: allowlist, allowed_domains: [example.org]}\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n  - {code: kk, tag: kk, name: Қазақша}\n";
 
 static CONFIG: LazyLock<Config> = LazyLock::new(|| Config::parse(SITE).expect("valid config"));
 
 /// Answers one known fact and refuses the rest, like the real site's data.
 struct Facts;
 
-impl FactSource for Facts {
-    fn fact_html(&self, op: &str, key: &str) -> Result<String, String> {
-        match (op, key) {
-            ("activ", "balance_code") => Ok("<span class=\"fact\">*111#</span>".into()),
-            _ => Err(format!("unknown fact {op}/{key}")),
+impl DataSource for Facts {
+    fn fact_html(&self, c: &str, id: &str, key: &str) -> Result<String, String> {
+        match (c, id, key) {
+            ("operators", "activ", "balance_code") => Ok("<span class=\"fact\">*111#</span>".into()),
+            _ => Err(format!("unknown fact {c}/{id}/{key}")),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! ```yaml
 //! links:
 //!   external: allowlist     # allow (default) | warn | allowlist
-//!   allowed_domains: [kcell.kz, gov.kz]
+//!   allowed_domains: [example.org, gov.example]
 //! ```
 //! The same [`LinkPolicy::judge`] serves Markdown links, raw-HTML attributes and fact `url`s.
 
