@@ -125,7 +125,8 @@ fn fallback_warning(untranslated: &[&str]) -> Option<Diagnostic> {
             "the theme has no UI strings for {list}: buttons and labels are shown in English"
         ))
         .with_hint(format!(
-            "translate them in {}",
+            "translate every key of the theme's i18n/en.yaml (`steppe theme eject` shows them) in \
+             {} beside site.yaml; the warning goes once every key is there",
             Path::new(SITE_I18N_DIR)
                 .join(format!("{first}.yaml"))
                 .display()

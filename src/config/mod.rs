@@ -153,6 +153,15 @@ impl Config {
         // Languages first: every per-language text is checked against them, so a mistake in
         // the list must be reported at its own line, not as a text missing a language.
         let (langs, scanned) = src.parse(|t| serde_yaml::from_str::<LanguagesOnly>(t))?;
+        if scanned.line("languages").is_none() {
+            // No `languages:` key at all is most often a misspelt one (`langauges:`): the full
+            // parse names it at its line with a "did you mean", which says more than "none".
+            if let Err(d) = src.parse(|t| serde_yaml::from_str::<Config>(t))
+                && d.message.contains("unknown field")
+            {
+                return Err(d.into());
+            }
+        }
         validate_languages(&langs.languages, &scanned)?;
         let codes = langs.languages.into_iter().map(|l| l.code).collect();
         let (mut config, _) =
@@ -345,6 +354,18 @@ pub fn yaml_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_languages_key_is_named_where_it_is() {
+        let e = Config::parse(
+            "title: T\nlangauges:\n  - {code: en, tag: en, name: English, default: true}\n",
+        )
+        .unwrap_err();
+        let d = &e.0[0];
+        assert_eq!(d.line, Some(2), "{d}");
+        assert!(d.message.contains("unknown field 'langauges'"), "{d}");
+        assert!(d.message.contains("did you mean 'languages'"), "{d}");
+    }
 
     const MINIMAL: &str = "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n  - {code: kk, tag: kk, name: Қазақша}\n";
 
