@@ -72,10 +72,10 @@ async function typeQuery(page, query) {
 
 const cases = [
   // [language, start page, query, expected path and anchor after Enter]
-  ["ru", "ru/steps/", "балансом", "ru/steps/online/#check-balance"],
-  ["kk", "kk/", "сур тизим", "kk/imei/#grey-list"],
+  ["ru", "ru/steps/", "проверить баланс", "ru/steps/online/#check-balance"],
+  ["kk", "kk/", "сур тизимдер", "kk/imei/#grey-list"],
   ["zh", "zh/faq/", "灰名单", "zh/imei/#grey-list"],
-  ["en", "en/operators/kcell/", "porting", "en/steps/office/#porting"],
+  ["en", "en/operators/kcell/", "number portability", "en/steps/office/#porting"],
 ];
 
 describe("over http:// under a sub-path", () => {
@@ -159,7 +159,7 @@ describe("the box says what it is doing", () => {
       await route.continue();
     });
     await page.keyboard.press("/");
-    await page.keyboard.type("porting", { delay: 10 });
+    await page.keyboard.type("number portability", { delay: 10 });
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.querySelector(".search-note").textContent === "Searching…");
     assert.equal(await visible(page), true);

@@ -298,21 +298,24 @@
       Array.from(cands).sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
         .slice(0, expand).forEach(function (c) { out.set(c[0], PREFIX_FACTOR); });
     }
+    var inflected = false;
     if (!out.size && !w.han && !w.parts) {
       // An inflection the site never uses: fall back to its longest known beginning.
       var chars = Array.from(w.t);
       for (var k = chars.length - 1; k >= Math.max(4, Math.ceil(chars.length * 0.6)); k--) {
         var b = await self.lookup(chars.slice(0, k).join(""));
-        if (b && target(b)) { out.set(target(b), BACKOFF_FACTOR); break; }
+        if (b && target(b)) { out.set(target(b), BACKOFF_FACTOR); inflected = true; break; }
       }
     }
-    if (!out.size && !w.han && !w.parts) {
-      // Compounds are searched by their parts instead, each corrected on its own.
+    if ((!out.size || inflected) && !w.han && !w.parts) {
+      // Compounds are searched by their parts instead, each corrected on its own. After a known
+      // beginning, the forms one edit away are its sibling inflections (замену → замена, whose
+      // stem the beginning may not share): searched too, but not offered as a correction.
       for (var f of await this.typos(w.t)) {
         var fe = await this.lookup(f.key);
         if (fe && target(fe) && !out.has(target(fe))) {
           out.set(target(fe), TYPO_FACTOR[f.d]);
-          if (!w.fix) w.fix = f.key;
+          if (!w.fix && !inflected) w.fix = f.key;
         }
       }
     }
