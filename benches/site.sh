@@ -167,6 +167,9 @@ for n in "${sizes[@]}"; do
         # The setup: the guide's theme and site.yaml in the neutral layout.
         cp "$repo/site.yaml" "$corpus/neutral/site.yaml"
         cp -r "$repo/themes" "$corpus/neutral/themes"
+        # The guide's collection items (pages say `about: operators/<id>`) and its UI strings.
+        cp -r "$repo/data" "$corpus/neutral/data"
+        cp -r "$repo/i18n" "$corpus/neutral/i18n"
     fi
     results=$work/results-$n
     rm -rf "$results"
