@@ -127,7 +127,9 @@ median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print (NR%2
 # One English page of the corpus, the same for every tool (same section and slug).
 edit_page() {
     local n=$1 rel
-    rel=$(cd "$corpus/neutral/content/en" && find . -name '*.md' ! -name '_index.md' | sort | head -1)
+    # sort | sed (not head): head closing the pipe early kills `sort` with SIGPIPE, which
+    # pipefail turns into a failure of the whole script on big corpora.
+    rel=$(cd "$corpus/neutral/content/en" && find . -name '*.md' ! -name '_index.md' | sort | sed -n 1p)
     rel=${rel#./}
     echo "Edit $n: a new sentence about roaming." >> "$corpus/neutral/content/en/$rel"
     echo "Edit $n: a new sentence about roaming." >> "$corpus/hugo/content/${rel%.md}.en.md"
