@@ -361,18 +361,16 @@ fn search_files(
             *changed || memo.indexes.get(code).is_none_or(|(m, _)| m != members)
         })
         .map(|(code, members, _)| {
-            let pages: Vec<(crate::search::SearchPage, &crate::search::Analysed)> = rendered
+            let pages: Vec<&crate::search::Analysed> = rendered
                 .iter()
                 .filter(searchable)
                 .filter(|r| &site.pages[r.index].lang == code)
-                .map(|r| (search_page(site, r), by_index[&r.index].as_ref()))
+                .map(|r| by_index[&r.index].as_ref())
                 .collect();
-            let pairs: Vec<(&crate::search::SearchPage, &crate::search::Analysed)> =
-                pages.iter().map(|(p, a)| (p, *a)).collect();
             (
                 code.clone(),
                 *members,
-                crate::search::build_index_from(code, &pairs, synonyms),
+                crate::search::build_index_from(code, &pages, synonyms),
             )
         })
         .collect();

@@ -51,5 +51,5 @@ cargo run --release --quiet -- build --quiet --out "$search_tmp/site"
 STEPPE_TEST_SITE="$search_tmp/site" node --test tests/js/
 
 # The theme in a real browser (phone viewport, axe, links, sub-path and file://).
-STEPPE_BIN=target/release/steppe node --test tests/browser/site.test.js
-STEPPE_BIN=target/release/steppe node --test tests/browser/review-notice.test.js
+# Every `*.test.js` file under tests/browser/ (node skips node_modules).
+STEPPE_BIN=target/release/steppe node --test tests/browser/

@@ -58,30 +58,39 @@ pub fn build_index_with(
     synonyms: &Synonyms,
 ) -> Vec<OutputFile> {
     let analysed: Vec<Analysed> = pages.par_iter().map(analyse).collect();
-    let pairs: Vec<(&SearchPage<'_>, &Analysed)> = pages.iter().zip(&analysed).collect();
-    build_index_from(lang, &pairs, synonyms)
+    let refs: Vec<&Analysed> = analysed.iter().collect();
+    build_index_from(lang, &refs, synonyms)
 }
 
-/// One page read into its search documents: the per-page half of [`build_index`], which
-/// `watch` keeps between rebuilds so an edit re-reads only the pages that changed.
+/// One page read into its search documents: the per-page half of [`build_index`]. It owns
+/// everything the index needs (URL, title, documents), so the pipeline can analyse a page right
+/// after its template runs and drop the page's HTML; `watch` keeps these between rebuilds so an
+/// edit re-reads only the pages that changed.
 #[derive(Clone)]
-pub struct Analysed(analyze::Page);
+pub struct Analysed {
+    url: String,
+    title: String,
+    page: analyze::Page,
+}
 
 pub fn analyse(page: &SearchPage<'_>) -> Analysed {
-    Analysed(analyze::page(page))
+    Analysed {
+        url: page.url.to_owned(),
+        title: page.title.to_owned(),
+        page: analyze::page(page),
+    }
 }
 
-/// The language-wide half of [`build_index`], from pages analysed earlier.
-pub fn build_index_from(
-    lang: &str,
-    pages: &[(&SearchPage<'_>, &Analysed)],
-    synonyms: &Synonyms,
-) -> Vec<OutputFile> {
-    let mut pages: Vec<&(&SearchPage<'_>, &Analysed)> = pages.iter().collect();
+/// The language-wide half of [`build_index`], from pages analysed earlier (in any order).
+pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) -> Vec<OutputFile> {
+    let mut pages: Vec<&Analysed> = pages.to_vec();
     // Document ids follow URL order, whatever order the caller collected pages in.
-    pages.sort_by(|(a, _), (b, _)| a.url.cmp(b.url).then_with(|| a.title.cmp(b.title)));
-    let analysed: Vec<analyze::Page> = pages.iter().map(|(_, a)| a.0.clone()).collect();
-    let meta = pages.iter().map(|(p, _)| (p.url, p.title)).collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.title.cmp(&b.title)));
+    let analysed: Vec<analyze::Page> = pages.iter().map(|a| a.page.clone()).collect();
+    let meta = pages
+        .iter()
+        .map(|a| (a.url.as_str(), a.title.as_str()))
+        .collect();
     let rules = synonyms.for_lang(lang);
     let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang), &rules);
     shard::files(lang, &index)
