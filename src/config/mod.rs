@@ -53,6 +53,9 @@ pub enum Direction {
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub title: Text,
+    /// A shorter title for the header on narrow screens (issue 12); the full title elsewhere.
+    #[serde(default)]
+    pub short_title: Option<Text>,
     #[serde(default)]
     pub description: Option<Text>,
     /// Absolute URL the site is published at, ending in `/`.
@@ -207,6 +210,7 @@ impl Config {
 
 const CONFIG_KEYS: &[&str] = &[
     "title",
+    "short_title",
     "description",
     "base_url",
     "theme",

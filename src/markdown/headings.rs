@@ -1,4 +1,4 @@
-//! Heading ids by GitHub's rule, for every script.
+//! Heading ids by GitHub's rule, for every script, and the anchor link each h2–h4 carries.
 
 use std::collections::{HashMap, HashSet};
 
@@ -56,6 +56,20 @@ impl IdAllocator {
     }
 }
 
+/// The levels whose headings get an anchor link: those a reader links to (h1 is the page).
+pub(crate) const ANCHOR_LEVELS: std::ops::RangeInclusive<u8> = 2..=4;
+
+/// The link a heading ends with, to its own id (issue 12): empty, named by `label` (the page
+/// language's "link to this section"), its visible mark drawn by the theme's CSS, so the link
+/// adds no text to the search index, a copied heading or the table of contents.
+pub(crate) fn anchor(id: &str, label: &str) -> String {
+    format!(
+        "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\"></a>",
+        super::escape(id),
+        super::escape(label)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +84,18 @@ mod tests {
         );
         assert_eq!(slugify("Top up: Kaspi.kz & banks"), "top-up-kaspikz--banks");
         assert_eq!(slugify("IMEI 登记（手机）"), "imei-登记手机");
+    }
+
+    #[test]
+    fn anchors_link_to_their_heading_and_escape() {
+        assert_eq!(
+            anchor("как-пополнить", "Ссылка на этот раздел"),
+            "<a class=\"anchor\" href=\"#как-пополнить\" aria-label=\"Ссылка на этот раздел\"></a>"
+        );
+        assert_eq!(
+            anchor("a\"b", "<x>"),
+            "<a class=\"anchor\" href=\"#a&quot;b\" aria-label=\"&lt;x&gt;\"></a>"
+        );
     }
 
     #[test]

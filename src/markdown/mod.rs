@@ -196,7 +196,13 @@ pub fn render(
                     format!("<h{n} id=\"{}\"{class_attr}>", escape(&id)).into(),
                 ));
                 events.append(buffered);
-                events.push(Event::Html(format!("</h{n}>\n").into()));
+                let anchor = if headings::ANCHOR_LEVELS.contains(&n) {
+                    let label = input.strings.get("anchor_label");
+                    headings::anchor(&id, label.map_or("Link to this section", String::as_str))
+                } else {
+                    String::new()
+                };
+                events.push(Event::Html(format!("{anchor}</h{n}>\n").into()));
                 if (2..=3).contains(&n) {
                     out.toc.push(TocEntry {
                         level: n,

@@ -27,6 +27,8 @@ struct LanguageGlobals {
 #[derive(Serialize)]
 struct SiteView<'a> {
     title: &'a str,
+    /// The header's title on a phone, if site.yaml sets `short_title`.
+    short_title: Option<&'a str>,
     description: Option<&'a str>,
     base_url: Option<&'a str>,
     languages: &'a [crate::config::Language],
@@ -38,6 +40,7 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
     let config = &site.config;
     let view = SiteView {
         title: config.title.get(lang),
+        short_title: config.short_title.as_ref().map(|t| t.get(lang)),
         description: config.description.as_ref().map(|d| d.get(lang)),
         base_url: config.base_url.as_deref(),
         languages: &config.languages,

@@ -757,6 +757,9 @@
       input.focus();
     });
     box.hidden = false;
+    // The box is drawn from the start with its input disabled, so its space is taken before this
+    // script runs (no layout shift); it takes input from now on.
+    input.disabled = false;
   }
 
   function ready() {

@@ -1,0 +1,103 @@
+/* steppe navigation: the header's menu button, the language menu and back-to-top. A classic
+ * script with no dependencies, so it runs from file:// too.
+ *
+ * Without it everything still works: the menu is a link to the navigation (#site-nav), the
+ * language menu is a plain <details>, and "back to top" is a link at the end of the page. The
+ * inline script in <head> adds the `js` class before the page is drawn, so style.css shows the
+ * scripted forms from the first frame and nothing moves when this runs. */
+(function () {
+  "use strict";
+
+  // Below this width the navigation is a drawer; above it, a sidebar (style.css says the same).
+  var NARROW = window.matchMedia("(max-width: 59.99rem)");
+
+  // The site navigation as a drawer under the header: the button opens and closes it, Escape
+  // closes it and gives focus back to the button, and so does leaving it with Tab.
+  function menu() {
+    var button = document.querySelector(".menu-button"), nav = document.getElementById("site-nav");
+    if (!button || !nav) return;
+    var header = button.closest("header") || document.body;
+    nav.tabIndex = -1; // a tap inside the drawer keeps focus in it
+
+    function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
+
+    function set(open, refocus) {
+      if (open) {
+        // The drawer starts where the header ends on screen, however far the page is scrolled.
+        var top = Math.max(0, header.getBoundingClientRect().bottom);
+        nav.style.setProperty("--drawer-top", top + "px");
+      }
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+      document.documentElement.classList.toggle("menu-open", open);
+      if (open) {
+        var current = nav.querySelector("[aria-current=page]") || nav.querySelector("a");
+        (current || nav).focus({ preventScroll: true });
+        if (current) current.scrollIntoView({ block: "nearest" });
+      } else if (refocus) {
+        button.focus();
+      }
+    }
+
+    button.addEventListener("click", function () { set(!isOpen(), false); });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && isOpen()) {
+        ev.preventDefault();
+        set(false, true);
+      }
+    });
+    nav.addEventListener("focusout", function (ev) {
+      var to = ev.relatedTarget;
+      if (isOpen() && to && to !== button && !nav.contains(to)) set(false, false);
+    });
+    // A link to a part of this page closes the drawer so the reader sees where it leads.
+    nav.addEventListener("click", function (ev) {
+      if (isOpen() && ev.target.closest("a")) set(false, false);
+    });
+    NARROW.addEventListener("change", function () { if (!NARROW.matches && isOpen()) set(false, false); });
+  }
+
+  // The language menu (<details>): Escape and a tap elsewhere close it.
+  function languages() {
+    var menus = document.querySelectorAll("details.lang-menu");
+    function closeAll(except, refocus) {
+      menus.forEach(function (d) {
+        if (d !== except && d.open) {
+          d.open = false;
+          if (refocus && d.contains(document.activeElement)) d.querySelector("summary").focus();
+        }
+      });
+    }
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") closeAll(null, true);
+    });
+    document.addEventListener("click", function (ev) {
+      closeAll(ev.target.closest && ev.target.closest("details.lang-menu"), false);
+    });
+  }
+
+  // "Back to top" floats in once a long page is scrolled past its first screens. It is fixed
+  // in place (style.css), so showing it moves nothing.
+  function backToTop() {
+    var link = document.querySelector(".to-top");
+    if (!link) return;
+    var queued = false;
+    function update() {
+      queued = false;
+      var screen = window.innerHeight, long = document.documentElement.scrollHeight > 3 * screen;
+      link.classList.toggle("is-shown", long && window.scrollY > 1.5 * screen);
+    }
+    window.addEventListener("scroll", function () {
+      if (!queued) { queued = true; window.requestAnimationFrame(update); }
+    }, { passive: true });
+    update();
+  }
+
+  function ready() {
+    menu();
+    languages();
+    backToTop();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
