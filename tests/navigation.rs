@@ -28,15 +28,33 @@ fn headings_carry_an_anchor_to_their_own_id() {
         assert_eq!(a.value().attr("aria-label"), Some("Link to this section"));
         assert_eq!(a.text().collect::<String>(), "", "the mark comes from CSS");
         // The anchor is the heading's last child: the heading's own text is unchanged.
-        assert_eq!(h.last_child().and_then(|c| c.value().as_element()).map(|e| e.name()), Some("a"));
+        assert_eq!(
+            h.last_child()
+                .and_then(|c| c.value().as_element())
+                .map(|e| e.name()),
+            Some("a")
+        );
         seen.push(id.to_owned());
     }
     assert_eq!(seen, ["top-up", "kaspi-bank", "deep", "top-up-now"]);
-    assert_eq!(texts(&doc, ".content h2"), ["Top up \"now\"", "Top up \"now\""]);
-    assert!(doc.select(&sel("h1 a.anchor, h5 a.anchor")).next().is_none());
+    assert_eq!(
+        texts(&doc, ".content h2"),
+        ["Top up \"now\"", "Top up \"now\""]
+    );
+    assert!(
+        doc.select(&sel("h1 a.anchor, h5 a.anchor"))
+            .next()
+            .is_none()
+    );
     // The table of contents keeps the plain heading text.
-    assert_eq!(texts(&doc, ".toc nav a"), ["Top up \"now\"", "Kaspi bank", "Top up \"now\""]);
-    assert_eq!(attrs(&doc, ".toc nav a", "href"), ["#top-up", "#kaspi-bank", "#top-up-now"]);
+    assert_eq!(
+        texts(&doc, ".toc nav a"),
+        ["Top up \"now\"", "Kaspi bank", "Top up \"now\""]
+    );
+    assert_eq!(
+        attrs(&doc, ".toc nav a", "href"),
+        ["#top-up", "#kaspi-bank", "#top-up-now"]
+    );
 }
 
 /// The label is the page language's UI string (`anchor_label`), so a site can reword it.
@@ -45,7 +63,10 @@ fn anchor_labels_follow_the_language_and_site_strings() {
     let site = TestSite::fixture("basic");
     site.build();
     let ru = site.html("public/ru/guide/topup/index.html");
-    assert_eq!(attrs(&ru, "h2 a.anchor", "aria-label")[0], "Ссылка на этот раздел");
+    assert_eq!(
+        attrs(&ru, "h2 a.anchor", "aria-label")[0],
+        "Ссылка на этот раздел"
+    );
     let zh = site.html("public/zh/faq/index.html");
     assert_eq!(attrs(&zh, "h2 a.anchor", "aria-label")[0], "本节链接");
 
@@ -75,7 +96,8 @@ fn anchors_add_nothing_to_the_search_index() {
         assert!(!files.is_empty(), "{lang}: no document shards");
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            for label in ["Link to this section", "Ссылка на этот раздел", "本节链接"] {
+            for label in ["Link to this section", "Ссылка на этот раздел", "本节链接"]
+            {
                 assert!(!text.contains(label), "{}: {label}", file.display());
             }
             let shard = shard_json(&text);
@@ -89,7 +111,10 @@ fn anchors_add_nothing_to_the_search_index() {
             }
         }
     }
-    assert!(headings.iter().any(|h| h == "Can I top up from abroad?"), "{headings:?}");
+    assert!(
+        headings.iter().any(|h| h == "Can I top up from abroad?"),
+        "{headings:?}"
+    );
 }
 
 /// The JSON payload of a `__steppeSearch("<name>", {...})` shard.
@@ -109,18 +134,35 @@ fn header_toc_and_back_to_top_markup() {
     site.build();
     let doc = site.html("public/en/guide/topup/index.html");
     assert_eq!(attrs(&doc, "header a.menu-link", "href"), ["#site-nav"]);
-    let button = doc.select(&sel("header button.menu-button")).next().expect("menu button");
+    let button = doc
+        .select(&sel("header button.menu-button"))
+        .next()
+        .expect("menu button");
     assert_eq!(button.value().attr("aria-expanded"), Some("false"));
     assert_eq!(button.value().attr("aria-controls"), Some("site-nav"));
     assert!(doc.select(&sel("nav#site-nav a")).count() > 1);
 
-    let search = doc.select(&sel("header [data-steppe-search]")).next().expect("search box");
-    assert_eq!(search.value().attr("hidden"), None, "the box takes its space from the start");
+    let search = doc
+        .select(&sel("header [data-steppe-search]"))
+        .next()
+        .expect("search box");
+    assert_eq!(
+        search.value().attr("hidden"),
+        None,
+        "the box takes its space from the start"
+    );
     assert!(doc.select(&sel("#search-input[disabled]")).next().is_some());
     // search.css is in the head, before the body is drawn.
     let head_css = attrs(&doc, "head link[rel=stylesheet]", "href");
-    assert!(head_css.iter().any(|h| h.contains("static/search.")), "{head_css:?}");
-    assert!(doc.select(&sel("body link[rel=stylesheet]")).next().is_none());
+    assert!(
+        head_css.iter().any(|h| h.contains("static/search.")),
+        "{head_css:?}"
+    );
+    assert!(
+        doc.select(&sel("body link[rel=stylesheet]"))
+            .next()
+            .is_none()
+    );
 
     assert_eq!(texts(&doc, "details.lang-menu nav.switcher a").len(), 3);
     assert_eq!(attrs(&doc, "main a.to-top", "href"), ["#top"]);
@@ -131,7 +173,10 @@ fn header_toc_and_back_to_top_markup() {
     assert!(toc.value().attr("open").is_none());
     assert!(toc.value().attr("data-search-ignore").is_some());
     assert_eq!(texts(&doc, "details.toc > summary").len(), 1);
-    assert_eq!(attrs(&doc, "details.toc > nav a", "href"), ["#如何充值", "#如何充值-1"]);
+    assert_eq!(
+        attrs(&doc, "details.toc > nav a", "href"),
+        ["#如何充值", "#如何充值-1"]
+    );
 }
 
 /// `short_title` is the header's title on a phone, the full title staying in `title=`; a site
@@ -159,14 +204,28 @@ fn short_title_per_language() {
     assert_eq!(attrs(&doc, ".brand", "title"), ["Тестовое руководство"]);
 
     // One string for every language works too; a map must name every language.
-    site.write("site.yaml", yaml.replacen("description:", "short_title: FG\ndescription:", 1));
+    site.write(
+        "site.yaml",
+        yaml.replacen("description:", "short_title: FG\ndescription:", 1),
+    );
     site.build();
-    assert_eq!(texts(&site.html("public/zh/index.html"), ".brand-short"), ["FG"]);
-    let bad = yaml.replacen("description:", "short_title: {en: Fixture}\ndescription:", 1);
+    assert_eq!(
+        texts(&site.html("public/zh/index.html"), ".brand-short"),
+        ["FG"]
+    );
+    let bad = yaml.replacen(
+        "description:",
+        "short_title: {en: Fixture}\ndescription:",
+        1,
+    );
     site.write("site.yaml", &bad);
     let out = site.steppe(&["build"]);
     assert!(!out.status.success());
-    let line = bad.lines().position(|l| l.starts_with("short_title")).unwrap() + 1;
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("short_title"))
+        .unwrap()
+        + 1;
     let err = stderr(&out);
     assert!(err.contains(&format!("site.yaml:{line}:")), "{err}");
     assert!(err.contains("zh"), "{err}");

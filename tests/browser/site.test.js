@@ -163,6 +163,8 @@ test('the language switcher on a zh page lands on the en translation', { timeout
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
       const current = page.locator('.switcher a[aria-current="page"]');
       assert.equal(await current.getAttribute('lang'), 'zh-Hans');
+      // On a phone the languages are in the header's language menu (issue 12).
+      await page.locator('.lang-menu > summary').click();
       await Promise.all([page.waitForURL('**/en/**'), page.locator('.switcher a[lang="en"]').click()]);
       assert.equal(page.url(), fileUrl(rel.replace(/^zh\//, 'en/')));
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
