@@ -241,6 +241,40 @@ test('"On this page" is closed at the top on a phone and a sticky right rail at 
   }
 });
 
+test('axe passes with the menus open, light and dark, and on a desktop with the rail', { timeout: 90000 }, async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    // Dark mode changes only colours: check contrast there.
+    const rules = colorScheme === 'dark' ? { runOnly: ['color-contrast'] } : {};
+    const phone = await env.browser.newContext({ ...PHONE, colorScheme });
+    const desk = await env.browser.newContext({ ...DESKTOP, colorScheme });
+    try {
+      for (const lang of ['zh', 'kk']) {
+        const rel = `${lang}/${GUIDE}`;
+        const p = await open(phone, served(rel));
+        await p.page.locator('main details.toc > summary').tap();
+        await p.page.locator('.lang-menu > summary').tap();
+        assert.deepEqual(await axe(p.page, rules), [], `${rel} ${colorScheme}: On this page and languages open`);
+        await p.page.keyboard.press('Escape');
+        await p.page.locator('.menu-button').tap();
+        assert.deepEqual(await axe(p.page, rules), [], `${rel} ${colorScheme}: drawer open`);
+        await p.page.keyboard.press('Escape');
+        await p.page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+        await p.page.waitForFunction(() => document.querySelector('.to-top.is-shown'));
+        assert.deepEqual(await axe(p.page, rules), [], `${rel} ${colorScheme}: back-to-top shown`);
+        assert.deepEqual(p.problems, []);
+        await p.page.close();
+        const d = await open(desk, served(rel));
+        assert.deepEqual(await axe(d.page, rules), [], `${rel} ${colorScheme}: desktop`);
+        assert.deepEqual(d.problems, []);
+        await d.page.close();
+      }
+    } finally {
+      await phone.close();
+      await desk.close();
+    }
+  }
+});
+
 test('back-to-top shows on a long page once scrolled and returns to the top', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
