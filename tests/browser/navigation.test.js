@@ -39,6 +39,8 @@ function top() {
     // The lines the visible title takes (an ellipsis may end it).
     titleLines: new Set([...title.getClientRects()].map((r) => Math.round(r.top))).size,
     titleAttr: brand.title,
+    // The guide's short_title is short enough to show whole (no ellipsis) on a 390 px phone.
+    titleWhole: brand.scrollWidth <= brand.clientWidth,
     firstText: para ? para.getBoundingClientRect().top : null,
     // Every control of the header sits inside its single row.
     controlsInside: [...document.querySelectorAll('.site-header > *')].filter((e) => e.offsetWidth > 0)
@@ -57,6 +59,7 @@ test('a phone header of one short row and the text near the top, in every langua
         assert.ok(t.header <= MAX_HEADER, `${rel}: header ${t.header}px > ${MAX_HEADER}px`);
         assert.equal(t.titleLines, 1, `${rel}: the title is on one line`);
         assert.ok(t.titleAttr.length > 0, `${rel}: the full title is in title=`);
+        assert.ok(t.titleWhole, `${rel}: site.yaml's short_title does not fit; shorten it`);
         assert.ok(t.controlsInside, `${rel}: a header control wraps below the row`);
         assert.ok(t.overflow <= 0, `${rel}: ${t.overflow}px wider than the screen`);
         if (rel.endsWith(GUIDE)) {
