@@ -135,10 +135,25 @@ test('the menu button opens the navigation; Escape and a second tap close it; it
   }
 });
 
-test('from disk, the drawer and its links work the same', { timeout: 30000 }, async () => {
+test('from disk, the drawer and its links work the same, with the keyboard too', { timeout: 30000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     const { page, problems } = await open(context, fromDisk(`ru/${GUIDE}`));
+    // Keyboard: Enter opens; Shift+Tab from the first link goes back to the button, Tab from
+    // the button into the drawer (it follows the button while open); Escape closes.
+    await page.locator('.menu-button').focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await page.evaluate(drawer)).focusInside, true);
+    await page.locator('#site-nav a').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    let d = await page.evaluate(drawer);
+    assert.deepEqual([d.expanded, d.focusOnButton], ['true', true], 'Shift+Tab from the first link');
+    await page.keyboard.press('Tab');
+    d = await page.evaluate(drawer);
+    assert.deepEqual([d.expanded, d.focusInside], ['true', true], 'Tab from the button');
+    await page.keyboard.press('Escape');
+    assert.equal((await page.evaluate(drawer)).expanded, 'false');
+
     await page.locator('.menu-button').tap();
     assert.equal((await page.evaluate(drawer)).expanded, 'true');
     const link = page.locator('#site-nav a:not([aria-current]):not(.more)').last();

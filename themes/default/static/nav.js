@@ -46,6 +46,19 @@
         set(false, true);
       }
     });
+    // While it is open the drawer follows the button in the Tab order (in the page it comes
+    // after the content): Tab from the button enters it, Shift+Tab from its first link leaves.
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Tab" || !isOpen()) return;
+      var first = nav.querySelector("a");
+      if (!ev.shiftKey && ev.target === button && first) {
+        ev.preventDefault();
+        first.focus();
+      } else if (ev.shiftKey && (ev.target === first || ev.target === nav)) {
+        ev.preventDefault();
+        button.focus();
+      }
+    });
     nav.addEventListener("focusout", function (ev) {
       var to = ev.relatedTarget;
       if (isOpen() && to && to !== button && !nav.contains(to)) set(false, false);
