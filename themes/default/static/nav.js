@@ -11,63 +11,77 @@
   // Below this width the navigation is a drawer; above it, a sidebar (style.css says the same).
   var NARROW = window.matchMedia("(max-width: 59.99rem)");
 
-  // The site navigation as a drawer under the header: the button opens and closes it, Escape
-  // closes it and gives focus back to the button, and so does leaving it with Tab.
+  // The site navigation as a drawer under the header, opened and closed by the menu button.
+  function Drawer(button, nav) {
+    this.button = button;
+    this.nav = nav;
+    this.header = button.closest("header") || document.body;
+    nav.tabIndex = -1; // a tap inside the drawer keeps focus in it
+  }
+
+  Drawer.prototype.isOpen = function () {
+    return this.button.getAttribute("aria-expanded") === "true";
+  };
+
+  // Opens (focus on the current page's link) or closes (focus back on the button if `refocus`).
+  Drawer.prototype.set = function (open, refocus) {
+    var nav = this.nav;
+    if (open) {
+      // The drawer starts where the header ends on screen, however far the page is scrolled.
+      var top = Math.max(0, this.header.getBoundingClientRect().bottom);
+      nav.style.setProperty("--drawer-top", top + "px");
+    }
+    this.button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("is-open", open);
+    document.documentElement.classList.toggle("menu-open", open);
+    if (open) {
+      var current = nav.querySelector("[aria-current=page]") || nav.querySelector("a");
+      (current || nav).focus({ preventScroll: true });
+      if (current) current.scrollIntoView({ block: "nearest" });
+    } else if (refocus) {
+      this.button.focus();
+    }
+  };
+
+  // Escape closes and gives focus back to the button. While open, the drawer follows the button
+  // in the Tab order (in the page it comes after the content): Tab from the button enters it,
+  // Shift+Tab from its first link returns to the button.
+  Drawer.prototype.onKey = function (ev) {
+    if (!this.isOpen()) return;
+    var first = this.nav.querySelector("a");
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      this.set(false, true);
+    } else if (ev.key === "Tab" && !ev.shiftKey && ev.target === this.button && first) {
+      ev.preventDefault();
+      first.focus();
+    } else if (ev.key === "Tab" && ev.shiftKey && (ev.target === first || ev.target === this.nav)) {
+      ev.preventDefault();
+      this.button.focus();
+    }
+  };
+
+  // Leaving the drawer with Tab, or following one of its links, closes it; so does a window
+  // grown past the width where the navigation is a sidebar.
+  Drawer.prototype.listen = function () {
+    var self = this;
+    this.button.addEventListener("click", function () { self.set(!self.isOpen(), false); });
+    document.addEventListener("keydown", function (ev) { self.onKey(ev); });
+    this.nav.addEventListener("focusout", function (ev) {
+      var to = ev.relatedTarget;
+      if (self.isOpen() && to && to !== self.button && !self.nav.contains(to)) self.set(false, false);
+    });
+    this.nav.addEventListener("click", function (ev) {
+      if (self.isOpen() && ev.target.closest("a")) self.set(false, false);
+    });
+    NARROW.addEventListener("change", function () {
+      if (!NARROW.matches && self.isOpen()) self.set(false, false);
+    });
+  };
+
   function menu() {
     var button = document.querySelector(".menu-button"), nav = document.getElementById("site-nav");
-    if (!button || !nav) return;
-    var header = button.closest("header") || document.body;
-    nav.tabIndex = -1; // a tap inside the drawer keeps focus in it
-
-    function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
-
-    function set(open, refocus) {
-      if (open) {
-        // The drawer starts where the header ends on screen, however far the page is scrolled.
-        var top = Math.max(0, header.getBoundingClientRect().bottom);
-        nav.style.setProperty("--drawer-top", top + "px");
-      }
-      button.setAttribute("aria-expanded", open ? "true" : "false");
-      nav.classList.toggle("is-open", open);
-      document.documentElement.classList.toggle("menu-open", open);
-      if (open) {
-        var current = nav.querySelector("[aria-current=page]") || nav.querySelector("a");
-        (current || nav).focus({ preventScroll: true });
-        if (current) current.scrollIntoView({ block: "nearest" });
-      } else if (refocus) {
-        button.focus();
-      }
-    }
-
-    button.addEventListener("click", function () { set(!isOpen(), false); });
-    document.addEventListener("keydown", function (ev) {
-      if (ev.key === "Escape" && isOpen()) {
-        ev.preventDefault();
-        set(false, true);
-      }
-    });
-    // While it is open the drawer follows the button in the Tab order (in the page it comes
-    // after the content): Tab from the button enters it, Shift+Tab from its first link leaves.
-    document.addEventListener("keydown", function (ev) {
-      if (ev.key !== "Tab" || !isOpen()) return;
-      var first = nav.querySelector("a");
-      if (!ev.shiftKey && ev.target === button && first) {
-        ev.preventDefault();
-        first.focus();
-      } else if (ev.shiftKey && (ev.target === first || ev.target === nav)) {
-        ev.preventDefault();
-        button.focus();
-      }
-    });
-    nav.addEventListener("focusout", function (ev) {
-      var to = ev.relatedTarget;
-      if (isOpen() && to && to !== button && !nav.contains(to)) set(false, false);
-    });
-    // A link to a part of this page closes the drawer so the reader sees where it leads.
-    nav.addEventListener("click", function (ev) {
-      if (isOpen() && ev.target.closest("a")) set(false, false);
-    });
-    NARROW.addEventListener("change", function () { if (!NARROW.matches && isOpen()) set(false, false); });
+    if (button && nav) new Drawer(button, nav).listen();
   }
 
   // The language menu (<details>): Escape and a tap elsewhere close it.
