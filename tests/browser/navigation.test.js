@@ -244,12 +244,14 @@ test('"On this page" is closed at the top on a phone and a sticky right rail at 
         scrollTo(0, 3000);
         const r = toc.getBoundingClientRect();
         return {
+          // Open, so screen readers hear "expanded" for what is shown.
+          open: toc.open,
           right: r.left >= text.getBoundingClientRect().right,
           linkShown: link.getBoundingClientRect().height > 0 && getComputedStyle(link).visibility === 'visible',
           stuck: r.top >= 0 && r.top < 40 && r.bottom > 100,
         };
       });
-      assert.deepEqual(rail, { right: true, linkShown: true, stuck: true }, `${rel}: desktop rail`);
+      assert.deepEqual(rail, { open: true, right: true, linkShown: true, stuck: true }, `${rel}: desktop rail`);
       assert.deepEqual(d.problems, []);
       await d.page.close();
     }
@@ -399,5 +401,17 @@ test('no layout shift while a page loads and its search script runs (CLS <= 0.01
     }
   } finally {
     await context.close();
+  }
+  // On a desktop too, where the script opens the "On this page" rail.
+  const desk = await env.browser.newContext(DESKTOP);
+  await desk.addInitScript(observeShifts);
+  try {
+    for (const lang of LANGS) {
+      const { cls, problems } = await measureCls(desk, served(`${lang}/${GUIDE}`));
+      assert.ok(cls.value <= MAX_CLS, `${lang} desktop: CLS ${cls.value.toFixed(4)}: ${cls.shifts.join('; ')}`);
+      assert.deepEqual(problems, []);
+    }
+  } finally {
+    await desk.close();
   }
 });

@@ -84,6 +84,14 @@
     if (button && nav) new Drawer(button, nav).listen();
   }
 
+  // "On this page" is a right rail on wide screens, shown by CSS while the <details> is closed;
+  // opening it there keeps what screen readers hear (expanded) the same as what is seen, and
+  // shows the list in browsers whose CSS cannot.
+  function tocRail() {
+    var toc = document.querySelector("main > details.toc");
+    if (toc && window.matchMedia("(min-width: 68.75rem)").matches) toc.open = true;
+  }
+
   // The language menu (<details>): Escape and a tap elsewhere close it.
   function languages() {
     var menus = document.querySelectorAll("details.lang-menu");
@@ -122,6 +130,7 @@
 
   function ready() {
     menu();
+    tocRail();
     languages();
     backToTop();
   }
