@@ -177,6 +177,10 @@ fn header_toc_and_back_to_top_markup() {
         attrs(&doc, "details.toc > nav a", "href"),
         ["#如何充值", "#如何充值-1"]
     );
+    // The wide layout's rail is decided by a body class, there from the first byte.
+    assert!(doc.select(&sel("body.has-toc")).next().is_some());
+    let home = site.html("public/zh/index.html");
+    assert!(home.select(&sel("body.has-toc, details.toc")).next().is_none());
 }
 
 /// `short_title` is the header's title on a phone, the full title staying in `title=`; a site
