@@ -96,8 +96,14 @@ fn anchors_add_nothing_to_the_search_index() {
         assert!(!files.is_empty(), "{lang}: no document shards");
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            for label in ["Link to this section", "Ссылка на этот раздел", "本节链接"]
-            {
+            // Nor do back-to-top and the "On this page" summary (data-search-ignore).
+            for label in [
+                "Link to this section",
+                "Ссылка на этот раздел",
+                "本节链接",
+                "Back to top",
+                "On this page",
+            ] {
                 assert!(!text.contains(label), "{}: {label}", file.display());
             }
             let shard = shard_json(&text);
@@ -180,7 +186,11 @@ fn header_toc_and_back_to_top_markup() {
     // The wide layout's rail is decided by a body class, there from the first byte.
     assert!(doc.select(&sel("body.has-toc")).next().is_some());
     let home = site.html("public/zh/index.html");
-    assert!(home.select(&sel("body.has-toc, details.toc")).next().is_none());
+    assert!(
+        home.select(&sel("body.has-toc, details.toc"))
+            .next()
+            .is_none()
+    );
 }
 
 /// `short_title` is the header's title on a phone, the full title staying in `title=`; a site
