@@ -4,7 +4,7 @@
 
 mod front_matter;
 
-pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, parse_file};
+pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, Schema, parse_file};
 
 use crate::config::Config;
 use crate::diagnostics::{BuildErrors, Diagnostic};

@@ -313,6 +313,8 @@ fn empty_front() -> FrontMatter {
         template: None,
         search: None,
         translated_from: None,
+        schema: None,
+        og_image: None,
         extra: BTreeMap::new(),
     }
 }
