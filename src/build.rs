@@ -253,7 +253,7 @@ impl Pipeline {
         if config.base_url.is_none() {
             warnings.push(
                 Diagnostic::new(
-                    "no base_url: sitemap.xml, canonical links and absolute 404 links are left out",
+                    "no base_url: sitemap.xml, canonical links, og:image and JSON-LD URLs are left out",
                 )
                 .in_file(crate::config::CONFIG_FILE)
                 .with_hint("set `base_url:` in site.yaml or pass --base-url"),
@@ -289,6 +289,8 @@ impl Pipeline {
         );
         stats.lap("search index");
         files.extend(render::render_site(&site, theme, rendered)?);
+        // Last: the service worker's version is a hash of every other file.
+        files.extend(render::offline_files(&site, theme, &files)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         stats.lap("site files");
         Ok((Built { site, files }, stats))

@@ -40,7 +40,8 @@ fn default_max_pages() -> usize {
 mod tests {
     use crate::config::Config;
 
-    const MINIMAL: &str = "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n";
+    const MINIMAL: &str =
+        "title: Guide\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n";
 
     #[test]
     fn offline_is_on_by_default_and_can_be_turned_off() {
@@ -65,8 +66,10 @@ mod tests {
     fn og_image_is_once_or_per_language() {
         let c = Config::parse(&format!("{MINIMAL}og_image: en/card.png\n")).unwrap();
         assert_eq!(c.og_image.unwrap().get("en"), "en/card.png");
-        let c = Config::parse(&format!("{MINIMAL}og_image: {{en: https://cdn.example/c.png}}\n"))
-            .unwrap();
+        let c = Config::parse(&format!(
+            "{MINIMAL}og_image: {{en: https://cdn.example/c.png}}\n"
+        ))
+        .unwrap();
         assert_eq!(c.og_image.unwrap().get("en"), "https://cdn.example/c.png");
     }
 }

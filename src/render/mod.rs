@@ -2,10 +2,15 @@
 //! sitemap, robots.txt, theme assets, content assets). Nothing here touches the disk but reads.
 
 mod filters;
+mod not_found;
+mod offline;
+mod sharing;
 mod site_files;
+mod structured_data;
 mod theme;
 pub mod views;
 
+pub(crate) use offline::render as offline_files;
 pub use theme::{Theme, content_hash};
 
 use crate::diagnostics::{BuildErrors, Diagnostic};
@@ -32,6 +37,8 @@ struct SiteView<'a> {
     languages: &'a [crate::config::Language],
     /// Days after `reviewed` when a page shows its "may be out of date" notice.
     review_max_age_days: u32,
+    /// Pages register the service worker (`offline: {enabled}`).
+    offline: bool,
 }
 
 fn globals(site: &Site, lang: &str) -> LanguageGlobals {
@@ -42,6 +49,7 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
         base_url: config.base_url.as_deref(),
         languages: &config.languages,
         review_max_age_days: config.review_max_age_days,
+        offline: config.offline.enabled,
     };
     LanguageGlobals {
         site: tera::Value::from_serializable(&view),
@@ -123,7 +131,10 @@ pub fn render_pages(
         .map(|l| (l.code.as_str(), globals(site, &l.code)))
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
-    let views = Views { site };
+    let views = Views {
+        site,
+        assets: &theme.assets,
+    };
     let structure = memo.is_some().then(|| structure_fingerprints(site));
     let render = |index: usize, mut view: views::PageContext| -> Result<String, Diagnostic> {
         let page = &site.pages[index];

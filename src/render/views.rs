@@ -126,6 +126,10 @@ pub struct PageView {
     /// The item this page is about (`about:` in front matter, or the item's own page).
     pub item: Option<ItemView>,
     pub comparison: Option<Comparison>,
+    /// JSON-LD for the page's `<script type="application/ld+json">` (render/structured_data.rs).
+    pub json_ld: Option<String>,
+    /// The link-preview image and its text (render/sharing.rs).
+    pub og_image: Option<super::sharing::OgImage>,
 }
 
 /// Everything a page template sees besides the per-language constants.
@@ -147,6 +151,8 @@ pub struct PageContext {
 
 pub struct Views<'a> {
     pub site: &'a Site,
+    /// The theme's static files by name → hashed output path (the logo, the sharing image).
+    pub assets: &'a BTreeMap<String, String>,
 }
 
 impl Views<'_> {
@@ -326,6 +332,12 @@ impl Views<'_> {
             children: page.children.iter().map(|&i| self.link(page, i)).collect(),
             item,
             comparison,
+            json_ld: super::structured_data::json_ld(
+                site,
+                index,
+                self.assets.get("icon-512.png").map(String::as_str),
+            ),
+            og_image: super::sharing::og_image(site, self.assets, page),
         }
     }
 

@@ -757,6 +757,9 @@
       input.focus();
     });
     box.hidden = false;
+    // A query in the address (`?q=words`, the 404 page's search form) is searched at once.
+    var asked = new URLSearchParams(location.search).get("q");
+    if (asked && asked.trim()) { input.value = asked; input.focus(); run(); }
   }
 
   function ready() {
