@@ -58,7 +58,7 @@ mod tests {
     fn a_misspelt_offline_key_is_located() {
         let e = Config::parse(&format!("{MINIMAL}offline:\n  max_page: 4\n")).unwrap_err();
         let d = &e.0[0];
-        assert_eq!(d.line, Some(4), "{d}");
+        assert_eq!(d.line, Some(5), "{d}");
         assert!(d.message.contains("did you mean 'max_pages'"), "{d}");
     }
 
