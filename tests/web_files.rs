@@ -51,7 +51,11 @@ fn breadcrumbs_list_every_level_with_absolute_urls() {
         .iter()
         .map(|i| {
             assert_eq!(i["@type"], "ListItem");
-            (i["position"].as_u64().unwrap(), text(&i["name"]), text(&i["item"]))
+            (
+                i["position"].as_u64().unwrap(),
+                text(&i["name"]),
+                text(&i["item"]),
+            )
         })
         .collect();
     assert_eq!(
@@ -79,7 +83,9 @@ fn homes_carry_website_and_organization() {
         let org = of_type(&nodes, "Organization").expect("Organization");
         assert_eq!(org["url"], BASE);
         assert_eq!(org["name"], name);
-        let logo = text(&org["logo"]).strip_prefix(BASE).expect("absolute logo");
+        let logo = text(&org["logo"])
+            .strip_prefix(BASE)
+            .expect("absolute logo");
         assert!(site.path("public").join(logo).is_file(), "{logo}");
     }
 }
@@ -107,7 +113,10 @@ fn question_headings_make_an_faq_with_plain_text_answers() {
                 "Yes, with the official app or a bank. Most of them."
             ),
             ("Which banks?", "Most of them."),
-            ("How long does it take?", "A few minutes. Way Time App 1 min"),
+            (
+                "How long does it take?",
+                "A few minutes. Way Time App 1 min"
+            ),
         ]
     );
     // Marked in front matter, with a full-width question mark.
@@ -155,7 +164,10 @@ fn json_ld_cannot_close_its_script_element() {
     let site = built();
     let html = site.read("public/en/notes/index.html");
     let (nodes, raw) = json_ld(&Html::parse_document(&html));
-    assert!(raw.iter().all(|r| !r.contains('<') && r.contains("\\u003c/script")));
+    assert!(
+        raw.iter()
+            .all(|r| !r.contains('<') && r.contains("\\u003c/script"))
+    );
     let crumbs = of_type(&nodes, "BreadcrumbList").unwrap();
     assert_eq!(
         crumbs["itemListElement"][1]["name"],
@@ -223,8 +235,10 @@ fn og_image_from_site_yaml_and_front_matter() {
     );
     site.write(
         "content/ru/faq.md",
-        site.read("content/ru/faq.md")
-            .replace("schema: faq", "schema: faq\nog_image: https://cdn.example/q.png"),
+        site.read("content/ru/faq.md").replace(
+            "schema: faq",
+            "schema: faq\nog_image: https://cdn.example/q.png",
+        ),
     );
     site.build();
     let image = |rel: &str| {
@@ -238,7 +252,10 @@ fn og_image_from_site_yaml_and_front_matter() {
     assert_eq!(image("public/en/guide/page/index.html"), card);
     assert_eq!(
         image("public/ru/faq/index.html"),
-        ("https://cdn.example/q.png".to_owned(), "Карточка".to_owned())
+        (
+            "https://cdn.example/q.png".to_owned(),
+            "Карточка".to_owned()
+        )
     );
 }
 
@@ -257,7 +274,10 @@ fn an_og_image_that_is_not_there_fails_at_its_line() {
         err.contains("content/en/guide/page.md:3:") && err.contains("og_image 'nope.png'"),
         "{err}"
     );
-    assert!(!site.path("public").exists(), "a failed build writes nothing");
+    assert!(
+        !site.path("public").exists(),
+        "a failed build writes nothing"
+    );
 }
 
 #[test]
@@ -273,7 +293,10 @@ fn manifests_parse_and_their_icons_exist() {
         assert!(text(&m["background_color"]).starts_with('#'));
         let icons = m["icons"].as_array().unwrap();
         let sizes: Vec<&str> = icons.iter().map(|i| text(&i["sizes"])).collect();
-        assert!(sizes.contains(&"192x192") && sizes.contains(&"512x512"), "{sizes:?}");
+        assert!(
+            sizes.contains(&"192x192") && sizes.contains(&"512x512"),
+            "{sizes:?}"
+        );
         for icon in icons {
             // Relative to the manifest, in <lang>/.
             let src = text(&icon["src"]).strip_prefix("../").expect("relative");
@@ -282,7 +305,7 @@ fn manifests_parse_and_their_icons_exist() {
         let doc = site.html(&format!("public/{lang}/faq/index.html"));
         assert_eq!(
             attrs(&doc, r#"link[rel="manifest"]"#, "href"),
-            ["../manifest.webmanifest"]
+            [format!("../../{lang}/manifest.webmanifest")]
         );
     }
 }
@@ -296,19 +319,31 @@ fn the_404_has_every_language_and_no_absolute_links() {
     let links: Vec<String> = ["a[href]", "link[href]", "form[action]", "script[src]"]
         .iter()
         .flat_map(|css| {
-            let attr = if css.starts_with("form") { "action" } else if css.starts_with("script") { "src" } else { "href" };
+            let attr = if css.starts_with("form") {
+                "action"
+            } else if css.starts_with("script") {
+                "src"
+            } else {
+                "href"
+            };
             attrs(&doc, css, attr)
         })
         .collect();
     assert!(links.len() >= 6, "{links:?}");
     for link in &links {
         assert!(!link.contains(':') && !link.starts_with('/'), "{link}");
-        assert!(site.path("public").join(link).is_file(), "{link} from the root");
+        assert!(
+            site.path("public").join(link).is_file(),
+            "{link} from the root"
+        );
     }
     // Every language's block with its own text, home and search form.
     let blocks = attrs(&doc, "section.not-found-lang", "data-lang");
     assert_eq!(blocks, ["en", "ru"]);
-    assert_eq!(texts(&doc, "section[data-lang=ru] h1"), ["Страница не найдена"]);
+    assert_eq!(
+        texts(&doc, "section[data-lang=ru] h1"),
+        ["Страница не найдена"]
+    );
     assert_eq!(
         attrs(&doc, "section[data-lang=ru] form", "action"),
         ["ru/index.html"]
@@ -316,12 +351,16 @@ fn the_404_has_every_language_and_no_absolute_links() {
     // The script that sets <base href> comes before the stylesheet.
     let script = html.find("<script>").unwrap();
     assert!(script < html.find("rel=\"stylesheet\"").unwrap());
-    assert!(html.contains(r#""base":"/docs/""#), "base_url's path for the script");
+    assert!(
+        html.contains(r#""base":"/docs/""#),
+        "base_url's path for the script"
+    );
 }
 
 /// The offline list of `lang`: (pages, search files).
 fn list(site: &TestSite, lang: &str) -> (Vec<String>, Vec<String>) {
-    let v: Value = serde_json::from_str(&site.read(&format!("public/offline/{lang}.json"))).unwrap();
+    let v: Value =
+        serde_json::from_str(&site.read(&format!("public/offline/{lang}.json"))).unwrap();
     let strings = |k: &str| {
         v[k].as_array()
             .unwrap()
@@ -339,14 +378,20 @@ fn offline_lists_name_the_language_pages_and_search_files() {
     assert_eq!(pages[0], "en/index.html", "home first");
     assert_eq!(pages.len(), 6, "{pages:?}");
     assert!(pages.iter().all(|p| p.starts_with("en/")));
-    assert!(search.contains(&"search/en/index.js".to_owned()), "{search:?}");
+    assert!(
+        search.contains(&"search/en/index.js".to_owned()),
+        "{search:?}"
+    );
     assert!(search.len() > 1 && search.iter().all(|s| s.starts_with("search/en/")));
     for f in pages.iter().chain(&search) {
         assert!(site.path("public").join(f).is_file(), "{f}");
     }
     let sw = site.read("public/sw.js");
     assert!(sw.contains(r#"var LANGS = ["en","ru"];"#), "{sw}");
-    assert!(sw.contains("static/style."), "theme assets are stored at install");
+    assert!(
+        sw.contains("static/style."),
+        "theme assets are stored at install"
+    );
     // Every page registers the worker.
     let doc = site.html("public/en/faq/index.html");
     assert_eq!(attrs(&doc, "script[data-lang]", "data-root"), ["../../"]);
@@ -381,7 +426,14 @@ fn the_worker_version_follows_the_build() {
     site.build();
     assert_eq!(version(&site), first, "the same input, the same worker");
     let page = site.read("content/en/guide/page.md");
-    site.write("content/en/guide/page.md", format!("{page}\nOne more line.\n"));
+    site.write(
+        "content/en/guide/page.md",
+        format!("{page}\nOne more line.\n"),
+    );
     site.build();
-    assert_ne!(version(&site), first, "a changed page, a new worker and cache");
+    assert_ne!(
+        version(&site),
+        first,
+        "a changed page, a new worker and cache"
+    );
 }
