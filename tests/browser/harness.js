@@ -55,7 +55,8 @@ function steppe(args) {
  * Builds the site into a temporary folder and serves it at `base` (`http://127.0.0.1:P/guide/`).
  * `baseUrl: false` builds without --base-url (as a user who never set one); `root` builds
  * another site folder (a fixture prepared by the test).
- * Returns { tmp, site, base, browser, fileUrl(rel), close() }.
+ * Returns { tmp, site, base, browser, server, fileUrl(rel), close() }; `server.unreachable =
+ * true` takes the host off the network (static-server.js).
  */
 async function setup({ baseUrl = true, root = null } = {}) {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium`);
@@ -74,7 +75,7 @@ async function setup({ baseUrl = true, root = null } = {}) {
   await waitForServer(base, 10000);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   return {
-    tmp, site, base, port, browser,
+    tmp, site, base, port, browser, server,
     fileUrl: (rel) => pathToFileURL(path.join(site, rel)).href,
     async close() {
       await browser.close();

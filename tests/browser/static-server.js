@@ -33,10 +33,14 @@ function notFoundPage(root, file) {
   return null;
 }
 
-/** Serves `root` on 127.0.0.1:`port`; resolves to the http.Server once it listens. */
+/** Serves `root` on 127.0.0.1:`port`; resolves to the http.Server once it listens. Setting its
+ * `unreachable` to true makes it drop every request until set back to false. */
 function serve(root, port) {
   root = path.resolve(root);
   const server = http.createServer((req, res) => {
+    // `server.unreachable = true` drops every connection, as when the host cannot be reached:
+    // unlike Playwright's setOffline, it also fails a service worker's own fetches.
+    if (server.unreachable) { req.socket.destroy(); return; }
     let rel;
     try { rel = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { rel = '/'; }
     const file = path.join(root, path.normalize(rel));

@@ -139,12 +139,18 @@ function notFoundFacts(page) {
       title: document.title,
       // style.css sets the body's margin to 0; a browser's own is 8px.
       styled: getComputedStyle(document.body).marginLeft === '0px'
-        && [...document.styleSheets].some((s) => /\/static\/style\.[0-9a-f]+\.css$/.test(s.href || '') && s.cssRules.length > 20),
+        && [...document.styleSheets].some((s) => /\/static\/style\.[0-9a-f]+\.css$/.test(s.href || '')),
       links: [...new Set([...document.querySelectorAll('a[href], link[rel=icon], link[rel=stylesheet]')]
         .map((a) => a.href.split('#')[0]))],
       homes: [...document.querySelectorAll('.not-found-lang form')].map((f) => f.action),
     };
   });
+}
+
+/** The problems besides Chromium's console line for the 404 document itself (any other 404
+ * still shows as its own `HTTP 404: url` line). */
+function otherThanThe404(problems, status) {
+  return problems.filter((p) => !(status === 404 && p === 'console: Failed to load resource: the server responded with a status of 404 (Not Found)'));
 }
 
 const TITLES = { zh: '找不到这个页面', en: 'Page not found', ru: 'Страница не найдена', kk: 'Бет табылмады' };
@@ -189,7 +195,7 @@ test('404 served by the host: at /guide/404.html and at missing nested URLs', { 
     assert.ok(f.links.every((l) => l.startsWith(env.base)), `${rel}: ${f.links}`);
     assert.deepEqual(await broken(f.links.concat(f.homes)), [], `${rel}: links`);
     if (rel === 'ru/no/such/page') assert.deepEqual(await axe(page), [], `${rel}: axe`);
-    assert.deepEqual(problems, [], `${rel}: console or network errors`);
+    assert.deepEqual(otherThanThe404(problems, status), [], `${rel}: console or network errors`);
     await context.close();
   }
 });
@@ -202,7 +208,7 @@ test('the 404 search form lands on the language home with results', { timeout: 3
     await Promise.all([page.waitForURL(/\/ru\/index\.html\?q=/), page.click('section[data-lang=ru] button')]);
     await page.waitForFunction(() => document.querySelector('#search-listbox')?.dataset.query === 'пополнение');
     assert.ok(await page.locator('#search-listbox [role=option]').count() > 0, 'results');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(otherThanThe404(problems, 404), []);
   } finally {
     await context.close();
   }
@@ -212,7 +218,14 @@ test('the 404 search form lands on the language home with results', { timeout: 3
  * then checks every listed file is there. */
 async function waitForStored(page, root, lang) {
   const list = new URL(`offline/${lang}.json`, root).href;
-  await page.waitForFunction(async (u) => !!(await caches.match(u)), list, { timeout: 30000, polling: 200 });
+  // Polled in the page: waitForFunction takes a returned promise itself as true.
+  const found = await page.evaluate(async (u) => {
+    for (const end = Date.now() + 30000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      if (await caches.match(u)) return true;
+    }
+    return false;
+  }, list);
+  assert.ok(found, `${list} stored within 30 s`);
   return page.evaluate(async ([root, u]) => {
     const files = await (await fetch(u)).json();
     const missing = [];
@@ -232,6 +245,9 @@ test('offline: after one visit, pages of the language and its search work withou
       assert.deepEqual(stored.missing, [], `${lang}: every listed file is stored`);
       assert.ok(stored.pages >= 20 && stored.search >= 2, JSON.stringify(stored));
       assert.equal(stored.keys.length, 1, 'one cache for this build');
+      // Off the network: the page's requests (setOffline) and the worker's (the host drops
+      // every connection; setOffline does not reach a service worker's fetches).
+      env.server.unreachable = true;
       await context.setOffline(true);
       await page.reload({ waitUntil: 'load' });
       assert.equal(await page.evaluate(() => document.documentElement.lang), TAGS[lang]);
@@ -247,22 +263,32 @@ test('offline: after one visit, pages of the language and its search work withou
       assert.ok(await page.locator('#search-listbox [role=option]').count() > 0, `${lang}: offline search results`);
       // Truly offline: a language never visited is not there.
       const other = LANGS.find((l) => l !== lang);
-      await assert.rejects(page.goto(`${env.base}${other}/faq/index.html`), /ERR_INTERNET_DISCONNECTED|ERR_FAILED/);
-      assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), [], `${lang}: problems`);
+      await assert.rejects(page.goto(`${env.base}${other}/faq/index.html`), /ERR_FAILED/);
+      const otherUrl = `${env.base}${other}/faq/index.html`;
+      assert.deepEqual(problems.filter((p) => !p.includes(otherUrl)), [], `${lang}: problems`);
     } finally {
+      env.server.unreachable = false;
       await context.close();
     }
   }
 });
 
-test('from disk no service worker is registered', { timeout: 30000 }, async () => {
+test('the worker is registered over http, never from disk', { timeout: 30000 }, async () => {
   const context = await env.browser.newContext(PHONE);
+  // Records registrations instead of making them.
+  await context.addInitScript(() => {
+    window.__registered = [];
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.register = (url, o) => { window.__registered.push([url, o.scope]); return new Promise(() => {}); };
+    }
+  });
   try {
-    const { page, problems } = await open(context, env.fileUrl('en/faq/index.html'));
-    const registered = await page.evaluate(async () => (navigator.serviceWorker
-      ? (await navigator.serviceWorker.getRegistrations()).length : 0));
-    assert.equal(registered, 0);
-    assert.deepEqual(problems, []);
+    const disk = await open(context, env.fileUrl('en/faq/index.html'));
+    assert.deepEqual(await disk.page.evaluate(() => window.__registered), []);
+    assert.deepEqual(disk.problems, []);
+    const web = await open(context, `${env.base}en/faq/`);
+    assert.deepEqual(await web.page.evaluate(() => window.__registered), [[`${env.base}sw.js`, env.base]]);
+    assert.deepEqual(web.problems, []);
   } finally {
     await context.close();
   }
