@@ -1,6 +1,7 @@
 // Issue 12, the files around the pages, in Debian's Chromium: JSON-LD in every language, link
 // previews and the web manifest, the 404 page (from disk, at /guide/404.html and at missing
-// nested URLs, served like a real host does), and offline reading through the service worker.
+// nested URLs, served like a real host does), and offline reading through the service worker,
+// including its replacement by the next build. This file rebuilds the served site last.
 //
 //   cargo build --release && STEPPE_BIN=target/release/steppe node --test tests/browser/webfiles.test.js
 'use strict';
@@ -8,8 +9,10 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { fileURLToPath } = require('node:url');
-const { PHONE, LANGS, setup, open, axe } = require('./harness');
+const { REPO, PHONE, LANGS, setup, open, axe, steppe } = require('./harness');
 
 let env;
 before(async () => { env = await setup(); });
@@ -291,5 +294,43 @@ test('the worker is registered over http, never from disk', { timeout: 30000 }, 
     assert.deepEqual(web.problems, []);
   } finally {
     await context.close();
+  }
+});
+
+test('a new build gives a new worker, which replaces the old cache', { timeout: 120000 }, async () => {
+  // The same site with one page changed, built over the served folder.
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'steppe-sw-update-'));
+  for (const item of ['site.yaml', 'content', 'data', 'i18n', 'search', 'glossary.yaml']) {
+    if (fs.existsSync(path.join(REPO, item))) fs.cpSync(path.join(REPO, item), path.join(copy, item), { recursive: true });
+  }
+  const faq = path.join(copy, 'content', 'en', 'faq.md');
+  fs.writeFileSync(faq, `${fs.readFileSync(faq, 'utf8')}\nA sentence added by the update test.\n`);
+  const context = await env.browser.newContext(PHONE);
+  try {
+    const { page, problems } = await open(context, `${env.base}en/`);
+    await waitForStored(page, env.base, 'en');
+    const before = await page.evaluate(() => caches.keys());
+    assert.equal(before.length, 1);
+    steppe(['build', '--quiet', '--root', copy, '--out', env.site, '--base-url', env.base]);
+    // A navigation makes the browser compare sw.js; the new one installs and takes over.
+    await page.reload({ waitUntil: 'load' });
+    const after = await page.evaluate(async (old) => {
+      for (const end = Date.now() + 30000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+        const keys = await caches.keys();
+        if (keys.length === 1 && keys[0] !== old) return keys;
+      }
+      return caches.keys();
+    }, before[0]);
+    assert.equal(after.length, 1, `only the new cache is left: ${after}`);
+    assert.notEqual(after[0], before[0]);
+    // The language the reader had is stored again in the new cache, with the changed page.
+    const stored = await waitForStored(page, env.base, 'en');
+    assert.deepEqual(stored.missing, []);
+    const text = await page.evaluate(async (u) => (await (await caches.match(u)).text()), `${env.base}en/faq/index.html`);
+    assert.ok(text.includes('A sentence added by the update test.'), 'the stored page is the new one');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 });
