@@ -277,7 +277,7 @@ fn sections(html: &str) -> Vec<Section> {
                 });
             }
             Piece::Close(name) if is_heading(&name) => heading = false,
-            Piece::Text(t) if !heading => push_text(&mut out.last_mut().expect("one").text, &t),
+            Piece::Text(t) if !heading => out.last_mut().expect("one").text.push_str(&t),
             Piece::Open(name, _) | Piece::Close(name) if !heading && is_block(&name) => {
                 separate(&mut out.last_mut().expect("one").text)
             }
@@ -316,7 +316,7 @@ fn first_ordered_list(html: &str) -> Vec<String> {
             Piece::Open(name, _) if name == "li" && depth == 1 => items.push(String::new()),
             Piece::Text(t) if started => {
                 if let Some(last) = items.last_mut() {
-                    push_text(last, &t);
+                    last.push_str(&t);
                 }
             }
             Piece::Open(name, _) | Piece::Close(name) if started && is_block(&name) => {
@@ -363,10 +363,6 @@ fn is_block(name: &str) -> bool {
             | "figcaption"
             | "hr"
     ) || is_heading(name)
-}
-
-fn push_text(to: &mut String, text: &str) {
-    to.push_str(text);
 }
 
 /// A block boundary separates words (`<td>a</td><td>b</td>`).
