@@ -203,6 +203,25 @@ test('404 served by the host: at /guide/404.html and at missing nested URLs', { 
   }
 });
 
+test('404 without base_url: the language segment or its own folder finds the root', { timeout: 60000 }, async () => {
+  const bare = await setup({ baseUrl: false });
+  try {
+    for (const [rel, lang, status] of [['ru/no/such/page', 'ru', 404], ['404.html', 'en', 200]]) {
+      const context = await bare.browser.newContext({ ...PHONE, locale: 'en-US' });
+      const { page, problems } = await open(context, bare.base + rel, { status });
+      const f = await notFoundFacts(page);
+      assert.deepEqual(f.shown, [lang], rel);
+      assert.ok(f.styled, `${rel}: style.css applied`);
+      assert.ok(f.links.every((l) => l.startsWith(bare.base)), `${rel}: ${f.links}`);
+      assert.deepEqual(await broken(f.links.concat(f.homes)), [], `${rel}: links`);
+      assert.deepEqual(otherThanThe404(problems, status), [], `${rel}: console or network errors`);
+      await context.close();
+    }
+  } finally {
+    await bare.close();
+  }
+});
+
 test('the 404 search form lands on the language home with results', { timeout: 30000 }, async () => {
   const context = await env.browser.newContext({ ...PHONE, locale: 'ru-RU' });
   try {
