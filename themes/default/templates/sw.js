@@ -4,7 +4,7 @@
  * its scope is the whole site. Pages register it only over http(s) (partials/offline.html).
  *
  * - install: stores the theme's files (stylesheets, scripts, icon) in a cache named after
- *   this build's version, then takes over at once;
+ *   this build's version, then replaces an older worker at once (pages it served keep going);
  * - a page asks it to store its language: the list offline/<lang>.json names the language's
  *   pages and its search index; they are fetched a few at a time and the list itself is
  *   stored last, as the mark that the language is complete;
@@ -105,7 +105,9 @@ self.addEventListener("activate", function (event) {
     }).then(function () {
       return Promise.all(old.map(function (k) { return caches.delete(k); }));
     });
-  }).then(function () { return self.clients.claim(); }));
+  }));
+  // No clients.claim(): the page that registered the first worker keeps loading as it began
+  // (its requests stay its own); from the next page on, the worker answers.
 });
 
 self.addEventListener("message", function (event) {
