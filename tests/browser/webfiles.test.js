@@ -38,7 +38,7 @@ async function broken(urls) {
   return statuses.filter(Boolean);
 }
 
-test('JSON-LD parses in every language with the properties Google requires', { timeout: 60000 }, async () => {
+test('JSON-LD parses in every language with the properties Google requires', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {
@@ -93,7 +93,7 @@ test('JSON-LD parses in every language with the properties Google requires', { t
   }
 });
 
-test('link previews, theme colours and the web manifest', { timeout: 30000 }, async () => {
+test('link previews, theme colours and the web manifest', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {
@@ -158,7 +158,7 @@ function otherThanThe404(problems, status) {
 
 const TITLES = { zh: '找不到这个页面', en: 'Page not found', ru: 'Страница не найдена', kk: 'Бет табылмады' };
 
-test('404 from disk: styled, in the browser language, links to files that exist', { timeout: 30000 }, async () => {
+test('404 from disk: styled, in the browser language, links to files that exist', { timeout: 60000 }, async () => {
   for (const lang of ['ru', 'kk']) {
     const context = await env.browser.newContext({ ...PHONE, locale: LOCALES[lang] });
     const { page, problems } = await open(context, env.fileUrl('404.html'));
@@ -178,7 +178,7 @@ test('404 from disk: styled, in the browser language, links to files that exist'
   }
 });
 
-test('404 served by the host: at /guide/404.html and at missing nested URLs', { timeout: 60000 }, async () => {
+test('404 served by the host: at /guide/404.html and at missing nested URLs', { timeout: 120000 }, async () => {
   const cases = [
     // [URL, browser locale, expected language, expected status]
     ['404.html', 'de-DE', 'zh', 200],
@@ -203,7 +203,7 @@ test('404 served by the host: at /guide/404.html and at missing nested URLs', { 
   }
 });
 
-test('404 without base_url: the language segment or its own folder finds the root', { timeout: 60000 }, async () => {
+test('404 without base_url: the language segment or its own folder finds the root', { timeout: 120000 }, async () => {
   const bare = await setup({ baseUrl: false });
   try {
     for (const [rel, lang, status] of [['ru/no/such/page', 'ru', 404], ['404.html', 'en', 200]]) {
@@ -222,7 +222,7 @@ test('404 without base_url: the language segment or its own folder finds the roo
   }
 });
 
-test('the 404 search form lands on the language home with results', { timeout: 30000 }, async () => {
+test('the 404 search form lands on the language home with results', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext({ ...PHONE, locale: 'ru-RU' });
   try {
     const { page, problems } = await open(context, `${env.base}ru/old/link`, { status: 404 });
@@ -242,12 +242,12 @@ async function waitForStored(page, root, lang) {
   const list = new URL(`offline/${lang}.json`, root).href;
   // Polled in the page: waitForFunction takes a returned promise itself as true.
   const found = await page.evaluate(async (u) => {
-    for (const end = Date.now() + 30000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    for (const end = Date.now() + 60000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
       if (await caches.match(u)) return true;
     }
     return false;
   }, list);
-  assert.ok(found, `${list} stored within 30 s`);
+  assert.ok(found, `${list} stored within 60 s`);
   return page.evaluate(async ([root, u]) => {
     const files = await (await fetch(u)).json();
     const missing = [];
@@ -258,7 +258,7 @@ async function waitForStored(page, root, lang) {
   }, [root, list]);
 }
 
-test('offline: after one visit, pages of the language and its search work without a network', { timeout: 120000 }, async () => {
+test('offline: after one visit, pages of the language and its search work without a network', { timeout: 300000 }, async () => {
   for (const lang of LANGS) {
     const context = await env.browser.newContext(PHONE);
     try {
@@ -295,7 +295,7 @@ test('offline: after one visit, pages of the language and its search work withou
   }
 });
 
-test('the worker is registered over http, never from disk', { timeout: 30000 }, async () => {
+test('the worker is registered over http, never from disk', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   // Records registrations instead of making them.
   await context.addInitScript(() => {
@@ -316,7 +316,7 @@ test('the worker is registered over http, never from disk', { timeout: 30000 }, 
   }
 });
 
-test('a new build gives a new worker, which replaces the old cache', { timeout: 120000 }, async () => {
+test('a new build gives a new worker, which replaces the old cache', { timeout: 180000 }, async () => {
   // The same site with one page changed, built over the served folder.
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'steppe-sw-update-'));
   for (const item of ['site.yaml', 'content', 'data', 'i18n', 'search', 'glossary.yaml']) {
@@ -334,7 +334,7 @@ test('a new build gives a new worker, which replaces the old cache', { timeout: 
     // A navigation makes the browser compare sw.js; the new one installs and takes over.
     await page.reload({ waitUntil: 'load' });
     const after = await page.evaluate(async (old) => {
-      for (const end = Date.now() + 30000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      for (const end = Date.now() + 60000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
         const keys = await caches.keys();
         if (keys.length === 1 && keys[0] !== old) return keys;
       }
