@@ -129,7 +129,6 @@ pub const RESERVED_OUTPUT_NAMES: &[&str] = &[
     "sitemap.xml",
     "sw.js",
     "offline",
-    "manifest.webmanifest",
 ];
 
 /// Decodes a text file of the site; invalid UTF-8 is an error at its byte offset.
