@@ -221,7 +221,8 @@ def other_rows(size):
         h = size.search("hugo")
         files = f"{s[0]:,} ({s[1] / 1e6:.1f} MB)"
         limit = p / 8
-        rows.append(("search index", "files", files, "–" if h is None else f"{h[0]:,}", "–",
+        hugo = "–" if h is None else f"{h[0]:,}" if h[0] else "none"
+        rows.append(("search index", "files", files, hugo, "–",
                      f"≤ pages/8 = {limit:,.0f}" if p == 10000 else "–",
                      check(s[0], limit) if p == 10000 else "–"))
     stages = size.stages("clean")[0]
@@ -261,6 +262,13 @@ def print_summary(sizes):
     for size in sizes:
         for row in build_rows(size, sizes) + other_rows(size):
             print(f"| {size_name(size.pages)} | " + " | ".join(row) + " |")
+    print("\nFiles written are counted on disk (a new inode or mtime); steppe's own count "
+          "(`write counts:`, the site's files without its output marker and manifest):")
+    for size in sizes:
+        counts = [(c, size.stages(c)[1]) for c in CASES]
+        print(f"- {size_name(size.pages)}: " + "; ".join(
+            f"{CASE_NAMES[c]} " + " ".join(f"{k}={v:,.0f}" for k, v in n.items())
+            for c, n in counts if n))
     met = [r[-1] for s in sizes for r in build_rows(s, sizes) + other_rows(s)]
     print(f"\nTargets checked: {sum(m == 'yes' for m in met)} met, "
           f"{sum(m == '**no**' for m in met)} not met, {sum(m == 'n/a' for m in met)} not "
