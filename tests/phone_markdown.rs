@@ -70,7 +70,10 @@ fn ussd_codes_become_tel_links_and_nothing_else_does() {
         .map(|c| c.text().collect())
         .collect();
     assert_eq!(plain, ["*.md", "2*3#", "*133*NUMBER#", "*111", "*222#"]);
-    assert_eq!(attrs(&en, ".content a[href^=\"https\"]", "href"), ["https://kcell.kz/"]);
+    assert_eq!(
+        attrs(&en, ".content a[href^=\"https\"]", "href"),
+        ["https://kcell.kz/"]
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn the_comparison_is_a_table_and_one_card_per_item_with_badges() {
     // An unconfirmed fact is the short badge in both, explained once in the legend.
     let short = texts(&en, ".legend .status-unconfirmed");
     assert_eq!(short.len(), 1);
-    let cells = texts(&en, ".compare-table td.fact-unconfirmed, .compare-card .fact-unconfirmed dd");
+    let cells = texts(
+        &en,
+        ".compare-table td.fact-unconfirmed, .compare-card .fact-unconfirmed dd",
+    );
     assert!(!cells.is_empty());
     assert!(cells.iter().all(|c| c.trim() == short[0]), "{cells:?}");
 }
@@ -107,5 +113,10 @@ fn zh_labels_end_with_a_full_width_colon() {
     let zh = site.html("public/zh/operators/kcell/index.html");
     let reviewed = texts(&zh, ".reviewed");
     assert!(!reviewed.is_empty());
-    assert!(reviewed.iter().all(|r| r.contains('：') && !r.contains(": ")), "{reviewed:?}");
+    assert!(
+        reviewed
+            .iter()
+            .all(|r| r.contains('：') && !r.contains(": ")),
+        "{reviewed:?}"
+    );
 }

@@ -8,7 +8,13 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// What a `tel:` URL may not carry raw: `#` starts a fragment, so `*111#` dials as `*111%23`.
 /// `*` and digits stay as they are (RFC 3966 allows them in a phone number).
-const TEL: &AsciiSet = &CONTROLS.add(b'#').add(b'%').add(b' ').add(b'"').add(b'<').add(b'>');
+const TEL: &AsciiSet = &CONTROLS
+    .add(b'#')
+    .add(b'%')
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>');
 
 /// Whether a code span is a USSD code: starts with `*` or `#`, ends with `#`, holds at least one
 /// digit and nothing but digits, `*` and `#`.
@@ -17,7 +23,9 @@ pub(crate) fn is_ussd(code: &str) -> bool {
         && code.starts_with(['*', '#'])
         && code.ends_with('#')
         && code.bytes().any(|b| b.is_ascii_digit())
-        && code.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
 }
 
 /// The link for a code span, or `None` when it is not a USSD code. The code's characters are
@@ -52,8 +60,20 @@ mod tests {
     #[test]
     fn other_code_stays_plain() {
         for code in [
-            "*111", "111#", "*#", "**#", "#", "*.md", "#anchor", "2*3#", "*11 1#", "*111#!",
-            "*１１１#", "", "*a#", "tel:*111#",
+            "*111",
+            "111#",
+            "*#",
+            "**#",
+            "#",
+            "*.md",
+            "#anchor",
+            "2*3#",
+            "*11 1#",
+            "*111#!",
+            "*１１１#",
+            "",
+            "*a#",
+            "tel:*111#",
         ] {
             assert_eq!(tel_link(code), None, "{code:?}");
         }
