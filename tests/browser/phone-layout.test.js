@@ -117,7 +117,7 @@ async function comparison(page) {
         const r = a.closest('th').getBoundingClientRect();
         return { href: a.getAttribute('href'), inside: r.left >= wrapBox.left - 1 && r.right <= wrapBox.right + 1 };
       }),
-      scrolls: table.scrollWidth > table.clientWidth + 1,
+      scrolls: table.scrollWidth > table.clientWidth,
       unconfirmed: [...document.querySelectorAll('.compare-cards .fact-unconfirmed dd, .compare-table td.fact-unconfirmed')]
         .map((d) => d.textContent.trim()),
       badge: document.querySelector('.legend .status-unconfirmed')?.textContent.trim(),
