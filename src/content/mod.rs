@@ -24,7 +24,8 @@ pub struct SourcePage {
     /// Path relative to the site root, for messages (`content/en/steps/online.md`).
     pub file: PathBuf,
     pub front: FrontMatter,
-    pub body: String,
+    /// Shared, so the pages built from it (fallback copies, `watch`'s cache) need no copy.
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
     /// 1-based line of each top-level front matter key.
@@ -191,7 +192,7 @@ fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
         rel: f.rel.clone(),
         file,
         front: split.front,
-        body: split.body,
+        body: split.body.into(),
         body_line: split.body_line,
         key_lines: split.key_lines,
         source_hash: {

@@ -105,8 +105,7 @@ pub struct Comparison {
 pub struct PageView {
     pub title: String,
     pub description: Option<String>,
-    /// The body's HTML; left empty until the page is known to need rendering, since
-    /// `rendered.key` already stands for it in the fingerprint.
+    /// The body's HTML, from the Markdown stage.
     pub content: String,
     pub toc: Vec<TocEntry>,
     /// Pretty URL relative to the output root.
@@ -313,7 +312,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: String::new(),
+            content: page.rendered.html.clone(),
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),

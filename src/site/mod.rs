@@ -18,7 +18,9 @@ use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::markdown::{self, DataSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::build::cache::Memo;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
@@ -80,7 +82,8 @@ pub struct Page {
     pub url: String,
     pub kind: Kind,
     pub front: FrontMatter,
-    pub body: String,
+    /// The Markdown source, shared with the source cache; emptied once the body is rendered.
+    pub body: Arc<str>,
     pub body_line: usize,
     /// Fingerprint of the source file (0 for pages steppe made up).
     pub source_hash: u64,
@@ -93,14 +96,31 @@ pub struct Page {
     pub fallback_from: Option<String>,
     /// The template that renders the page: front matter's, else the kind's.
     pub template: String,
-    pub rendered: Rendered,
+    /// The rendered body, shared with `watch`'s Markdown memo.
+    pub rendered: Arc<Rendered>,
+    /// Fingerprint of everything the body's rendering read (0 before rendering).
+    pub body_key: u64,
     /// Index of the section page this page belongs to (none for a home).
     pub parent: Option<usize>,
     /// Ordered child pages and sections (sections only).
     pub children: Vec<usize>,
 }
 
+/// A page's identity: its language and its path inside `content/<lang>/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageKey {
+    pub lang: String,
+    pub rel: String,
+}
+
 impl Page {
+    pub fn key(&self) -> PageKey {
+        PageKey {
+            lang: self.lang.clone(),
+            rel: self.rel.clone(),
+        }
+    }
+
     pub fn template(&self) -> &str {
         &self.template
     }
@@ -184,11 +204,12 @@ impl Site {
 }
 
 /// Rendered Markdown kept between rebuilds, keyed by everything rendering reads (`watch`).
-/// Whoever changes the config or UI strings clears it.
-pub type MarkdownMemo = HashMap<u64, (Rendered, Vec<Diagnostic>)>;
+/// The cache table (`build::cache`) clears it when the config or UI strings change.
+pub type MarkdownMemo = Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>;
 
-/// Renders every page's Markdown in parallel (reusing `memo`, when given, where a page's inputs
-/// are unchanged), then checks links into anchors. Returns how many pages were rendered afresh.
+/// Renders every page's Markdown in parallel (reusing what `memo` kept where a page's inputs
+/// are unchanged), then checks links into anchors. Each page's Markdown source is dropped once
+/// its body is rendered. Returns how many pages were rendered afresh.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
 pub fn render_bodies(
     pages: &mut [Page],
@@ -196,7 +217,7 @@ pub fn render_bodies(
     i18n: &I18n,
     assets: &[Asset],
     failed: &[(String, String)],
-    mut memo: Option<&mut MarkdownMemo>,
+    memo: &mut MarkdownMemo,
 ) -> Result<usize, BuildErrors> {
     let targets = LinkTargets {
         pages: pages
@@ -227,11 +248,11 @@ pub fn render_bodies(
             ))
         })
         .collect();
-    let mut results: Vec<Option<(Rendered, Vec<Diagnostic>)>> = pages
+    let mut results: Vec<Option<(Arc<Rendered>, Vec<Diagnostic>)>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if memo.as_ref().is_some_and(|m| m.contains_key(&keys[i])) {
+            if memo.get(&keys[i]).is_some() {
                 return None;
             }
             let facts = crate::collections::Facts {
@@ -239,30 +260,31 @@ pub fn render_bodies(
                 i18n,
                 lang: p.source_lang(),
             };
-            Some(render_one(p, config, i18n, &targets, &facts))
+            let (rendered, errors) = render_one(p, config, i18n, &targets, &facts);
+            Some((Arc::new(rendered), errors))
         })
         .collect();
     let rendered = results.iter().filter(|r| r.is_some()).count();
     let mut errors = Vec::new();
-    let mut next = MarkdownMemo::new();
+    let mut next = MarkdownMemo::keeping();
     for ((page, key), result) in pages.iter_mut().zip(&keys).zip(&mut results) {
-        let (r, e) = match (result.take(), memo.as_deref_mut()) {
-            (Some(fresh), _) => fresh,
-            (None, Some(memo)) => memo.remove(key).expect("skipped only when remembered"),
-            (None, None) => unreachable!("without a memo every page is rendered"),
+        let (r, e) = match result.take() {
+            Some(fresh) => fresh,
+            None => memo.remove(key).ok_or_else(|| lost(page))?,
         };
-        // Only a remembering pipeline pays for the copy it keeps.
-        if memo.is_some() {
+        // Only a keeping memo pays for the copy it keeps.
+        if memo.keeps() {
             next.insert(*key, (r.clone(), e.clone()));
         }
         page.rendered = r;
-        page.rendered.key = *key;
+        page.body_key = *key;
+        page.body = "".into();
         // A fallback copy renders the original's text: its problems are the original's.
         if page.is_translated() {
             errors.extend(e);
         }
     }
-    if let Some(memo) = memo {
+    if memo.keeps() {
         *memo = next;
     }
     if let Err(BuildErrors(mut e)) = check_anchors(pages) {
@@ -273,6 +295,16 @@ pub fn render_bodies(
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+/// A page the memo had a moment ago and has no longer: two keys collided within one run.
+/// Cannot happen with distinct pages; reported rather than panicking.
+fn lost(page: &Page) -> BuildErrors {
+    BuildErrors::one(
+        Diagnostic::new("internal: rendered Markdown went missing from the cache")
+            .in_file(&page.file)
+            .with_hint("run `steppe build` again; please report this"),
+    )
 }
 
 /// A fast, deterministic fingerprint (for caches only; never written to output).
