@@ -342,12 +342,12 @@ pub(crate) fn recorded(out: &Path) -> Option<HashMap<String, Hash>> {
     manifest::Manifest::load(out).hashes()
 }
 
-/// Whether the output at `out` needs no build at all: its file `name` holds exactly `stamp`
-/// (the inputs it was built from are the current ones) and it is as steppe left it: every
-/// file the manifest lists is there with its size and no newer time, and there is no other.
-pub fn is_up_to_date(out: &Path, name: &str, stamp: &[u8]) -> bool {
-    std::fs::read(out.join(name)).is_ok_and(|s| s == stamp)
-        && manifest::Manifest::load(out).is_intact(out)
+/// The text of the output's file `name` (the record of the inputs it was built from), if the
+/// output is as steppe left it: every file the manifest lists is there with its size and no
+/// newer time, and there is no other. `None` otherwise: the output needs a build.
+pub fn intact_record(out: &Path, name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(out.join(name)).ok()?;
+    manifest::Manifest::load(out).is_intact(out).then_some(text)
 }
 
 /// Brings an existing output folder up to date: writes the files of `new` whose bytes differ

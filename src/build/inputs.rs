@@ -10,6 +10,7 @@
 //! itself (its version and its executable's size and time, which covers the built-in theme).
 
 use crate::content::CONTENT_DIR;
+use crate::diagnostics::Diagnostic;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -62,6 +63,22 @@ pub(crate) fn stamp(root: &Path, drafts: bool, base_url: Option<&str>) -> String
     }
     let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     format!("steppe-inputs 1 {hex}\n")
+}
+
+/// What the output records of its build: the inputs' stamp, then the page count and the
+/// warnings, so a build that finds nothing changed still reports them.
+pub(crate) fn record(stamp: &str, pages: usize, warnings: &[Diagnostic]) -> String {
+    let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    let list = serde_json::to_string(&shown).unwrap_or_else(|_| "[]".into());
+    format!("{stamp}pages {pages}\n{list}\n")
+}
+
+/// The page count and warnings of a record whose stamp is `stamp`; `None` for any other.
+pub(crate) fn read_record(text: &str, stamp: &str) -> Option<(usize, Vec<Diagnostic>)> {
+    let rest = text.strip_prefix(stamp)?;
+    let (pages, list) = rest.strip_prefix("pages ")?.split_once('\n')?;
+    let shown: Vec<String> = serde_json::from_str(list.trim_end()).ok()?;
+    Some((pages.parse().ok()?, shown.into_iter().map(Diagnostic::new).collect()))
 }
 
 fn line(h: &mut Sha256, root: &Path, e: &walkdir::DirEntry) {
@@ -129,5 +146,15 @@ mod tests {
         changed("a deleted page");
         std::fs::write(root.join("site.yaml"), "title: y\n").unwrap();
         changed("site.yaml");
+    }
+
+    #[test]
+    fn a_record_gives_back_its_warnings_only_for_its_own_stamp() {
+        let warnings = [Diagnostic::new("no prose\nfor kcell").in_file("content/en/a.md")];
+        let text = record("steppe-inputs 1 ab\n", 7, &warnings);
+        let (pages, back) = read_record(&text, "steppe-inputs 1 ab\n").unwrap();
+        assert_eq!(pages, 7);
+        assert_eq!(back[0].to_string(), warnings[0].to_string());
+        assert!(read_record(&text, "steppe-inputs 1 cd\n").is_none());
     }
 }

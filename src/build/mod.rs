@@ -163,7 +163,8 @@ impl Pipeline {
         stats.lap("search index");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
-        put_all(sink, vec![OutputFile::new(INPUTS_FILE, stamp)], &mut paths)?;
+        let record = inputs::record(&stamp, site.pages.len(), &site.warnings);
+        put_all(sink, vec![OutputFile::new(INPUTS_FILE, record)], &mut paths)?;
         stats.lap("site files");
         search.commit(&mut self.cache, &site);
         Ok((Built { site, paths }, stats))
@@ -370,15 +371,15 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = output_dir(opts, &config);
     output::check_destination(&opts.root, &out, opts.force)?;
     let stamp = inputs::stamp(&opts.root, opts.drafts, opts.base_url.as_deref());
-    if output::is_up_to_date(&out, INPUTS_FILE, stamp.as_bytes()) {
-        let stats = RunStats::start();
-        stats.print(&output::WriteStats::default());
+    let recorded = output::intact_record(&out, INPUTS_FILE);
+    if let Some((pages, warnings)) = recorded.and_then(|r| inputs::read_record(&r, &stamp)) {
+        RunStats::start().print(&output::WriteStats::default());
         return Ok(BuildReport {
-            pages: 0,
+            pages,
             languages: config.languages.len(),
             out,
             elapsed: start.elapsed(),
-            warnings: Vec::new(),
+            warnings,
             up_to_date: true,
         });
     }
