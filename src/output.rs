@@ -345,7 +345,11 @@ pub(crate) fn recorded(out: &Path) -> Option<HashMap<String, Hash>> {
 /// The text of the output's file `name` (the record of the inputs it was built from), if the
 /// output is as steppe left it: every file the manifest lists is there with its size and no
 /// newer time, and there is no other. `None` otherwise: the output needs a build.
+/// Also removes what crashed runs left beside the output, as every build does.
 pub fn intact_record(out: &Path, name: &str) -> Option<String> {
+    if let Ok(abs) = absolute(out) {
+        remove_leftovers(&abs);
+    }
     let text = std::fs::read_to_string(out.join(name)).ok()?;
     manifest::Manifest::load(out).is_intact(out).then_some(text)
 }
