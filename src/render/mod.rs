@@ -116,6 +116,19 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
         .collect()
 }
 
+/// A page's own inputs and its language's structure: while it is unchanged, so is the page's
+/// view (the test below holds the view to that).
+fn quick_fingerprint(structure: &BTreeMap<&str, u64>, page: &crate::site::Page) -> u64 {
+    crate::site::hash_of(&(
+        structure[page.lang.as_str()],
+        &page.front,
+        &page.url,
+        &page.kind,
+        page.body_key,
+        page.template(),
+    ))
+}
+
 /// Renders, in parallel, every page whose view changed since `memo` was filled (every page
 /// with a memo that keeps nothing) and hands each page's HTML to `emit` as soon as its
 /// template has run, so the caller can index and write it and then drop it. Pages for which
@@ -169,16 +182,7 @@ pub fn render_pages(
             let page = &site.pages[index];
             let remembered = memo.get(&page.key()).filter(|_| !must(index));
             // First a cheap check: the page itself and its language's structure are unchanged.
-            let quick = structure.as_ref().map_or(0, |s| {
-                crate::site::hash_of(&(
-                    s[page.lang.as_str()],
-                    &page.front,
-                    &page.url,
-                    &page.kind,
-                    page.body_key,
-                    page.template(),
-                ))
-            });
+            let quick = structure.as_ref().map_or(0, |s| quick_fingerprint(s, page));
             if remembered.is_some_and(|m| m.quick == quick) {
                 return Ok(Outcome::Kept);
             }
@@ -256,4 +260,74 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildE
         ));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::Page;
+    use std::sync::Arc;
+
+    /// For every page `i`: its view and its quick fingerprint.
+    fn fingerprints(site: &Site) -> Vec<(u64, u64)> {
+        let structure = structure_fingerprints(site);
+        let views = Views { site };
+        (0..site.pages.len())
+            .map(|i| {
+                let view = crate::site::hash_of(&views.page_context(i));
+                (view, quick_fingerprint(&structure, &site.pages[i]))
+            })
+            .collect()
+    }
+
+    /// `watch` skips a page whose quick fingerprint is unchanged. Change, one at a time, each
+    /// field of one page that a view could read (of that page or of another): wherever a view
+    /// changes, the quick fingerprint must change too, or `watch` would serve stale HTML. A
+    /// view that starts reading a field the fingerprint misses fails here.
+    #[test]
+    fn a_view_changes_only_where_its_quick_fingerprint_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let site = crate::build::build_site(&root, false, None).unwrap().site;
+        let before = fingerprints(&site);
+        type Edit = fn(&mut Page);
+        let edits: [(&str, Edit); 14] = [
+            ("title", |p| p.front.title.push('!')),
+            ("description", |p| p.front.description = Some("new".into())),
+            ("weight", |p| p.front.weight = Some(p.front.weight.unwrap_or(0) + 7)),
+            ("slug", |p| p.front.slug = Some("moved".into())),
+            ("reviewed", |p| {
+                p.front.reviewed = serde_yaml::from_str("2020-01-02").ok();
+            }),
+            ("sources", |p| p.front.sources.clear()),
+            ("about", |p| p.front.about = Some("operators/kcell".into())),
+            ("search", |p| p.front.search = Some(false)),
+            ("extra", |p| {
+                p.front.extra.insert("k".into(), serde_yaml::Value::Bool(true));
+            }),
+            ("url", |p| p.url = format!("{}moved/", p.url)),
+            ("fallback", |p| p.fallback_from = Some("en".into())),
+            ("written", |p| p.written = !p.written),
+            ("template", |p| p.template = "other.html".into()),
+            ("body", |p| {
+                let mut r = (*p.rendered).clone();
+                r.html.push_str("<p>more</p>");
+                p.rendered = Arc::new(r);
+                p.body_key += 1;
+            }),
+        ];
+        for j in 0..site.pages.len() {
+            for (field, edit) in &edits {
+                let mut changed = site.clone();
+                edit(&mut changed.pages[j]);
+                for (i, (after, b)) in fingerprints(&changed).iter().zip(&before).enumerate() {
+                    assert!(
+                        after.0 == b.0 || after.1 != b.1,
+                        "{field} of {} changes the view of {} but not its fingerprint",
+                        site.pages[j].url,
+                        site.pages[i].url
+                    );
+                }
+            }
+        }
+    }
 }
