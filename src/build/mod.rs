@@ -213,7 +213,7 @@ impl Pipeline {
             failed,
         } = site::plan(&config, content.pages, &content.assets);
         errors.append(&mut plan_errors);
-        let failed: Vec<(String, String)> = content.failed.into_iter().chain(failed).collect();
+        let failed: Vec<site::PageKey> = content.failed.into_iter().chain(failed).collect();
         let bodies = site::render_bodies(
             &mut pages,
             &config,

@@ -114,7 +114,7 @@ impl SearchOutput {
         for (key, a) in self.analysed.drain(..) {
             cache.analysed.insert(key, a);
         }
-        cache.analysed.retain(|key, _| site.by_key.contains_key(&(key.lang.clone(), key.rel.clone())));
+        cache.analysed.retain(|key, _| site.by_key.contains_key(key));
         for (code, fingerprint, paths) in self.indexes.drain(..) {
             cache.indexes.insert(code, (fingerprint, paths));
         }

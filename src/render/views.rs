@@ -7,7 +7,7 @@ use crate::collections::{FactView, fact_view, fact_views};
 use crate::config::Source;
 use crate::config::{Collection, Item};
 use crate::markdown::TocEntry;
-use crate::site::{Kind, Page, Site};
+use crate::site::{Kind, Page, PageKey, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -196,7 +196,7 @@ impl Views<'_> {
     fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
         self.site
             .by_key
-            .get(&(page.lang.clone(), rel.to_owned()))
+            .get(&PageKey::new(&page.lang, rel))
             .map(|&i| relative(&page.url, &self.site.pages[i].url))
     }
 
@@ -209,7 +209,7 @@ impl Views<'_> {
                 name: c.name.clone(),
                 title: site
                     .by_key
-                    .get(&(page.lang.clone(), c.index_rel()))
+                    .get(&PageKey::new(&page.lang, c.index_rel()))
                     .map_or_else(
                         || c.title.get(&page.lang).to_owned(),
                         |&i| site.pages[i].front.title.clone(),
@@ -218,7 +218,7 @@ impl Views<'_> {
                 items: c
                     .items
                     .iter()
-                    .filter_map(|item| site.by_key.get(&(page.lang.clone(), c.item_rel(&item.id))))
+                    .filter_map(|item| site.by_key.get(&PageKey::new(&page.lang, c.item_rel(&item.id))))
                     .map(|&i| self.link(page, i))
                     .collect(),
             })
@@ -268,7 +268,7 @@ impl Views<'_> {
     /// The default language's page a fallback copy was built from.
     fn original(&self, page: &Page) -> Option<&Page> {
         let from = page.fallback_from.as_ref()?;
-        let &i = self.site.by_key.get(&(from.clone(), page.rel.clone()))?;
+        let &i = self.site.by_key.get(&PageKey::new(from, &page.rel))?;
         Some(&self.site.pages[i])
     }
 
@@ -448,7 +448,7 @@ impl Views<'_> {
             .languages
             .iter()
             .map(|lang| {
-                let built = site.by_key.get(&(lang.code.clone(), page.rel.clone()));
+                let built = site.by_key.get(&PageKey::new(&lang.code, &page.rel));
                 let target = built.map_or_else(|| site.home(&lang.code), |&i| i);
                 TranslationView {
                     code: lang.code.clone(),

@@ -13,6 +13,7 @@ pub use fallback::{Fallbacks, fallbacks, report as fallback_report};
 pub use plan::{Planned, plan};
 
 use crate::config::Config;
+pub use crate::content::PageKey;
 use crate::content::{Asset, FrontMatter};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
@@ -106,13 +107,6 @@ pub struct Page {
     pub children: Vec<usize>,
 }
 
-/// A page's identity: its language and its path inside `content/<lang>/`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageKey {
-    pub lang: String,
-    pub rel: String,
-}
-
 impl Page {
     pub fn key(&self) -> PageKey {
         PageKey {
@@ -151,7 +145,7 @@ pub struct Site {
     pub i18n: I18n,
     pub pages: Vec<Page>,
     /// (lang, rel) → index in `pages`.
-    pub by_key: BTreeMap<(String, String), usize>,
+    pub by_key: BTreeMap<PageKey, usize>,
     /// Reading order per language (home first, depth-first), for previous/next links.
     pub reading_order: BTreeMap<String, Vec<usize>>,
     pub assets: Vec<Asset>,
@@ -160,7 +154,7 @@ pub struct Site {
 
 impl Site {
     pub fn home(&self, lang: &str) -> usize {
-        self.by_key[&(lang.to_owned(), "_index.md".to_owned())]
+        self.by_key[&PageKey::new(lang, "_index.md")]
     }
 
     /// The same page in every language it is built in (fallback copies included), in the
@@ -171,7 +165,7 @@ impl Site {
             .iter()
             .filter_map(|l| {
                 self.by_key
-                    .get(&(l.code.clone(), page.rel.clone()))
+                    .get(&PageKey::new(&l.code, &page.rel))
                     .copied()
             })
             .collect()
@@ -216,7 +210,7 @@ pub fn render_bodies(
     config: &Config,
     i18n: &I18n,
     assets: &[Asset],
-    failed: &[(String, String)],
+    failed: &[PageKey],
     memo: &mut MarkdownMemo,
 ) -> Result<usize, BuildErrors> {
     let targets = LinkTargets {
@@ -224,7 +218,11 @@ pub fn render_bodies(
             .iter()
             .filter(|p| p.written)
             .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
-            .chain(failed.iter().map(|key| (key.clone(), String::new())))
+            .chain(
+                failed
+                    .iter()
+                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
+            )
             .chain(fallback::omitted_targets(pages, config))
             .collect(),
         assets: assets
@@ -417,14 +415,14 @@ pub fn assemble(
     assets: Vec<Asset>,
     warnings: Vec<Diagnostic>,
 ) -> Site {
-    let by_key: BTreeMap<(String, String), usize> = pages
+    let by_key: BTreeMap<PageKey, usize> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| ((p.lang.clone(), p.rel.clone()), i))
+        .map(|(i, p)| (p.key(), i))
         .collect();
     for i in 0..pages.len() {
         let parent = parent_rel(&pages[i].rel)
-            .and_then(|r| by_key.get(&(pages[i].lang.clone(), r)).copied());
+            .and_then(|r| by_key.get(&PageKey::new(&pages[i].lang, r)).copied());
         pages[i].parent = parent;
         if let Some(parent) = parent {
             pages[parent].children.push(i);
@@ -443,7 +441,7 @@ pub fn assemble(
     let mut reading_order = BTreeMap::new();
     for lang in &config.languages {
         let mut order = Vec::new();
-        if let Some(&home) = by_key.get(&(lang.code.clone(), "_index.md".to_owned())) {
+        if let Some(&home) = by_key.get(&PageKey::new(&lang.code, "_index.md")) {
             let mut stack = vec![home];
             while let Some(i) = stack.pop() {
                 order.push(i);

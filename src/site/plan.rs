@@ -15,7 +15,7 @@ pub struct Planned {
     pub pages: Vec<Page>,
     pub warnings: Vec<Diagnostic>,
     pub errors: Vec<Diagnostic>,
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<crate::content::PageKey>,
 }
 
 /// `assets` are only checked against the pages' URLs (a page folder may not be a copied file).
@@ -25,7 +25,7 @@ pub fn plan(config: &Config, sources: Vec<SourcePage>, assets: &[Asset]) -> Plan
     let mut warnings = Vec::new();
     let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
     for s in sources {
-        let key = (s.lang.clone(), s.rel.clone());
+        let key = crate::content::PageKey::new(&s.lang, &s.rel);
         match from_source(config, s) {
             Ok(p) => pages.push(p),
             Err(e) => {
