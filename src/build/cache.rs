@@ -17,7 +17,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 /// A map that either keeps what it is offered or keeps nothing (a one-off build).
-pub struct Memo<K, V> {
+pub(crate) struct Memo<K, V> {
     map: Option<HashMap<K, V>>,
 }
 
@@ -66,7 +66,7 @@ impl<K: Eq + Hash, V> Memo<K, V> {
 }
 
 /// Everything the pipeline keeps between runs.
-pub struct Cache {
+pub(crate) struct Cache {
     pub config: Option<Config>,
     pub i18n: Option<I18n>,
     pub theme: Option<Theme>,

@@ -7,12 +7,12 @@
 //! `watch` keeps one pipeline and its cache alive and writes what changed. No page's HTML
 //! outlives its own write, so memory stays bounded by the site model, not the output.
 
-pub mod cache;
+pub(crate) mod cache;
 mod inputs;
 mod search_stage;
 mod stats;
 
-pub use stats::RunStats;
+pub(crate) use stats::RunStats;
 
 use crate::config::Config;
 use crate::content;
@@ -28,7 +28,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The file in the output that records the inputs it was built from (see `inputs.rs`).
-pub const INPUTS_FILE: &str = ".steppe-inputs";
+pub(crate) const INPUTS_FILE: &str = ".steppe-inputs";
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -41,7 +41,7 @@ pub struct BuildOptions {
 }
 
 /// A site built: its model and the path of every output file (the files went to the sink).
-pub struct Built {
+pub(crate) struct Built {
     pub site: Site,
     pub paths: BTreeSet<String>,
 }
@@ -77,7 +77,7 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, BuildE
 /// What changed since the last run of a pipeline; `cache::Cache::invalidate` says what each
 /// kind invalidates.
 #[derive(Debug, Clone, Default)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// site.yaml or a data file: everything is reloaded.
     pub config: bool,
     /// UI strings: Markdown (alert titles) and every page.
@@ -110,7 +110,7 @@ impl Sink for Discard {
 }
 
 /// The build pipeline and what it keeps between runs.
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     root: PathBuf,
     drafts: bool,
     base_url: Option<String>,
@@ -119,7 +119,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// `keep`: remember each stage's values for the next run (`watch`).
-    pub fn new(root: &Path, drafts: bool, base_url: Option<String>, keep: bool) -> Pipeline {
+    pub(crate) fn new(root: &Path, drafts: bool, base_url: Option<String>, keep: bool) -> Pipeline {
         Pipeline {
             root: root.to_path_buf(),
             drafts,
@@ -128,20 +128,15 @@ impl Pipeline {
         }
     }
 
-    /// The config of the last successful load.
-    pub fn config(&self) -> Option<&Config> {
-        self.cache.config.as_ref()
-    }
-
     /// After a run whose files could not be written: render everything next time.
-    pub fn forget_written(&mut self) {
+    pub(crate) fn forget_written(&mut self) {
         self.cache.forget_written();
     }
 
     /// Runs every stage, reusing what `changes` leaves valid, and hands each new or possibly
     /// changed output file to `sink` as soon as it exists (pages first, as their templates
     /// run). Pages whose view is unchanged since the last run are not rendered or handed over.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         changes: &Changes,
         sink: &dyn Sink,
@@ -151,15 +146,15 @@ impl Pipeline {
         self.cache.invalidate(changes);
         let (config, i18n) = self.settings()?;
         stats.lap("config, i18n, theme");
-        let site = self.site(config, i18n, changes, &mut stats)?;
+        let mut site = self.site(config, i18n, changes, &mut stats)?;
         let mut paths = BTreeSet::new();
         let fresh = self.pages(&site, sink, &mut stats, &mut paths)?;
         let synonyms = self.synonyms(&site)?;
-        let mut search = search_stage::run(&site, &fresh, &self.cache, &synonyms)?;
-        drop(fresh);
+        // Each page's Markdown output was only for its own template.
+        site.drop_bodies();
+        let mut search = search_stage::run(&site, fresh, &self.cache, &synonyms, sink)?;
         paths.extend(search.paths.iter().cloned());
         stats.search = std::mem::take(&mut search.rebuilt);
-        put_all(sink, std::mem::take(&mut search.files), &mut paths)?;
         stats.lap("search index");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
@@ -342,7 +337,7 @@ fn synonyms_error(e: crate::search::SynonymsError) -> BuildErrors {
 }
 
 /// Runs every stage on an empty cache and keeps no file: for `check`.
-pub fn build_site(
+pub(crate) fn build_site(
     root: &Path,
     drafts: bool,
     base_url: Option<String>,
@@ -357,7 +352,7 @@ pub fn build_site(
 
 /// The output directory: `--out` relative to the current directory, else site.yaml's
 /// `output_dir` relative to the root.
-pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+pub(crate) fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     opts.out
         .clone()
         .unwrap_or_else(|| opts.root.join(&config.output_dir))

@@ -8,7 +8,8 @@
 
 use super::cache::Cache;
 use crate::diagnostics::BuildErrors;
-use crate::output::OutputFile;
+use super::BuildFailure;
+use crate::output::Sink;
 use crate::search::{self, Analysed, Synonyms};
 use crate::site::{Page, PageKey, Site};
 use std::collections::BTreeSet;
@@ -29,10 +30,8 @@ pub(crate) fn analyse(p: &Page, html: &str) -> Arc<Analysed> {
     }))
 }
 
-/// What the search stage produced.
+/// What the search stage produced; its files went to the sink, one language at a time.
 pub(crate) struct SearchOutput {
-    /// Index files of the languages rebuilt in this run.
-    pub files: Vec<OutputFile>,
     /// Paths of every language's index files, rebuilt or kept.
     pub paths: Vec<String>,
     /// Languages whose index was rebuilt.
@@ -42,21 +41,29 @@ pub(crate) struct SearchOutput {
     indexes: Vec<(String, u64, Vec<String>)>,
 }
 
-/// Builds the index of each language whose pages changed. `fresh[i]` holds page `i`'s analysed
-/// documents when its template ran in this run.
+/// Builds the index of each language whose pages changed and hands its files to `sink`.
+/// `fresh[i]` holds page `i`'s analysed documents when its template ran in this run; each
+/// language's are dropped once its index is built, so only one language's index is ever held.
 pub(crate) fn run(
     site: &Site,
-    fresh: &[OnceLock<Arc<Analysed>>],
+    mut fresh: Vec<OnceLock<Arc<Analysed>>>,
     cache: &Cache,
     synonyms: &Synonyms,
-) -> Result<SearchOutput, BuildErrors> {
+    sink: &dyn Sink,
+) -> Result<SearchOutput, BuildFailure> {
     let mut out = SearchOutput {
-        files: Vec::new(),
         paths: Vec::new(),
         rebuilt: Vec::new(),
         analysed: Vec::new(),
         indexes: Vec::new(),
     };
+    if cache.analysed.keeps() {
+        out.analysed = fresh
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((site.pages[i].key(), a.get()?.clone())))
+            .collect();
+    }
     for lang in &site.config.languages {
         let members: Vec<usize> = (0..site.pages.len())
             .filter(|&i| site.pages[i].lang == lang.code && searchable(&site.pages[i]))
@@ -67,42 +74,41 @@ pub(crate) fn run(
             .map(|&i| (site.pages[i].url.as_str(), site.pages[i].front.title.as_str()))
             .collect();
         let fingerprint = crate::site::hash_of(&(list, synonyms.for_lang(&lang.code)));
-        let kept = cache.indexes.get(&lang.code).filter(|(f, _)| !changed && *f == fingerprint);
+        let kept = cache
+            .indexes
+            .get(&lang.code)
+            .filter(|(f, _)| !changed && *f == fingerprint);
         if let Some((_, paths)) = kept {
             out.paths.extend(paths.iter().cloned());
             continue;
         }
         let pages: Option<Vec<Arc<Analysed>>> = members
             .iter()
-            .map(|&i| {
-                let p = &site.pages[i];
-                fresh[i].get().or_else(|| cache.analysed.get(&p.key())).cloned()
-            })
+            .map(|&i| fresh[i].take().or_else(|| cache.analysed.get(&site.pages[i].key()).cloned()))
             .collect();
         // The template stage renders every searchable page the cache has not analysed, so a
         // page is always in one or the other.
         let Some(pages) = pages else {
-            return Err(crate::diagnostics::Diagnostic::new(format!(
-                "internal: a page of '{}' was neither rendered nor cached for search",
-                lang.code
-            ))
-            .with_hint("run `steppe build` again; please report this")
+            return Err(BuildErrors::from(
+                crate::diagnostics::Diagnostic::new(format!(
+                    "internal: a page of '{}' was neither rendered nor cached for search",
+                    lang.code
+                ))
+                .with_hint("run `steppe build` again; please report this"),
+            )
             .into());
         };
         let refs: Vec<&Analysed> = pages.iter().map(Arc::as_ref).collect();
         let files = search::build_index_from(&lang.code, &refs, synonyms);
+        drop(refs);
+        drop(pages);
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        for f in files {
+            sink.put(f)?;
+        }
         out.paths.extend(paths.iter().cloned());
         out.indexes.push((lang.code.clone(), fingerprint, paths));
-        out.files.extend(files);
         out.rebuilt.push(lang.code.clone());
-    }
-    if cache.analysed.keeps() {
-        out.analysed = fresh
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| Some((site.pages[i].key(), a.get()?.clone())))
-            .collect();
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 /// What one run did.
 #[derive(Debug, Clone, Default)]
-pub struct RunStats {
+pub(crate) struct RunStats {
     /// Content files read and parsed.
     pub parsed: usize,
     /// Pages whose Markdown was rendered.

@@ -54,7 +54,7 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
 
 /// What the template stage remembers of a page between runs (`watch`): the fingerprints of
 /// the view its template last rendered. The HTML itself is not kept: it is on disk.
-pub struct Remembered {
+pub(crate) struct Remembered {
     /// The page's own inputs and its language's structure (see `structure_fingerprints`).
     quick: u64,
     /// Everything the template saw.
@@ -62,7 +62,7 @@ pub struct Remembered {
 }
 
 /// What one run of the template stage did.
-pub struct RenderedPages {
+pub(crate) struct RenderedPages {
     /// Indexes of the pages whose template ran (each was handed to `emit`).
     pub fresh: Vec<usize>,
     /// Fingerprints to remember once the whole run has succeeded (and its output is written).
@@ -134,7 +134,7 @@ fn quick_fingerprint(structure: &BTreeMap<&str, u64>, page: &crate::site::Page) 
 /// template has run, so the caller can index and write it and then drop it. Pages for which
 /// `must` holds are rendered whatever the memo says. All template errors are collected, once
 /// each.
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     memo: &Memo<PageKey, Remembered>,
@@ -237,7 +237,7 @@ pub fn render_pages(
 }
 
 /// A page's output file from its HTML.
-pub fn page_file(site: &Site, index: usize, html: String) -> OutputFile {
+pub(crate) fn page_file(site: &Site, index: usize, html: String) -> OutputFile {
     OutputFile::new(file_of(&site.pages[index].url), html.into_bytes())
 }
 

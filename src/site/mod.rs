@@ -153,6 +153,17 @@ pub struct Site {
 }
 
 impl Site {
+    /// Drops every page's rendered body once the templates have run: the HTML was only for
+    /// its own page's template; headings and ids stay. A body `watch`'s Markdown memo shares
+    /// stays too: dropping the page's handle would free nothing.
+    pub(crate) fn drop_bodies(&mut self) {
+        for p in &mut self.pages {
+            if let Some(r) = Arc::get_mut(&mut p.rendered) {
+                r.html = String::new();
+            }
+        }
+    }
+
     pub fn home(&self, lang: &str) -> usize {
         self.by_key[&PageKey::new(lang, "_index.md")]
     }
@@ -199,13 +210,13 @@ impl Site {
 
 /// Rendered Markdown kept between rebuilds, keyed by everything rendering reads (`watch`).
 /// The cache table (`build::cache`) clears it when the config or UI strings change.
-pub type MarkdownMemo = Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>;
+pub(crate) type MarkdownMemo = Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>;
 
 /// Renders every page's Markdown in parallel (reusing what `memo` kept where a page's inputs
 /// are unchanged), then checks links into anchors. Each page's Markdown source is dropped once
 /// its body is rendered. Returns how many pages were rendered afresh.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
-pub fn render_bodies(
+pub(crate) fn render_bodies(
     pages: &mut [Page],
     config: &Config,
     i18n: &I18n,
