@@ -20,6 +20,11 @@ use std::path::{Component, Path, PathBuf};
 /// Marks a folder as steppe's output, so it may be replaced without `--force`.
 pub const MARKER: &str = ".steppe-output";
 
+/// The record of the inputs the output was built from (written by the pipeline, see
+/// `build/inputs.rs`). It describes the inputs, not the site, so the manifest does not list it:
+/// two builds of the same files with other times differ only in it.
+pub const RECORD: &str = ".steppe-inputs";
+
 /// What the marker file says; a leftover folder is removed only if its marker says exactly this.
 const MARKER_TEXT: &str = "This folder is written by steppe and replaced on each build.\n";
 
@@ -373,14 +378,22 @@ pub(crate) fn write_changes(
         });
     }
     check_writable_tree(out)?;
+    let (record, new): (Vec<&OutputFile>, Vec<&OutputFile>) =
+        new.iter().partition(|f| f.path == RECORD);
     let changed: Vec<(&OutputFile, Hash)> = new
         .par_iter()
-        .map(|f| (f, hash(&f.bytes)))
+        .map(|&f| (f, hash(&f.bytes)))
         .filter(|(f, h)| old.get(&f.path) != Some(h))
         .collect();
-    changed.par_iter().try_for_each(|(f, _)| write_file(out, f))?;
+    changed
+        .par_iter()
+        .try_for_each(|(f, _)| write_file(out, f))?;
     let mut deleted = Vec::new();
-    let gone: Vec<String> = old.keys().filter(|p| !paths.contains(*p)).cloned().collect();
+    let gone: Vec<String> = old
+        .keys()
+        .filter(|p| !paths.contains(*p))
+        .cloned()
+        .collect();
     for gone in gone {
         remove_file(out, &gone)?;
         old.remove(&gone);
@@ -398,6 +411,8 @@ pub(crate) fn write_changes(
     }
     let list = out.join(manifest::MANIFEST);
     manifest::update(out, &touched, &deleted).map_err(io_err(&list))?;
+    // Last: the record says the output matches the inputs only once it does.
+    record.into_iter().try_for_each(|f| write_file(out, f))?;
     let mut written: Vec<String> = changed.iter().map(|(f, _)| f.path.clone()).collect();
     written.sort();
     Ok(WriteStats {
@@ -483,7 +498,11 @@ mod tests {
         ];
         let paths = new.iter().map(|f| f.path.clone()).collect();
         let stats = write_changes(&out, &mut old, &new, &paths, &[]).unwrap();
-        assert_eq!(old, recorded(&out).unwrap(), "the manifest and the map agree");
+        assert_eq!(
+            old,
+            recorded(&out).unwrap(),
+            "the manifest and the map agree"
+        );
         assert_eq!(stats.written, ["a/index.html", "d.txt"]);
         assert_eq!(stats.deleted, ["b/c/index.html"]);
         assert!(!out.join("b").exists(), "emptied folders are removed");

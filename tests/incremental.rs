@@ -102,8 +102,9 @@ fn a_rebuild_with_nothing_changed_does_no_work() {
     let site = TestSite::fixture("basic");
     let first = build_counted(&site);
     let total = files(&site).len();
-    // Every file but the marker and the manifest, which the writer always makes itself.
-    assert_eq!(first.written, total - 2);
+    // Every file but the marker, the manifest and the inputs' record, which the writer
+    // always makes itself.
+    assert_eq!(first.written, total - 3);
     assert_eq!(first.linked, 0);
     assert!(first.bytes > 10_000, "{first:?}");
     assert!(first.renders > 20 && first.parsed > 10, "{first:?}");
@@ -113,7 +114,11 @@ fn a_rebuild_with_nothing_changed_does_no_work() {
     assert!(files(&site) == before, "the output was not touched");
     // The warnings of the build that made the output are still reported.
     let out = site.steppe(&["build"]);
-    assert!(stderr(&out).contains("no prose for 1 item"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no prose for 1 item"),
+        "{}",
+        stderr(&out)
+    );
     assert_same_as_fresh(&site);
 }
 
@@ -131,7 +136,7 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
     let after = files(&site);
     let changed = changed(&before, &after);
     // Exactly the files whose bytes changed are written, and the manifest lists them.
-    assert_eq!(counts.written, changed.len() - 1, "{changed:?}");
+    assert_eq!(counts.written, changed.len() - 2, "{changed:?}");
     assert!(changed.contains(&".steppe-manifest".to_owned()));
     assert!(changed.contains(&".steppe-inputs".to_owned()));
     assert!(
@@ -155,7 +160,7 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
         "only English search files besides the page and its fallback copy: {others:?}"
     );
     assert!(counts.written <= 20, "{counts:?}: {changed:?}");
-    assert_eq!(counts.linked, after.len() - 2 - counts.written);
+    assert_eq!(counts.linked, after.len() - 3 - counts.written);
     assert_same_as_fresh(&site);
 }
 
@@ -167,33 +172,65 @@ fn every_kind_of_input_change_gives_a_fresh_build() {
     build_counted(&site);
     type Edit = fn(&TestSite);
     let edits: [(&str, Edit, &[&str]); 7] = [
-        ("a theme override", |s| {
-            s.write("themes/default/static/extra.css", "body { color: red }\n")
-        }, &[]),
-        ("a data file", |s| {
-            let kcell = s.read("data/operators/kcell.yaml");
-            s.write("data/operators/kcell.yaml", kcell.replace("Kcell", "Kcell JSC"));
-        }, &[]),
-        ("a UI string file", |s| {
-            let en = s.read("i18n/en.yaml");
-            s.write("i18n/en.yaml", format!("{en}\n"));
-        }, &[]),
-        ("a deleted page", |s| std::fs::remove_file(s.path("content/en/slugged.md")).unwrap(), &[]),
-        ("site.yaml", |s| {
-            let c = s.read("site.yaml");
-            s.write("site.yaml", format!("{c}\n# touched\n"));
-        }, &[]),
+        (
+            "a theme override",
+            |s| s.write("themes/default/static/extra.css", "body { color: red }\n"),
+            &[],
+        ),
+        (
+            "a data file",
+            |s| {
+                let kcell = s.read("data/operators/kcell.yaml");
+                s.write(
+                    "data/operators/kcell.yaml",
+                    kcell.replace("Kcell", "Kcell JSC"),
+                );
+            },
+            &[],
+        ),
+        (
+            "a UI string file",
+            |s| {
+                let en = s.read("i18n/en.yaml");
+                s.write("i18n/en.yaml", format!("{en}\n"));
+            },
+            &[],
+        ),
+        (
+            "a deleted page",
+            |s| std::fs::remove_file(s.path("content/en/slugged.md")).unwrap(),
+            &[],
+        ),
+        (
+            "site.yaml",
+            |s| {
+                let c = s.read("site.yaml");
+                s.write("site.yaml", format!("{c}\n# touched\n"));
+            },
+            &[],
+        ),
         ("--drafts", |_| {}, &["--drafts"]),
-        ("--base-url", |_| {}, &["--base-url", "https://example.net/docs/"]),
+        (
+            "--base-url",
+            |_| {},
+            &["--base-url", "https://example.net/docs/"],
+        ),
     ];
     for (what, edit, args) in edits {
         // Past the file system's clock tick, so a same-size edit has a new time.
         std::thread::sleep(std::time::Duration::from_millis(20));
         edit(&site);
         let counts = build_counted_with(&site, args);
-        assert!(counts.renders > 0 && counts.parsed > 0, "{what}: {counts:?}");
+        assert!(
+            counts.renders > 0 && counts.parsed > 0,
+            "{what}: {counts:?}"
+        );
         assert_same_as_fresh_with(&site, args);
-        assert_eq!(build_counted_with(&site, args), NOTHING, "{what}, built twice");
+        assert_eq!(
+            build_counted_with(&site, args),
+            NOTHING,
+            "{what}, built twice"
+        );
     }
     // Back to no options: the output built with them is not the one asked for.
     assert!(build_counted(&site).renders > 0);

@@ -57,7 +57,10 @@ pub(crate) fn stamp(root: &Path, drafts: bool, base_url: Option<&str>) -> String
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => line(&mut h, root, &e),
                 // An unreadable entry cannot be vouched for: no stamp matches it.
-                Err(e) => h.update(format!("unreadable {e} {:?}\n", std::time::SystemTime::now())),
+                Err(e) => h.update(format!(
+                    "unreadable {e} {:?}\n",
+                    std::time::SystemTime::now()
+                )),
             }
         }
     }
@@ -78,7 +81,10 @@ pub(crate) fn read_record(text: &str, stamp: &str) -> Option<(usize, Vec<Diagnos
     let rest = text.strip_prefix(stamp)?;
     let (pages, list) = rest.strip_prefix("pages ")?.split_once('\n')?;
     let shown: Vec<String> = serde_json::from_str(list.trim_end()).ok()?;
-    Some((pages.parse().ok()?, shown.into_iter().map(Diagnostic::new).collect()))
+    Some((
+        pages.parse().ok()?,
+        shown.into_iter().map(Diagnostic::new).collect(),
+    ))
 }
 
 fn line(h: &mut Sha256, root: &Path, e: &walkdir::DirEntry) {

@@ -20,15 +20,17 @@ use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::output::{self, OutputError, OutputFile, Sink};
 use crate::render::{self, Theme};
+use crate::search::Analysed;
 use crate::site::{self, Site};
 use cache::Cache;
+use search_stage::SearchOutput;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The file in the output that records the inputs it was built from (see `inputs.rs`).
-pub(crate) const INPUTS_FILE: &str = ".steppe-inputs";
+const INPUTS_FILE: &str = output::RECORD;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -124,7 +126,11 @@ impl Pipeline {
             root: root.to_path_buf(),
             drafts,
             base_url,
-            cache: if keep { Cache::keeping() } else { Cache::none() },
+            cache: if keep {
+                Cache::keeping()
+            } else {
+                Cache::none()
+            },
         }
     }
 
@@ -147,15 +153,56 @@ impl Pipeline {
         let (config, i18n) = self.settings()?;
         stats.lap("config, i18n, theme");
         let mut site = self.site(config, i18n, changes, &mut stats)?;
-        let mut paths = BTreeSet::new();
-        let fresh = self.pages(&site, sink, &mut stats, &mut paths)?;
         let synonyms = self.synonyms(&site)?;
-        // Each page's Markdown output was only for its own template.
-        site.drop_bodies();
-        let mut search = search_stage::run(&site, fresh, &self.cache, &synonyms, sink)?;
+        let mut paths = BTreeSet::new();
+        let mut search = SearchOutput::new();
+        // One language at a time, so only one language's analysed pages are held at once.
+        let mut analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
+        let mut errors = Vec::new();
+        let codes: Vec<String> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        for code in &codes {
+            let only: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].lang == *code)
+                .collect();
+            match self.pages(&site, &only, sink, &analysed, &mut stats) {
+                Ok(()) => {}
+                // Every language is rendered, so one run reports every template error.
+                Err(BuildFailure::Content(BuildErrors(e))) => {
+                    e.into_iter()
+                        .for_each(|d| render::add_error(&mut errors, d));
+                }
+                Err(e) => return Err(e),
+            }
+            // Each page's Markdown output was only for its own template.
+            site.drop_bodies(&only);
+            if errors.is_empty() {
+                let cache = &self.cache;
+                let s = &synonyms;
+                search_stage::run_language(
+                    &site,
+                    code,
+                    &mut analysed,
+                    cache,
+                    s,
+                    sink,
+                    &mut search,
+                )?;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BuildErrors(errors).into());
+        }
+        let live: BTreeSet<site::PageKey> = site.pages.iter().map(site::Page::key).collect();
+        self.cache.views.retain(|key, _| live.contains(key));
+        paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
         paths.extend(search.paths.iter().cloned());
         stats.search = std::mem::take(&mut search.rebuilt);
-        stats.lap("search index");
+        stats.lap("templates, search, write");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
         let record = inputs::record(&stamp, site.pages.len(), &site.warnings);
@@ -231,17 +278,17 @@ impl Pipeline {
         Ok(site)
     }
 
-    /// Runs the templates; each page's HTML is analysed for search and handed to the sink
-    /// right away, then dropped. Returns the analysed documents of the pages rendered.
+    /// Runs the templates of the pages `only`; each page's HTML is analysed for search (into
+    /// `analysed`) and handed to the sink right away, then dropped.
     fn pages(
         &mut self,
         site: &Site,
+        only: &[usize],
         sink: &dyn Sink,
+        analysed: &[OnceLock<Arc<Analysed>>],
         stats: &mut RunStats,
-        paths: &mut BTreeSet<String>,
-    ) -> Result<Vec<OnceLock<std::sync::Arc<crate::search::Analysed>>>, BuildFailure> {
+    ) -> Result<(), BuildFailure> {
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
-        let analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
         let failed: Mutex<Option<OutputError>> = Mutex::new(None);
         let known = &self.cache.analysed;
         // A searchable page the search cache lacks must be rendered to be analysed.
@@ -259,23 +306,25 @@ impl Pipeline {
                 first.get_or_insert(e);
             }
         };
-        let done = render::render_pages(site, theme, &self.cache.views, &must, &emit)?;
+        let done = render::render_pages(site, theme, &self.cache.views, only, &must, &emit)?;
         if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             return Err(e.into());
         }
-        paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
-        stats.rendered = done.fresh.iter().map(|&i| site.pages[i].url.clone()).collect();
+        let urls = done.fresh.iter().map(|&i| site.pages[i].url.clone());
+        stats.rendered.extend(urls);
         for (key, remembered) in done.remember {
             self.cache.views.insert(key, remembered);
         }
-        let live: BTreeSet<site::PageKey> = site.pages.iter().map(site::Page::key).collect();
-        self.cache.views.retain(|key, _| live.contains(key));
-        stats.lap("templates + write");
-        Ok(analysed)
+        Ok(())
     }
 
     fn synonyms(&self, site: &Site) -> Result<crate::search::Synonyms, BuildErrors> {
-        let codes: Vec<&str> = site.config.languages.iter().map(|l| l.code.as_str()).collect();
+        let codes: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
         crate::search::Synonyms::load(&self.root, &codes).map_err(synonyms_error)
     }
 }
@@ -303,8 +352,15 @@ fn not_loaded() -> BuildErrors {
 /// Warnings of the whole site: config, Markdown, translation fallbacks, UI strings, base_url.
 fn site_warnings(config: &Config, i18n: &I18n, pages: &[site::Page]) -> Vec<Diagnostic> {
     let mut warnings: Vec<Diagnostic> = config.warnings.clone();
-    warnings.extend(pages.iter().flat_map(|p| p.rendered.warnings.iter().cloned()));
-    warnings.extend(site::fallback_report(config, &site::fallbacks(config, pages)));
+    warnings.extend(
+        pages
+            .iter()
+            .flat_map(|p| p.rendered.warnings.iter().cloned()),
+    );
+    warnings.extend(site::fallback_report(
+        config,
+        &site::fallbacks(config, pages),
+    ));
     warnings.extend(i18n.warnings.iter().cloned());
     if config.base_url.is_none() {
         warnings.push(

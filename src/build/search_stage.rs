@@ -6,9 +6,9 @@
 //! A language none of whose pages changed, with the same page set and synonyms, keeps its
 //! index from the last run: its files are already on disk, so only their paths come back.
 
+use super::BuildFailure;
 use super::cache::Cache;
 use crate::diagnostics::BuildErrors;
-use super::BuildFailure;
 use crate::output::Sink;
 use crate::search::{self, Analysed, Synonyms};
 use crate::site::{Page, PageKey, Site};
@@ -31,6 +31,7 @@ pub(crate) fn analyse(p: &Page, html: &str) -> Arc<Analysed> {
 }
 
 /// What the search stage produced; its files went to the sink, one language at a time.
+#[derive(Default)]
 pub(crate) struct SearchOutput {
     /// Paths of every language's index files, rebuilt or kept.
     pub paths: Vec<String>,
@@ -41,90 +42,108 @@ pub(crate) struct SearchOutput {
     indexes: Vec<(String, u64, Vec<String>)>,
 }
 
-/// Builds the index of each language whose pages changed and hands its files to `sink`.
-/// `fresh[i]` holds page `i`'s analysed documents when its template ran in this run; each
-/// language's are dropped once its index is built, so only one language's index is ever held.
-pub(crate) fn run(
+/// Builds the index of `lang` if its pages changed and hands its files to `sink`.
+/// `fresh[i]` holds page `i`'s analysed documents when its template ran in this run; the
+/// language's are taken out and dropped once its index is built, so only one language's
+/// analysed pages are ever held.
+pub(crate) fn run_language(
     site: &Site,
-    mut fresh: Vec<OnceLock<Arc<Analysed>>>,
+    lang: &str,
+    fresh: &mut [OnceLock<Arc<Analysed>>],
     cache: &Cache,
     synonyms: &Synonyms,
     sink: &dyn Sink,
-) -> Result<SearchOutput, BuildFailure> {
-    let mut out = SearchOutput {
-        paths: Vec::new(),
-        rebuilt: Vec::new(),
-        analysed: Vec::new(),
-        indexes: Vec::new(),
-    };
+    out: &mut SearchOutput,
+) -> Result<(), BuildFailure> {
+    let members: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].lang == lang && searchable(&site.pages[i]))
+        .collect();
     if cache.analysed.keeps() {
-        out.analysed = fresh
+        let kept = members
             .iter()
-            .enumerate()
-            .filter_map(|(i, a)| Some((site.pages[i].key(), a.get()?.clone())))
-            .collect();
+            .filter_map(|&i| Some((site.pages[i].key(), fresh[i].get()?.clone())));
+        out.analysed.extend(kept);
     }
-    for lang in &site.config.languages {
-        let members: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].lang == lang.code && searchable(&site.pages[i]))
-            .collect();
-        let changed = members.iter().any(|&i| fresh[i].get().is_some());
-        let list: Vec<(&str, &str)> = members
-            .iter()
-            .map(|&i| (site.pages[i].url.as_str(), site.pages[i].front.title.as_str()))
-            .collect();
-        let fingerprint = crate::site::hash_of(&(list, synonyms.for_lang(&lang.code)));
-        let kept = cache
-            .indexes
-            .get(&lang.code)
-            .filter(|(f, _)| !changed && *f == fingerprint);
-        if let Some((_, paths)) = kept {
-            out.paths.extend(paths.iter().cloned());
-            continue;
-        }
-        let pages: Option<Vec<Arc<Analysed>>> = members
-            .iter()
-            .map(|&i| fresh[i].take().or_else(|| cache.analysed.get(&site.pages[i].key()).cloned()))
-            .collect();
-        // The template stage renders every searchable page the cache has not analysed, so a
-        // page is always in one or the other.
-        let Some(pages) = pages else {
-            return Err(BuildErrors::from(
-                crate::diagnostics::Diagnostic::new(format!(
-                    "internal: a page of '{}' was neither rendered nor cached for search",
-                    lang.code
-                ))
-                .with_hint("run `steppe build` again; please report this"),
+    let changed = members.iter().any(|&i| fresh[i].get().is_some());
+    let list: Vec<(&str, &str)> = members
+        .iter()
+        .map(|&i| {
+            (
+                site.pages[i].url.as_str(),
+                site.pages[i].front.title.as_str(),
             )
-            .into());
-        };
-        let refs: Vec<&Analysed> = pages.iter().map(Arc::as_ref).collect();
-        let files = search::build_index_from(&lang.code, &refs, synonyms);
-        drop(refs);
-        drop(pages);
-        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        for f in files {
-            sink.put(f)?;
-        }
+        })
+        .collect();
+    let fingerprint = crate::site::hash_of(&(list, synonyms.for_lang(lang)));
+    let kept = cache
+        .indexes
+        .get(&lang.to_owned())
+        .filter(|(f, _)| !changed && *f == fingerprint);
+    if let Some((_, paths)) = kept {
         out.paths.extend(paths.iter().cloned());
-        out.indexes.push((lang.code.clone(), fingerprint, paths));
-        out.rebuilt.push(lang.code.clone());
+        return Ok(());
     }
-    Ok(out)
+    let pages: Option<Vec<Arc<Analysed>>> = members
+        .iter()
+        .map(|&i| {
+            let cached = || cache.analysed.get(&site.pages[i].key()).cloned();
+            fresh[i].take().or_else(cached)
+        })
+        .collect();
+    // The template stage renders every searchable page the cache has not analysed, so a
+    // page is always in one or the other.
+    let Some(pages) = pages else {
+        let d = crate::diagnostics::Diagnostic::new(format!(
+            "internal: a page of '{lang}' was neither rendered nor cached for search"
+        ));
+        return Err(
+            BuildErrors::from(d.with_hint("run `steppe build` again; please report this")).into(),
+        );
+    };
+    let refs: Vec<&Analysed> = pages.iter().map(Arc::as_ref).collect();
+    let files = search::build_index_from(lang, &refs, synonyms);
+    drop(refs);
+    drop(pages);
+    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    for f in files {
+        sink.put(f)?;
+    }
+    out.paths.extend(paths.iter().cloned());
+    out.indexes.push((lang.to_owned(), fingerprint, paths));
+    out.rebuilt.push(lang.to_owned());
+    Ok(())
 }
 
 impl SearchOutput {
+    pub(crate) fn new() -> SearchOutput {
+        SearchOutput {
+            paths: Vec::new(),
+            rebuilt: Vec::new(),
+            analysed: Vec::new(),
+            indexes: Vec::new(),
+        }
+    }
+
     /// Remembers the analysed pages and indexes of this run (a no-op on a cache that keeps
     /// nothing).
     pub(crate) fn commit(&mut self, cache: &mut Cache, site: &Site) {
         for (key, a) in self.analysed.drain(..) {
             cache.analysed.insert(key, a);
         }
-        cache.analysed.retain(|key, _| site.by_key.contains_key(key));
+        cache
+            .analysed
+            .retain(|key, _| site.by_key.contains_key(key));
         for (code, fingerprint, paths) in self.indexes.drain(..) {
             cache.indexes.insert(code, (fingerprint, paths));
         }
-        let codes: BTreeSet<&str> = site.config.languages.iter().map(|l| l.code.as_str()).collect();
-        cache.indexes.retain(|code, _| codes.contains(code.as_str()));
+        let codes: BTreeSet<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        cache
+            .indexes
+            .retain(|code, _| codes.contains(code.as_str()));
     }
 }

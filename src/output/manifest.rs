@@ -92,16 +92,15 @@ impl Manifest {
             }
             let rel = e.path().strip_prefix(out).unwrap_or(e.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if rel == MANIFEST || rel == super::MARKER {
+            if rel == MANIFEST || rel == super::MARKER || rel == super::RECORD {
                 continue;
             }
             let Some(&(len, _)) = self.entries.get(&rel) else {
                 return false;
             };
             let same = e.file_type().is_file()
-                && e.metadata().is_ok_and(|m| {
-                    m.len() == len && m.modified().is_ok_and(|t| t <= written_at)
-                });
+                && e.metadata()
+                    .is_ok_and(|m| m.len() == len && m.modified().is_ok_and(|t| t <= written_at));
             if !same {
                 return false;
             }

@@ -13,7 +13,9 @@
 //! it is staged instead of holding the whole site in memory.
 
 use super::manifest::{self, Hash, Manifest};
-use super::{MARKER, MARKER_TEXT, OutputError, OutputFile, WriteStats, io_err, is_safe_path};
+use super::{
+    MARKER, MARKER_TEXT, OutputError, OutputFile, RECORD, WriteStats, io_err, is_safe_path,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -71,6 +73,10 @@ impl Staging {
             return Err(OutputError::UnsafePath {
                 path: f.path.clone(),
             });
+        }
+        if f.path == RECORD {
+            let path = self.dir.join(RECORD);
+            return std::fs::write(&path, &f.bytes).map_err(io_err(&path));
         }
         let size = f.bytes.len() as u64;
         let hash = manifest::hash(&f.bytes);

@@ -8,14 +8,14 @@ pub mod views;
 
 pub use theme::{Theme, content_hash};
 
+use crate::build::cache::Memo;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
+use crate::site::PageKey;
 use crate::site::Site;
 use crate::urls::file_of;
 use rayon::prelude::*;
 use serde::Serialize;
-use crate::build::cache::Memo;
-use crate::site::PageKey;
 use std::collections::BTreeMap;
 use views::Views;
 
@@ -116,6 +116,19 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
         .collect()
 }
 
+/// Adds a template error unless it is already there: one broken template fails every page
+/// that uses it, and is reported once.
+pub(crate) fn add_error(errors: &mut Vec<Diagnostic>, d: Diagnostic) {
+    let same = |e: &Diagnostic| {
+        e.file == d.file
+            && e.line == d.line
+            && e.message.split(" (rendering").next() == d.message.split(" (rendering").next()
+    };
+    if !errors.iter().any(same) {
+        errors.push(d);
+    }
+}
+
 /// A page's own inputs and its language's structure: while it is unchanged, so is the page's
 /// view (the test below holds the view to that).
 fn quick_fingerprint(structure: &BTreeMap<&str, u64>, page: &crate::site::Page) -> u64 {
@@ -129,8 +142,8 @@ fn quick_fingerprint(structure: &BTreeMap<&str, u64>, page: &crate::site::Page) 
     ))
 }
 
-/// Renders, in parallel, every page whose view changed since `memo` was filled (every page
-/// with a memo that keeps nothing) and hands each page's HTML to `emit` as soon as its
+/// Renders, in parallel, every page of `only` whose view changed since `memo` was filled
+/// (every one with a memo that keeps nothing) and hands each page's HTML to `emit` as soon as its
 /// template has run, so the caller can index and write it and then drop it. Pages for which
 /// `must` holds are rendered whatever the memo says. All template errors are collected, once
 /// each.
@@ -138,6 +151,7 @@ pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     memo: &Memo<PageKey, Remembered>,
+    only: &[usize],
     must: &(dyn Fn(usize) -> bool + Sync),
     emit: &(dyn Fn(usize, String) + Sync),
 ) -> Result<RenderedPages, BuildErrors> {
@@ -176,9 +190,9 @@ pub(crate) fn render_pages(
             .render(template, &ctx)
             .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))
     };
-    let results: Vec<Result<Outcome, Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|index| {
+    let results: Vec<Result<Outcome, Diagnostic>> = only
+        .par_iter()
+        .map(|&index| {
             let page = &site.pages[index];
             let remembered = memo.get(&page.key()).filter(|_| !must(index));
             // First a cheap check: the page itself and its language's structure are unchanged.
@@ -203,7 +217,7 @@ pub(crate) fn render_pages(
         remember: Vec::new(),
     };
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for (index, r) in results.into_iter().enumerate() {
+    for (&index, r) in only.iter().zip(results) {
         let (quick, full) = match r {
             Ok(Outcome::Kept) => continue,
             Ok(Outcome::Same(quick, full)) => (quick, full),
@@ -211,16 +225,8 @@ pub(crate) fn render_pages(
                 done.fresh.push(index);
                 (quick, full)
             }
-            // One broken template fails every page that uses it: report it once.
             Err(d) => {
-                if !errors.iter().any(|e| {
-                    e.file == d.file
-                        && e.line == d.line
-                        && e.message.split(" (rendering").next()
-                            == d.message.split(" (rendering").next()
-                }) {
-                    errors.push(d);
-                }
+                add_error(&mut errors, d);
                 continue;
             }
         };
@@ -293,7 +299,9 @@ mod tests {
         let edits: [(&str, Edit); 14] = [
             ("title", |p| p.front.title.push('!')),
             ("description", |p| p.front.description = Some("new".into())),
-            ("weight", |p| p.front.weight = Some(p.front.weight.unwrap_or(0) + 7)),
+            ("weight", |p| {
+                p.front.weight = Some(p.front.weight.unwrap_or(0) + 7)
+            }),
             ("slug", |p| p.front.slug = Some("moved".into())),
             ("reviewed", |p| {
                 p.front.reviewed = serde_yaml::from_str("2020-01-02").ok();
@@ -302,7 +310,9 @@ mod tests {
             ("about", |p| p.front.about = Some("operators/kcell".into())),
             ("search", |p| p.front.search = Some(false)),
             ("extra", |p| {
-                p.front.extra.insert("k".into(), serde_yaml::Value::Bool(true));
+                p.front
+                    .extra
+                    .insert("k".into(), serde_yaml::Value::Bool(true));
             }),
             ("url", |p| p.url = format!("{}moved/", p.url)),
             ("fallback", |p| p.fallback_from = Some("en".into())),

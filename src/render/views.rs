@@ -218,7 +218,10 @@ impl Views<'_> {
                 items: c
                     .items
                     .iter()
-                    .filter_map(|item| site.by_key.get(&PageKey::new(&page.lang, c.item_rel(&item.id))))
+                    .filter_map(|item| {
+                        site.by_key
+                            .get(&PageKey::new(&page.lang, c.item_rel(&item.id)))
+                    })
                     .map(|&i| self.link(page, i))
                     .collect(),
             })

@@ -12,6 +12,7 @@ mod plan;
 pub use fallback::{Fallbacks, fallbacks, report as fallback_report};
 pub use plan::{Planned, plan};
 
+use crate::build::cache::Memo;
 use crate::config::Config;
 pub use crate::content::PageKey;
 use crate::content::{Asset, FrontMatter};
@@ -19,11 +20,10 @@ use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::markdown::{self, DataSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
-use crate::build::cache::Memo;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -153,12 +153,12 @@ pub struct Site {
 }
 
 impl Site {
-    /// Drops every page's rendered body once the templates have run: the HTML was only for
+    /// Drops the rendered bodies of `pages` once their templates have run: the HTML was only for
     /// its own page's template; headings and ids stay. A body `watch`'s Markdown memo shares
     /// stays too: dropping the page's handle would free nothing.
-    pub(crate) fn drop_bodies(&mut self) {
-        for p in &mut self.pages {
-            if let Some(r) = Arc::get_mut(&mut p.rendered) {
+    pub(crate) fn drop_bodies(&mut self, pages: &[usize]) {
+        for &i in pages {
+            if let Some(r) = Arc::get_mut(&mut self.pages[i].rendered) {
                 r.html = String::new();
             }
         }
@@ -174,11 +174,7 @@ impl Site {
         self.config
             .languages
             .iter()
-            .filter_map(|l| {
-                self.by_key
-                    .get(&PageKey::new(&l.code, &page.rel))
-                    .copied()
-            })
+            .filter_map(|l| self.by_key.get(&PageKey::new(&l.code, &page.rel)).copied())
             .collect()
     }
 

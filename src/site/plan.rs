@@ -225,7 +225,7 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
                 fallback_from: None,
                 template,
                 rendered: Default::default(),
-        body_key: 0,
+                body_key: 0,
                 parent: None,
                 children: Vec::new(),
             });

@@ -14,9 +14,9 @@ use crate::output::{self, OutputError, OutputFile};
 use events::{Batch, Layout};
 use serve::{Reloader, Status};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use watcher::{FsWatcher, POLL_INTERVAL, Watches};
@@ -496,10 +496,12 @@ fn rebuild_whole(
     t0: Instant,
     chatter: Chatter,
 ) {
-    let run = output::NewOutput::begin(&state.out).map_err(BuildFailure::from).and_then(|new| {
-        let (built, stats) = pipeline.run(changes, &new)?;
-        Ok((built, stats, new.commit()?))
-    });
+    let run = output::NewOutput::begin(&state.out)
+        .map_err(BuildFailure::from)
+        .and_then(|new| {
+            let (built, stats) = pipeline.run(changes, &new)?;
+            Ok((built, stats, new.commit()?))
+        });
     match run {
         Ok((built, stats, written)) => {
             state.last = output::recorded(&state.out);
