@@ -13,9 +13,8 @@ use crate::diagnostics::BuildErrors;
 use crate::output::OutputFile;
 use crate::site::Site;
 use crate::urls::file_of;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 /// The folder of the per-language lists.
@@ -34,7 +33,7 @@ struct List<'a> {
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,
-    files: &[OutputFile],
+    files: &BTreeMap<String, u64>,
 ) -> Result<Vec<OutputFile>, BuildErrors> {
     if !site.config.offline.enabled {
         return Ok(Vec::new());
@@ -49,13 +48,17 @@ pub(crate) fn render(
             OutputFile::new(format!("{LISTS}/{}.json", l.code), json)
         })
         .collect();
-    let version = version(files.iter().chain(&out));
+    let lists: Vec<(String, u64)> = out
+        .iter()
+        .map(|f| (f.path.clone(), crate::site::hash_of(&f.bytes)))
+        .collect();
+    let version = version(files.iter().map(|(p, h)| (p.as_str(), *h)), &lists);
     out.push(OutputFile::new("sw.js", worker(site, theme, &version)?));
     Ok(out)
 }
 
 /// The pages and search files stored for a reader of `lang`.
-fn list<'a>(site: &Site, files: &'a [OutputFile], lang: &str) -> List<'a> {
+fn list<'a>(site: &Site, files: &'a BTreeMap<String, u64>, lang: &str) -> List<'a> {
     let max = site.config.offline.max_pages;
     let mut seen = BTreeSet::new();
     let mut ordered: Vec<usize> = site.reading_order.get(lang).cloned().unwrap_or_default();
@@ -73,23 +76,22 @@ fn list<'a>(site: &Site, files: &'a [OutputFile], lang: &str) -> List<'a> {
         .collect();
     let prefix = format!("search/{lang}/");
     let search = files
-        .iter()
-        .map(|f| f.path.as_str())
+        .keys()
+        .map(String::as_str)
         .filter(|p| p.starts_with(&prefix))
         .collect();
     List { pages, search }
 }
 
-/// A hash of every file's path and bytes, in path order, as 16 hex digits.
-fn version<'a>(files: impl Iterator<Item = &'a OutputFile>) -> String {
-    let mut files: Vec<&OutputFile> = files.collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let each: Vec<u64> = files
-        .par_iter()
-        .map(|f| crate::site::hash_of(&(&f.path, &f.bytes)))
+/// A hash of every file's path and content hash (the site's files and the lists), in path
+/// order, as 16 hex digits.
+fn version<'a>(files: impl Iterator<Item = (&'a str, u64)>, lists: &'a [(String, u64)]) -> String {
+    let mut all: Vec<(&str, u64)> = files
+        .chain(lists.iter().map(|(p, h)| (p.as_str(), *h)))
         .collect();
+    all.sort();
     let mut h = std::hash::DefaultHasher::new();
-    each.hash(&mut h);
+    all.hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
@@ -135,25 +137,17 @@ mod tests {
 
     #[test]
     fn the_version_follows_every_byte_and_path() {
-        let a = [
-            OutputFile::new("a.html", "x"),
-            OutputFile::new("b.html", "y"),
-        ];
-        let same = [
-            OutputFile::new("b.html", "y"),
-            OutputFile::new("a.html", "x"),
-        ];
-        let byte = [
-            OutputFile::new("a.html", "x"),
-            OutputFile::new("b.html", "z"),
-        ];
-        let moved = [
-            OutputFile::new("a.html", "x"),
-            OutputFile::new("c.html", "y"),
-        ];
-        assert_eq!(version(a.iter()), version(same.iter()));
-        assert_ne!(version(a.iter()), version(byte.iter()));
-        assert_ne!(version(a.iter()), version(moved.iter()));
-        assert_eq!(version(a.iter()).len(), 16);
+        let v = |files: &[(&str, &str)]| {
+            let hashed: Vec<(&str, u64)> = files
+                .iter()
+                .map(|(p, b)| (*p, crate::site::hash_of(b)))
+                .collect();
+            version(hashed.into_iter(), &[])
+        };
+        let a = v(&[("a.html", "x"), ("b.html", "y")]);
+        assert_eq!(a, v(&[("b.html", "y"), ("a.html", "x")]));
+        assert_ne!(a, v(&[("a.html", "x"), ("b.html", "z")]));
+        assert_ne!(a, v(&[("a.html", "x"), ("c.html", "y")]));
+        assert_eq!(a.len(), 16);
     }
 }
