@@ -3,9 +3,11 @@
 # multilingual corpus, alternating, several runs, medians.
 #
 #   benches/site.sh                 # N = 250 and 2,500 pages per language (1k and 10k pages)
-#   benches/site.sh --big           # also N = 10,000 per language (40k pages)
-#   benches/site.sh --pages 50      # only these sizes (repeatable); quick while developing
-#   options: --runs R (default 3), --no-drop (keep the page cache even as root),
+#   benches/site.sh --big           # also N = 10,000 per language (40k pages), steppe only
+#   benches/site.sh --big --big-hugo   # ... and Hugo (and Zola) at 40k too (minutes per build)
+#   benches/site.sh --pages 10 --runs 1 --edits 3   # only these sizes (repeatable); quick check
+#   options: --runs R (default 3), --edits E (watch edits per tool and size, default 20),
+#            --no-watch (skip watch latency), --no-drop (keep the page cache even as root),
 #            --keep (keep the corpora and outputs), --work DIR (default: a temp folder)
 #   env: STEPPE_BIN=path  measure this binary instead of building target/release/steppe
 #
@@ -19,19 +21,29 @@
 # ratio of steppe's median wall time to Hugo's. Tools alternate within each run, so a noisy
 # neighbour slows both. As root, the page cache is dropped before every timed build (said so
 # in the header); otherwise runs start warm.
+# Where the time goes: steppe runs with STEPPE_TIMINGS=1; the median of each stage and its
+# `write counts:` line are printed per case.
+# Watch latency (every size but the --big one): benches/watch_latency.py edits that English
+# page E times under `steppe watch` and `hugo server --renderToDisk` (warm page cache) and
+# prints save → HTML on disk (median, p90), the tool's own rebuild time and the peak RSS.
+# At the end: steppe's scale over the sizes (the 40k target is ≤ 4.4 × 10k), its stages per
+# size, and a Markdown table with the issue's targets checked, ready for the README.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-sizes=() runs=3 drop=auto keep=0 work="" big=0
+sizes=() runs=3 drop=auto keep=0 work="" big=0 big_hugo=0 edits=20 watch=1
 while [[ $# -gt 0 ]]; do
     case $1 in
         --pages) sizes+=("$2"); shift 2 ;;
         --big) big=1; shift ;;
+        --big-hugo) big_hugo=1; shift ;;
+        --edits) edits=$2; shift 2 ;;
+        --no-watch) watch=0; shift ;;
         --runs) runs=$2; shift 2 ;;
         --no-drop) drop=no; shift ;;
         --keep) keep=1; shift ;;
         --work) work=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -44,11 +56,12 @@ if [[ -z ${STEPPE_BIN:-} ]]; then
     (cd "$repo" && cargo build --release -q)
     STEPPE_BIN=$repo/target/release/steppe
 fi
-tools=(steppe)
+STEPPE_BIN=$(realpath "$STEPPE_BIN")  # builds run inside the corpus folders
+all_tools=(steppe)
 HUGO=$(command -v hugo || true)
 ZOLA=$(command -v zola || true)
-[[ -n $HUGO ]] && tools+=(hugo)
-[[ -n $ZOLA ]] && tools+=(zola)
+[[ -n $HUGO ]] && all_tools+=(hugo)
+[[ -n $ZOLA ]] && all_tools+=(zola)
 
 if [[ -z $work ]]; then
     work=$(mktemp -d "${TMPDIR:-/tmp}/steppe-bench.XXXXXX")
@@ -60,6 +73,8 @@ echo "steppe: $STEPPE_BIN ($("$STEPPE_BIN" --version 2>/dev/null || echo '?'))"
 [[ -n $HUGO ]] && echo "hugo:   $("$HUGO" version | cut -d' ' -f1-2)" || echo "hugo:   not installed"
 [[ -n $ZOLA ]] && echo "zola:   $("$ZOLA" --version)" || echo "zola:   not installed"
 echo "machine: $(nproc) cores; $runs runs per case, tools alternating"
+[[ $big -eq 1 && $big_hugo -eq 0 ]] && echo "40k pages (--big): steppe only (--big-hugo adds the others)"
+[[ $watch -eq 1 ]] && echo "watch: $edits edits per tool and size (page cache warm)" || echo "watch: skipped (--no-watch)"
 if [[ $drop == yes ]]; then
     echo "page cache: dropped before every timed build (running as root)"
 else
@@ -77,7 +92,7 @@ site_of() { echo "$corpus/$([[ $1 == steppe ]] && echo neutral || echo "$1")"; }
 out_of() { echo "$(site_of "$1")/public"; }
 command_of() {
     case $1 in
-        steppe) echo "$STEPPE_BIN build --out public" ;;
+        steppe) echo "env STEPPE_TIMINGS=1 $STEPPE_BIN build --out public" ;;
         hugo) echo "$HUGO --quiet" ;;
         zola) echo "$ZOLA build --force" ;;
     esac
@@ -98,18 +113,19 @@ search_size() {
     echo "$files $bytes"
 }
 
-# One timed build: appends "wall cpu rss_kb files bytes" to $results/<tool>.<case>.
+# One timed build (run $3): appends "wall cpu rss_kb files bytes" to $results/<tool>.<case>
+# and keeps its stderr in $results/stderr/<tool>.<case>.<run> (steppe's stage times).
 measure() {
-    local tool=$1 case=$2 site out before t files bytes wall user sys rss
-    site=$(site_of "$tool") out=$(out_of "$tool")
+    local tool=$1 case=$2 site out before t files bytes wall user sys rss err
+    site=$(site_of "$tool") out=$(out_of "$tool") err=$results/stderr/$1.$2.$3
     before=$work/before.list t=$work/time.out
     listing "$out" > "$before"
     drop_cache
     # shellcheck disable=SC2046 # the command is split into words on purpose
     if ! (cd "$site" && /usr/bin/time -f '%e %U %S %M' -o "$t" $(command_of "$tool") \
-            >/dev/null 2>"$results/$tool.err"); then
+            >/dev/null 2>"$err"); then
         echo "error: $tool failed ($case):" >&2
-        tail -5 "$results/$tool.err" >&2
+        tail -5 "$err" >&2
         exit 1
     fi
     # A file whose inode + mtime pair was not there before was written by this build.
@@ -121,47 +137,42 @@ measure() {
         >> "$results/$tool.$case"
 }
 
-# The median of column $2 of file $1.
-median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-
-# One English page of the corpus, the same for every tool (same section and slug).
-edit_page() {
-    local n=$1 rel
+# The English page every tool edits (same section and slug), relative to content/en/.
+edited_page() {
     # sort | sed (not head): head closing the pipe early kills `sort` with SIGPIPE, which
     # pipefail turns into a failure of the whole script on big corpora.
-    rel=$(cd "$corpus/neutral/content/en" && find . -name '*.md' ! -name '_index.md' | sort | sed -n 1p)
-    rel=${rel#./}
-    echo "Edit $n: a new sentence about roaming." >> "$corpus/neutral/content/en/$rel"
-    echo "Edit $n: a new sentence about roaming." >> "$corpus/hugo/content/${rel%.md}.en.md"
-    [[ -f $corpus/zola/content/$rel ]] && echo "Edit $n: a new sentence about roaming." >> "$corpus/zola/content/$rel"
-    return 0
+    (cd "$corpus/neutral/content/en" && find . -name '*.md' ! -name '_index.md' | sort | sed -n '1s|^\./||p')
 }
 
-report() {
-    local n=$1 case tool hugo_wall wall
-    printf '\n## %s pages per language (%s pages), medians of %s\n' "$n" "$((n * 4))" "$runs"
-    printf '%-10s %-7s %9s %9s %10s %8s %11s %8s\n' case tool "wall s" "cpu s" "RSS MiB" files "bytes MB" "÷ hugo"
-    for case in clean unchanged one-page; do
-        hugo_wall=""
-        [[ -f $results/hugo.$case ]] && hugo_wall=$(median "$results/hugo.$case" 1)
-        for tool in "${tools[@]}"; do
-            local f=$results/$tool.$case
-            wall=$(median "$f" 1)
-            printf '%-10s %-7s %9.2f %9.2f %10.0f %8.0f %11.1f %8s\n' "$case" "$tool" "$wall" \
-                "$(median "$f" 2)" "$(awk -v k="$(median "$f" 3)" 'BEGIN {print k/1024}')" \
-                "$(median "$f" 4)" "$(awk -v b="$(median "$f" 5)" 'BEGIN {print b/1e6}')" \
-                "$([[ -n $hugo_wall ]] && awk -v a="$wall" -v b="$hugo_wall" 'BEGIN {printf "%.2f", a/b}' || echo -)"
-        done
-    done
+# Appends sentence $1 to the edited page in every tool's copy of the corpus.
+edit_page() {
+    local line="Edit $1: a new sentence about roaming."
+    echo "$line" >> "$corpus/neutral/content/en/$page"
+    echo "$line" >> "$corpus/hugo/content/${page%.md}.en.md"
+    if [[ -f $corpus/zola/content/$page ]]; then echo "$line" >> "$corpus/zola/content/$page"; fi
+}
+
+# Watch latency of each tool that has a watch mode writing to disk (steppe, Hugo's server).
+watch_latency() {
+    local tool bin line
     for tool in "${tools[@]}"; do
-        read -r sf sb < <(search_size "$(out_of "$tool")" "$tool")
-        printf 'search index, %s: %s files, %.1f MB\n' "$tool" "$sf" "$(awk -v b="$sb" 'BEGIN {print b/1e6}')"
+        case $tool in
+            steppe) bin=$STEPPE_BIN ;;
+            hugo) bin=$HUGO ;;
+            *) echo "watch, $tool: not measured (its server does not write to disk)"; continue ;;
+        esac
+        if ! line=$(python3 "$repo/benches/watch_latency.py" --tool "$tool" --bin "$bin" \
+                --site "$(site_of "$tool")" --page "en/$page" --edits "$edits" \
+                --label "$tool-$((n * 4))" 2>"$results/stderr/watch.$tool"); then
+            echo "error: watch latency of $tool failed:" >&2
+            tail -5 "$results/stderr/watch.$tool" >&2
+            exit 1
+        fi
+        sed -n 's/^watch-result //p' <<< "$line" > "$results/watch.$tool"
     done
-    printf 'steppe stages (STEPPE_TIMINGS=1, one warm clean build):\n'
-    rm -rf "$(out_of steppe)"
-    (cd "$corpus/neutral" && STEPPE_TIMINGS=1 "$STEPPE_BIN" build --out public 2>&1 >/dev/null | grep -E " ms$|write counts" | sed "s/^/  /")
 }
 
+results_dirs=()
 for n in "${sizes[@]}"; do
     corpus=$work/corpus-$n
     if [[ ! -d $corpus/neutral ]]; then
@@ -173,19 +184,32 @@ for n in "${sizes[@]}"; do
         cp -r "$repo/data" "$corpus/neutral/data"
         cp -r "$repo/i18n" "$corpus/neutral/i18n"
     fi
+    # The --big size: steppe alone unless --big-hugo, and no watch (the issue asks 1k and 10k).
+    is_big=0
+    [[ $big -eq 1 && $n -eq 10000 ]] && is_big=1
+    tools=("${all_tools[@]}")
+    [[ $is_big -eq 1 && $big_hugo -eq 0 ]] && tools=(steppe)
+    page=$(edited_page)
     results=$work/results-$n
     rm -rf "$results"
-    mkdir -p "$results"
+    mkdir -p "$results/stderr"
+    echo "$n $runs" > "$results/meta"
+    results_dirs+=("$results")
     for ((r = 1; r <= runs; r++)); do
         for tool in "${tools[@]}"; do
             rm -rf "$(out_of "$tool")"
-            measure "$tool" clean
-            measure "$tool" unchanged
+            measure "$tool" clean "$r"
+            measure "$tool" unchanged "$r"
         done
         edit_page "$r"
         for tool in "${tools[@]}"; do
-            measure "$tool" one-page
+            measure "$tool" one-page "$r"
         done
     done
-    report "$n"
+    for tool in "${tools[@]}"; do
+        search_size "$(out_of "$tool")" "$tool" > "$results/search.$tool"
+    done
+    [[ $watch -eq 1 && $is_big -eq 0 ]] && watch_latency
+    python3 "$repo/benches/report.py" size "$results"
 done
+python3 "$repo/benches/report.py" summary "${results_dirs[@]}"

@@ -137,11 +137,15 @@ fn run_build(opts: &build::BuildOptions, quiet: bool) -> ExitCode {
         Ok(report) => {
             if !quiet {
                 println!(
-                    "built {} pages in {} languages in {:.2} s → {}",
+                    "built {} pages in {} languages in {:.2} s → {}{}",
                     report.pages,
                     report.languages,
                     report.elapsed.as_secs_f64(),
-                    display_out(&report.out)
+                    display_out(&report.out),
+                    match report.up_to_date {
+                        true => " (up to date: no input changed)",
+                        false => "",
+                    }
                 );
             }
             for w in &report.warnings {

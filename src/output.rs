@@ -13,12 +13,17 @@
 //! removed by the next run, but only those named by the pattern above that hold steppe's marker.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// Marks a folder as steppe's output, so it may be replaced without `--force`.
 pub const MARKER: &str = ".steppe-output";
+
+/// The record of the inputs the output was built from (written by the pipeline, see
+/// `build/inputs.rs`). It describes the inputs, not the site, so the manifest does not list it:
+/// two builds of the same files with other times differ only in it.
+pub const RECORD: &str = ".steppe-inputs";
 
 /// What the marker file says; a leftover folder is removed only if its marker says exactly this.
 const MARKER_TEXT: &str = "This folder is written by steppe and replaced on each build.\n";
@@ -30,7 +35,6 @@ mod stage;
 
 use leftovers::remove_leftovers;
 use preflight::{check_writable, removable};
-use stage::stage;
 
 /// One file of the built site, held in memory until the writer stages it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +188,59 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.steppe-{what}-{}", std::process::id()))
 }
 
+/// Where built files go as they are made: a new output folder (`build`) or `watch`'s writer.
+/// Called from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError>;
+}
+
+/// A build's new output: a staging folder beside `out`, filled file by file (files the current
+/// output already holds are hard-linked, see `stage.rs`) and swapped in by `commit`. Dropped
+/// without a commit (an error anywhere in the build), it removes itself and `out` is left as
+/// it was.
+pub struct NewOutput {
+    given: PathBuf,
+    out: PathBuf,
+    staging: stage::Staging,
+}
+
+impl NewOutput {
+    /// Clears what crashed runs left beside `out` and starts an empty staging folder.
+    pub fn begin(given: &Path) -> Result<NewOutput, OutputError> {
+        let out = absolute(given).map_err(io_err(given))?;
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        remove_leftovers(&out);
+        let staging = stage::Staging::create(sibling(&out, "staging"), &out)?;
+        Ok(NewOutput {
+            given: given.to_path_buf(),
+            out,
+            staging,
+        })
+    }
+
+    /// Writes the manifest and swaps the staging folder in.
+    pub fn commit(self) -> Result<WriteStats, OutputError> {
+        self.commit_with(&|from, to| std::fs::rename(from, to))
+    }
+
+    fn commit_with(self, rename: &Rename) -> Result<WriteStats, OutputError> {
+        let dir = self.staging.dir.clone();
+        let stats = self.staging.finish()?;
+        swap(&self.given, &dir, &self.out, rename).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&dir);
+        })?;
+        Ok(stats)
+    }
+}
+
+impl Sink for NewOutput {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+        self.staging.put(&file)
+    }
+}
+
 /// Writes `files` into a staging directory beside `out`, then swaps it in. Files the current
 /// output already holds are hard-linked into the staging directory, not written (see
 /// `stage.rs`). On any error the staging directory is removed and `out` is left as it was.
@@ -199,23 +256,14 @@ fn write_atomic_with(
     files: &[OutputFile],
     rename: &Rename,
 ) -> Result<WriteStats, OutputError> {
-    let out = absolute(given).map_err(io_err(given))?;
     if let Some(bad) = files.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
             path: bad.path.clone(),
         });
     }
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    remove_leftovers(&out);
-    let staging = sibling(&out, "staging");
-    let result = stage(&staging, &out, files)
-        .and_then(|stats| swap(given, &staging, &out, rename).map(|()| stats));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let new = NewOutput::begin(given)?;
+    files.par_iter().try_for_each(|f| new.staging.put(f))?;
+    new.commit_with(rename)
 }
 
 /// Moves the output aside, the staging folder in and deletes the old tree. Deleting is the one
@@ -281,7 +329,7 @@ pub fn check_writable_tree(out: &Path) -> Result<(), OutputError> {
 /// What a write did: the work counted, so tests can assert it (`STEPPE_TIMINGS=1` prints it).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteStats {
-    /// Files whose bytes were written, in the order of the built files.
+    /// Files whose bytes were written, sorted.
     pub written: Vec<String>,
     /// Files of the last output that are gone.
     pub deleted: Vec<String>,
@@ -291,16 +339,38 @@ pub struct WriteStats {
     pub bytes: u64,
 }
 
-/// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
-/// changed (each through a temp file and a rename, so a reader never sees half a file) and
-/// deleting the files that are gone, then updates the manifest for them and for `early`, the
-/// files of `new` already written through `write_file` since `old`. Used by `watch`; `build`
-/// swaps the whole folder instead.
-pub fn write_changes(
+/// A file's content hash, as the manifest records it.
+pub(crate) use manifest::{Hash, hash};
+
+/// What the manifest of the output at `out` says each file holds; `None` without a manifest.
+pub(crate) fn recorded(out: &Path) -> Option<HashMap<String, Hash>> {
+    manifest::Manifest::load(out).hashes()
+}
+
+/// The text of the output's file `name` (the record of the inputs it was built from), if the
+/// output is as steppe left it: every file the manifest lists is there with its size and no
+/// newer time, and there is no other. `None` otherwise: the output needs a build.
+/// Also removes what crashed runs left beside the output, as every build does.
+pub fn intact_record(out: &Path, name: &str) -> Option<String> {
+    if let Ok(abs) = absolute(out) {
+        remove_leftovers(&abs);
+    }
+    let text = std::fs::read_to_string(out.join(name)).ok()?;
+    manifest::Manifest::load(out).is_intact(out).then_some(text)
+}
+
+/// Brings an existing output folder up to date: writes the files of `new` whose bytes differ
+/// from what `old` (path → hash) records (each through a temp file and a rename, so a reader
+/// never sees half a file), deletes the files of `old` that are not in `paths` (every file of
+/// the new site), then updates the manifest for them and for `early`, the files already
+/// written through `write_file` since `old`. `old` is brought up to date too. Used by
+/// `watch`; `build` swaps the whole folder instead.
+pub(crate) fn write_changes(
     out: &Path,
-    old: &BTreeMap<String, Vec<u8>>,
+    old: &mut HashMap<String, Hash>,
     new: &[OutputFile],
-    early: &[String],
+    paths: &BTreeSet<String>,
+    early: &[(String, u64, Hash)],
 ) -> Result<WriteStats, OutputError> {
     if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
@@ -308,42 +378,67 @@ pub fn write_changes(
         });
     }
     check_writable_tree(out)?;
-    let changed: Vec<&OutputFile> = new
-        .iter()
-        .filter(|f| old.get(&f.path) != Some(&f.bytes))
+    let (record, new): (Vec<&OutputFile>, Vec<&OutputFile>) =
+        new.iter().partition(|f| f.path == RECORD);
+    let changed: Vec<(&OutputFile, Hash)> = new
+        .par_iter()
+        .map(|&f| (f, hash(&f.bytes)))
+        .filter(|(f, h)| old.get(&f.path) != Some(h))
         .collect();
-    changed.par_iter().try_for_each(|f| write_file(out, f))?;
-    let keep: BTreeSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+    changed
+        .par_iter()
+        .try_for_each(|(f, _)| write_file(out, f))?;
     let mut deleted = Vec::new();
-    for gone in old.keys().filter(|p| !keep.contains(p.as_str())) {
-        let path = out.join(gone);
-        match std::fs::remove_file(&path) {
-            Ok(()) => deleted.push(gone.clone()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(&path)(e)),
-        }
-        // Remove folders the deletion emptied, up to the output root.
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != out) {
-            if std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    let early: BTreeSet<&str> = early.iter().map(String::as_str).collect();
-    let touched: Vec<&OutputFile> = new
-        .iter()
-        .filter(|f| early.contains(f.path.as_str()) || old.get(&f.path) != Some(&f.bytes))
+    let gone: Vec<String> = old
+        .keys()
+        .filter(|p| !paths.contains(*p))
+        .cloned()
         .collect();
+    for gone in gone {
+        remove_file(out, &gone)?;
+        old.remove(&gone);
+        deleted.push(gone);
+    }
+    deleted.sort();
+    let mut touched: Vec<(String, u64, Hash)> = early.to_vec();
+    touched.extend(
+        changed
+            .iter()
+            .map(|(f, h)| (f.path.clone(), f.bytes.len() as u64, *h)),
+    );
+    for (path, _, h) in &touched {
+        old.insert(path.clone(), *h);
+    }
     let list = out.join(manifest::MANIFEST);
     manifest::update(out, &touched, &deleted).map_err(io_err(&list))?;
+    // Last: the record says the output matches the inputs only once it does.
+    record.into_iter().try_for_each(|f| write_file(out, f))?;
+    let mut written: Vec<String> = changed.iter().map(|(f, _)| f.path.clone()).collect();
+    written.sort();
     Ok(WriteStats {
-        written: changed.iter().map(|f| f.path.clone()).collect(),
+        written,
         deleted,
         linked: 0,
-        bytes: changed.iter().map(|f| f.bytes.len() as u64).sum(),
+        bytes: changed.iter().map(|(f, _)| f.bytes.len() as u64).sum(),
     })
+}
+
+/// Deletes one file of the output and the folders that leaves empty, up to the output root.
+fn remove_file(out: &Path, rel: &str) -> Result<(), OutputError> {
+    let path = out.join(rel);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(&path)(e)),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -395,12 +490,19 @@ mod tests {
             OutputFile::new("b/c/index.html", "c"),
         ];
         write_atomic(&out, &first).unwrap();
-        let old: BTreeMap<String, Vec<u8>> = first.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let mut old = recorded(&out).unwrap();
+        assert_eq!(old.len(), 2);
         let new = vec![
             OutputFile::new("a/index.html", "a2"),
             OutputFile::new("d.txt", "d"),
         ];
-        let stats = write_changes(&out, &old, &new, &[]).unwrap();
+        let paths = new.iter().map(|f| f.path.clone()).collect();
+        let stats = write_changes(&out, &mut old, &new, &paths, &[]).unwrap();
+        assert_eq!(
+            old,
+            recorded(&out).unwrap(),
+            "the manifest and the map agree"
+        );
         assert_eq!(stats.written, ["a/index.html", "d.txt"]);
         assert_eq!(stats.deleted, ["b/c/index.html"]);
         assert!(!out.join("b").exists(), "emptied folders are removed");

@@ -44,18 +44,17 @@ fn unconfirmed_facts_are_never_shown_as_fact() {
     let site = TestSite::fixture("basic");
     site.build();
     let doc = site.html("public/en/operators/kcell/index.html");
-    let cells = texts(&doc, ".facts td");
-    assert!(
-        cells
-            .iter()
-            .any(|c| c.starts_with("not confirmed: check the official app or office")),
+    // The facts box: a badge and a note in place of the value (never slanted text).
+    let cells = texts(&doc, ".facts tr.fact-unconfirmed td");
+    assert_eq!(
+        cells,
+        ["Not confirmed no source we could cite confirms this value"],
         "{cells:?}"
     );
     let ru = site.html("public/ru/operators/kcell/index.html");
-    assert!(
-        texts(&ru, ".facts td")
-            .iter()
-            .any(|c| c.starts_with("не подтверждено: уточните"))
+    assert_eq!(
+        texts(&ru, ".facts tr.fact-unconfirmed .status-unconfirmed"),
+        ["Не подтверждено"]
     );
     // The shortcode renders the same wording inline.
     let page = site.html("public/en/guide/topup/index.html");

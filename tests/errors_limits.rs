@@ -36,8 +36,9 @@ fn fifty_thousand_equal_headings_get_unique_ids_quickly() {
     );
     let (out, took) = timed_build(&site);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Once 189 s in release; now well under a second in release.
-    assert!(took < Duration::from_secs(30), "took {took:?}");
+    // Once 189 s in release (quadratic); now well under a second in release and 10-40 s in a
+    // debug build on a loaded 2-core machine. The bound only has to catch the quadratic case.
+    assert!(took < Duration::from_secs(120), "took {took:?}");
     let doc = site.html("public/en/same/index.html");
     let ids: Vec<String> = attrs(&doc, "h2[id]", "id")
         .into_iter()

@@ -1,6 +1,7 @@
-//! A rebuild writes only what changed: counters of work read from the real binary's
-//! `STEPPE_TIMINGS=1` line (`write counts: written=N linked=N bytes=N`), never times. Each case
-//! also checks the result against a fresh build, so skipping work can never leave stale files.
+//! A rebuild does only the work a change needs: counters of work read from the real binary's
+//! `STEPPE_TIMINGS=1` line (`write counts: written=N linked=N bytes=N renders=N parsed=N`),
+//! never times. Each case also checks the result against a fresh build, so skipping work can
+//! never leave stale files.
 
 mod common;
 use common::*;
@@ -13,11 +14,20 @@ struct Counts {
     written: usize,
     linked: usize,
     bytes: u64,
+    /// Page templates run.
+    renders: usize,
+    /// Content files read and parsed.
+    parsed: usize,
 }
 
 fn build_counted(site: &TestSite) -> Counts {
+    build_counted_with(site, &[])
+}
+
+fn build_counted_with(site: &TestSite, args: &[&str]) -> Counts {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
-        .args(["build"])
+        .arg("build")
+        .args(args)
         .env("STEPPE_TIMINGS", "1")
         .current_dir(site.root())
         .output()
@@ -43,8 +53,19 @@ fn counts(out: &Output) -> Counts {
         written: field("written") as usize,
         linked: field("linked") as usize,
         bytes: field("bytes"),
+        renders: field("renders") as usize,
+        parsed: field("parsed") as usize,
     }
 }
+
+/// Counts of a build that found nothing to do.
+const NOTHING: Counts = Counts {
+    written: 0,
+    linked: 0,
+    bytes: 0,
+    renders: 0,
+    parsed: 0,
+};
 
 fn files(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     tree(&site.path("public")).into_iter().collect()
@@ -61,7 +82,14 @@ fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
 
 /// A fresh build of the same site into another folder gives the same tree.
 fn assert_same_as_fresh(site: &TestSite) {
-    let out = site.steppe(&["build", "--out", "fresh"]);
+    assert_same_as_fresh_with(site, &[]);
+}
+
+fn assert_same_as_fresh_with(site: &TestSite, args: &[&str]) {
+    let _ = std::fs::remove_dir_all(site.path("fresh"));
+    let mut all = vec!["build", "--out", "fresh"];
+    all.extend_from_slice(args);
+    let out = site.steppe(&all);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         tree(&site.path("public")) == tree(&site.path("fresh")),
@@ -70,22 +98,26 @@ fn assert_same_as_fresh(site: &TestSite) {
 }
 
 #[test]
-fn a_rebuild_with_nothing_changed_writes_no_file() {
+fn a_rebuild_with_nothing_changed_does_no_work() {
     let site = TestSite::fixture("basic");
     let first = build_counted(&site);
     let total = files(&site).len();
-    // Every file but the marker and the manifest, which the writer always makes itself.
-    assert_eq!(first.written, total - 2);
+    // Every file but the marker, the manifest and the inputs' record, which the writer
+    // always makes itself.
+    assert_eq!(first.written, total - 3);
     assert_eq!(first.linked, 0);
     assert!(first.bytes > 10_000, "{first:?}");
+    assert!(first.renders > 20 && first.parsed > 10, "{first:?}");
+    let before = files(&site);
     let second = build_counted(&site);
-    assert_eq!(
-        second,
-        Counts {
-            written: 0,
-            linked: total - 2,
-            bytes: 0
-        }
+    assert_eq!(second, NOTHING);
+    assert!(files(&site) == before, "the output was not touched");
+    // The warnings of the build that made the output are still reported.
+    let out = site.steppe(&["build"]);
+    assert!(
+        stderr(&out).contains("no prose for 1 item"),
+        "{}",
+        stderr(&out)
     );
     assert_same_as_fresh(&site);
 }
@@ -104,8 +136,9 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
     let after = files(&site);
     let changed = changed(&before, &after);
     // Exactly the files whose bytes changed are written, and the manifest lists them.
-    assert_eq!(counts.written, changed.len() - 1, "{changed:?}");
+    assert_eq!(counts.written, changed.len() - 2, "{changed:?}");
     assert!(changed.contains(&".steppe-manifest".to_owned()));
+    assert!(changed.contains(&".steppe-inputs".to_owned()));
     assert!(
         changed.contains(&"en/faq/index.html".to_owned()),
         "{changed:?}"
@@ -113,12 +146,19 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
     // The fixture has no Russian faq.md, so ru/faq/ is a fallback copy of the English page and
     // changes with it; the search files that change are English ones only (the index, the
     // document chunk and term shard holding the page, and the typo-table chunks of new words).
+    // The service worker's version follows every file, and the English offline list names the
+    // new search shards.
     let others: Vec<&String> = changed
         .iter()
         .filter(|p| {
             !matches!(
                 p.as_str(),
-                ".steppe-manifest" | "en/faq/index.html" | "ru/faq/index.html"
+                ".steppe-manifest"
+                    | ".steppe-inputs"
+                    | "en/faq/index.html"
+                    | "ru/faq/index.html"
+                    | "sw.js"
+                    | "offline/en.json"
             )
         })
         .collect();
@@ -126,8 +166,93 @@ fn one_body_edit_writes_the_page_and_its_language_search_files_only() {
         others.iter().all(|p| p.starts_with("search/en/")),
         "only English search files besides the page and its fallback copy: {others:?}"
     );
-    assert!(counts.written <= 12, "{counts:?}: {changed:?}");
-    assert_eq!(counts.linked, after.len() - 2 - counts.written);
+    assert!(counts.written <= 20, "{counts:?}: {changed:?}");
+    assert_eq!(counts.linked, after.len() - 3 - counts.written);
+    assert_same_as_fresh(&site);
+}
+
+/// Every kind of input change is seen: the build after it does the work and gives exactly
+/// what a fresh build gives, and the build after that does nothing again.
+#[test]
+fn every_kind_of_input_change_gives_a_fresh_build() {
+    let site = TestSite::fixture("basic");
+    build_counted(&site);
+    type Edit = fn(&TestSite);
+    let edits: [(&str, Edit, &[&str]); 7] = [
+        (
+            "a theme override",
+            |s| s.write("themes/default/static/extra.css", "body { color: red }\n"),
+            &[],
+        ),
+        (
+            "a data file",
+            |s| {
+                let kcell = s.read("data/operators/kcell.yaml");
+                s.write(
+                    "data/operators/kcell.yaml",
+                    kcell.replace("Kcell", "Kcell JSC"),
+                );
+            },
+            &[],
+        ),
+        (
+            "a UI string file",
+            |s| {
+                let en = s.read("i18n/en.yaml");
+                s.write("i18n/en.yaml", format!("{en}\n"));
+            },
+            &[],
+        ),
+        (
+            "a deleted page",
+            |s| std::fs::remove_file(s.path("content/en/slugged.md")).unwrap(),
+            &[],
+        ),
+        (
+            "site.yaml",
+            |s| {
+                let c = s.read("site.yaml");
+                s.write("site.yaml", format!("{c}\n# touched\n"));
+            },
+            &[],
+        ),
+        ("--drafts", |_| {}, &["--drafts"]),
+        (
+            "--base-url",
+            |_| {},
+            &["--base-url", "https://example.net/docs/"],
+        ),
+    ];
+    for (what, edit, args) in edits {
+        // Past the file system's clock tick, so a same-size edit has a new time.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        edit(&site);
+        let counts = build_counted_with(&site, args);
+        assert!(
+            counts.renders > 0 && counts.parsed > 0,
+            "{what}: {counts:?}"
+        );
+        assert_same_as_fresh_with(&site, args);
+        assert_eq!(
+            build_counted_with(&site, args),
+            NOTHING,
+            "{what}, built twice"
+        );
+    }
+    // Back to no options: the output built with them is not the one asked for.
+    assert!(build_counted(&site).renders > 0);
+    assert_same_as_fresh(&site);
+}
+
+/// The fast path trusts an output only as steppe left it: a stray file means a real build.
+#[test]
+fn a_file_added_to_the_output_means_a_build() {
+    let site = TestSite::fixture("basic");
+    build_counted(&site);
+    site.write("public/stray.html", "not steppe's");
+    let counts = build_counted(&site);
+    assert!(counts.renders > 0, "{counts:?}");
+    assert!(!site.path("public/stray.html").exists());
     assert_same_as_fresh(&site);
 }
 
@@ -212,5 +337,67 @@ fn a_build_after_watch_and_a_reverted_edit_is_a_fresh_build() {
     let counts = build_counted(&site);
     assert!(counts.written >= 1, "{counts:?}");
     assert!(!site.read("public/en/faq/index.html").contains("Yez: see"));
+    assert_same_as_fresh(&site);
+}
+
+/// `watch` after a body edit: one page parsed and rendered, a handful of files written, and
+/// the output equal to a fresh build.
+#[cfg(unix)]
+#[test]
+fn watch_renders_only_the_edited_page() {
+    use std::io::{BufRead, BufReader};
+    let site = TestSite::fixture("basic");
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(["watch", "--no-serve"])
+        .env("STEPPE_TIMINGS", "1")
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let stderr = watch.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let mut stdout = BufReader::new(watch.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("watching") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "watch ended");
+    }
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let page = site.path("public/en/guide/topup/index.html");
+    let original = site.read("content/en/guide/topup.md");
+    site.write(
+        "content/en/guide/topup.md",
+        format!("{original}\nA new paragraph about roaming charges.\n"),
+    );
+    wait_for("the edit", || {
+        std::fs::read_to_string(&page).is_ok_and(|s| s.contains("roaming charges"))
+    });
+    let counts_line = || {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|l| l.contains("write counts:"))
+            .cloned()
+    };
+    wait_for("the counters", || counts_line().is_some());
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let line = counts_line().unwrap();
+    let fake = Output {
+        status: std::process::ExitStatus::default(),
+        stdout: Vec::new(),
+        stderr: line.into_bytes(),
+    };
+    let counts = counts(&fake);
+    assert_eq!((counts.renders, counts.parsed), (1, 1), "{counts:?}");
+    assert!(counts.written <= 20, "{counts:?}");
     assert_same_as_fresh(&site);
 }

@@ -6,6 +6,7 @@
 mod collections;
 mod links;
 mod missing;
+mod offline;
 mod text;
 mod yaml;
 mod yaml_flow;
@@ -16,6 +17,7 @@ use yaml_scan::Scan;
 pub use collections::{Collection, DATA_DIR, Fact, Field, Item, Source, Status, load_items};
 pub use links::{External, Judgement, LinkPolicy, check_base_url};
 pub use missing::MissingTranslation;
+pub use offline::Offline;
 pub use text::{Date, Text, string_only};
 
 use crate::diagnostics::{BuildErrors, Diagnostic, did_you_mean, line_col};
@@ -88,6 +90,16 @@ pub struct Config {
     /// a "may be out of date" notice.
     #[serde(default = "default_review_max_age_days")]
     pub review_max_age_days: u32,
+    /// The service worker that keeps a reader's language readable offline (config/offline.rs).
+    #[serde(default)]
+    pub offline: Offline,
+    /// The link-preview image (`og:image`): a file of the output (`en/images/card.png`, a
+    /// content asset) or an absolute https URL, once or per language. Default: the theme's.
+    #[serde(default)]
+    pub og_image: Option<Text>,
+    /// Its text alternative (`og:image:alt`); default: the site's title.
+    #[serde(default)]
+    pub og_image_alt: Option<Text>,
 }
 
 fn default_review_max_age_days() -> u32 {
@@ -118,6 +130,8 @@ pub const RESERVED_OUTPUT_NAMES: &[&str] = &[
     "404.html",
     "robots.txt",
     "sitemap.xml",
+    "sw.js",
+    "offline",
 ];
 
 /// Decodes a text file of the site; invalid UTF-8 is an error at its byte offset.
@@ -222,6 +236,11 @@ const CONFIG_KEYS: &[&str] = &[
     "collections",
     "missing_translation",
     "review_max_age_days",
+    "offline",
+    "enabled",
+    "max_pages",
+    "og_image",
+    "og_image_alt",
     "code",
     "tag",
     "name",

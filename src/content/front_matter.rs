@@ -19,6 +19,8 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "template",
     "search",
     "translated_from",
+    "schema",
+    "og_image",
     "extra",
 ];
 
@@ -50,8 +52,28 @@ pub struct FrontMatter {
     /// `check::stamp`); `steppe check` reports a translation whose source changed since.
     #[serde(default)]
     pub translated_from: Option<String>,
+    /// Which structured data the page carries beyond its breadcrumbs (render/structured_data.rs):
+    /// `faq`, `howto` or `none`; unset, question headings make an FAQ.
+    #[serde(default)]
+    pub schema: Option<Schema>,
+    /// The page's link-preview image: a path relative to the page's source file (like an image
+    /// link in its Markdown) or an absolute https URL.
+    #[serde(default)]
+    pub og_image: Option<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// `schema:` in front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Schema {
+    /// Questions and answers: `FAQPage` from the question headings.
+    Faq,
+    /// Steps: `HowTo` from the h2 headings, or the first ordered list.
+    Howto,
+    /// No `FAQPage` or `HowTo`, even with question headings.
+    None,
 }
 
 /// A file split into front matter and body, with line endings normalised to `\n`.

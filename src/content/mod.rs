@@ -4,7 +4,7 @@
 
 mod front_matter;
 
-pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, parse_file};
+pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, Schema, parse_file};
 
 use crate::config::Config;
 use crate::diagnostics::{BuildErrors, Diagnostic};
@@ -24,7 +24,8 @@ pub struct SourcePage {
     /// Path relative to the site root, for messages (`content/en/steps/online.md`).
     pub file: PathBuf,
     pub front: FrontMatter,
-    pub body: String,
+    /// Shared, so the pages built from it (fallback copies, `watch`'s cache) need no copy.
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
     /// 1-based line of each top-level front matter key.
@@ -45,6 +46,22 @@ impl SourcePage {
     }
 }
 
+/// A page's identity: its language and its path inside `content/<lang>/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageKey {
+    pub lang: String,
+    pub rel: String,
+}
+
+impl PageKey {
+    pub fn new(lang: impl Into<String>, rel: impl Into<String>) -> PageKey {
+        PageKey {
+            lang: lang.into(),
+            rel: rel.into(),
+        }
+    }
+}
+
 /// A non-Markdown file beside the content, copied to the same place in the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
@@ -61,7 +78,7 @@ pub struct Content {
     /// (lang, rel) of files that could not be read or parsed; their errors are in `errors`.
     /// Later stages go on without them so one run reports every problem, and treat links to
     /// them as resolved so the same mistake is not reported twice.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<PageKey>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -162,9 +179,8 @@ pub fn load(
                 let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
                 let mut parts = rel.iter().map(|c| crate::urls::nfc(&c.to_string_lossy()));
                 let lang = parts.next().unwrap_or_default();
-                content
-                    .failed
-                    .push((lang, parts.collect::<Vec<_>>().join("/")));
+                let rel = parts.collect::<Vec<_>>().join("/");
+                content.failed.push(PageKey::new(lang, rel));
                 content.errors.extend(e);
             }
         }
@@ -191,7 +207,7 @@ fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
         rel: f.rel.clone(),
         file,
         front: split.front,
-        body: split.body,
+        body: split.body.into(),
         body_line: split.body_line,
         key_lines: split.key_lines,
         source_hash: {

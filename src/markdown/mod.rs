@@ -11,6 +11,7 @@ mod headings;
 mod links;
 mod raw_html;
 mod shortcodes;
+mod ussd;
 
 pub use headings::slugify;
 pub use links::{AnchorRef, Checked, LinkSite, LinkTargets};
@@ -121,6 +122,7 @@ pub fn render(
 
     let mut link_warnings = Vec::new();
     let mut raw = raw_html::Runs::default();
+    let mut link_depth = 0usize;
     for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
         let line = line_of(range.start);
         match &event {
@@ -245,31 +247,47 @@ pub fn render(
                 events.push(Event::Html(format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n", escape(title)).into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            // A wide table scrolls inside its own box on phones, not the page; the box is a
+            // labelled, focusable region so the keyboard can scroll it too (works without script).
             Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Html(table_wrap_open(input.strings).into()));
                 events.push(event);
             }
             Event::End(TagEnd::Table) => {
                 events.push(event);
                 events.push(Event::Html("</div>\n".into()));
             }
-            // A task-list box is decoration for sighted readers; a screen reader hears "done"
-            // for ticked ones instead of an unlabelled form control.
+            // A task list is a list of things to check, not a form: no checkbox that looks
+            // tappable but does nothing. An open item is a plain list item; a done one shows a
+            // tick, and a screen reader hears "done".
             Event::TaskListMarker(done) => {
-                let html = if done {
+                if done {
                     let label = input
                         .strings
                         .get("task_done")
                         .map_or("Done", String::as_str);
-                    format!(
-                        "<input type=\"checkbox\" disabled checked aria-hidden=\"true\"><span class=\"vh\">{}: </span>",
-                        escape(label)
-                    )
-                } else {
-                    "<input type=\"checkbox\" disabled aria-hidden=\"true\">".to_owned()
-                };
-                events.push(Event::InlineHtml(html.into()));
+                    events.push(Event::InlineHtml(
+                        format!(
+                            "<span class=\"task-done\" aria-hidden=\"true\">✓</span><span class=\"vh\">{}: </span>",
+                            escape(label)
+                        )
+                        .into(),
+                    ));
+                }
             }
+            Event::Start(Tag::Link { .. }) => {
+                link_depth += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(event);
+            }
+            // A USSD code (`*111#`) dials when tapped; never inside another link.
+            Event::Code(ref code) if link_depth == 0 => match ussd::tel_link(code) {
+                Some(html) => events.push(Event::InlineHtml(html.into())),
+                None => events.push(event),
+            },
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 out.ids.push(name.to_string());
                 events.push(event);
@@ -290,6 +308,15 @@ pub fn render(
     out.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     (out, errors)
+}
+
+/// The opening of a table's scroll box, labelled in the page's language.
+fn table_wrap_open(strings: &BTreeMap<String, String>) -> String {
+    let label = strings.get("table_label").map_or("Table", String::as_str);
+    format!(
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+        escape(label)
+    )
 }
 
 /// A place in the page's Markdown: line and, when known, column.

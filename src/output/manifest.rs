@@ -71,6 +71,45 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// path → hash of every file listed; `None` without a manifest.
+    pub(crate) fn hashes(self) -> Option<HashMap<String, Hash>> {
+        self.written_at?;
+        Some(self.entries.into_iter().map(|(p, (_, h))| (p, h)).collect())
+    }
+
+    /// Whether the folder `out` holds exactly the files listed, each of its recorded size and
+    /// no newer than the manifest (so not changed since), besides the manifest and marker.
+    pub(crate) fn is_intact(&self, out: &Path) -> bool {
+        let Some(written_at) = self.written_at else {
+            return false;
+        };
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(out).min_depth(1) {
+            let Ok(e) = entry else { return false };
+            if e.file_type().is_dir() {
+                continue;
+            }
+            let rel = e.path().strip_prefix(out).unwrap_or(e.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel == MANIFEST || rel == super::MARKER || rel == super::RECORD {
+                continue;
+            }
+            let Some(&(len, _)) = self.entries.get(&rel) else {
+                return false;
+            };
+            let same = e.file_type().is_file()
+                && e.metadata()
+                    .is_ok_and(|m| m.len() == len && m.modified().is_ok_and(|t| t <= written_at));
+            if !same {
+                return false;
+            }
+            seen += 1;
+        }
+        seen == self.entries.len()
+    }
+}
+
 /// Writes the manifest of `files` (path, size, hash) into `dir`. Called after every file of
 /// the build is in place, so its time is not older than any of theirs.
 pub(crate) fn save<'a>(
@@ -85,16 +124,15 @@ pub(crate) fn save<'a>(
 /// there is nothing to update: the next build then writes every file.
 pub(crate) fn update(
     out: &Path,
-    changed: &[&crate::output::OutputFile],
+    changed: &[(String, u64, Hash)],
     deleted: &[String],
 ) -> io::Result<()> {
     let mut manifest = Manifest::load(out);
     if manifest.written_at.is_none() {
         return Ok(());
     }
-    for f in changed {
-        let entry = (f.bytes.len() as u64, hash(&f.bytes));
-        manifest.entries.insert(f.path.clone(), entry);
+    for (path, size, hash) in changed {
+        manifest.entries.insert(path.clone(), (*size, *hash));
     }
     for gone in deleted {
         manifest.entries.remove(gone);

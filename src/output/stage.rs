@@ -1,5 +1,6 @@
-//! Filling the staging folder. Input: the staging path, the current output and the built
-//! files. Output: a complete new tree in the staging folder and what it cost (`WriteStats`).
+//! Filling the staging folder, one file at a time. Input: the staging path, the current output
+//! and the built files as they come (from any thread). Output: a complete new tree in the
+//! staging folder, its manifest, and what it cost (`WriteStats`).
 //!
 //! A file whose bytes the current output already holds (the manifest says so, see
 //! `manifest.rs`) is hard-linked from there instead of written: the kernel then creates a
@@ -7,12 +8,17 @@
 //! drops a link. Nothing is ever written into an existing file, so a link can never change the
 //! live output; where a link cannot be made (another file system, a file system without hard
 //! links, a permission) the bytes are written instead.
+//!
+//! Files are placed as they are handed in, so the pipeline can drop each page's HTML as soon as
+//! it is staged instead of holding the whole site in memory.
 
 use super::manifest::{self, Hash, Manifest};
-use super::{MARKER, MARKER_TEXT, OutputError, OutputFile, WriteStats, io_err};
-use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use super::{
+    MARKER, MARKER_TEXT, OutputError, OutputFile, RECORD, WriteStats, io_err, is_safe_path,
+};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// How one file got into the staging folder.
 enum Placed {
@@ -20,98 +26,133 @@ enum Placed {
     Written,
 }
 
-/// Writes `files` into a fresh `staging` folder, linking what `out` already holds.
-pub(super) fn stage(
-    staging: &Path,
-    out: &Path,
-    files: &[OutputFile],
-) -> Result<WriteStats, OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(io_err(staging))?;
-    }
-    std::fs::create_dir_all(staging).map_err(io_err(staging))?;
-    // The marker goes first, so a staging folder a crash leaves behind can be recognised.
-    let marker = staging.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
-    let files = unique(files)?;
-    make_dirs(staging, &files)?;
-    let old = Manifest::load(out);
-    let hashes: Vec<Hash> = files.par_iter().map(|f| manifest::hash(&f.bytes)).collect();
-    let placed = files
-        .par_iter()
-        .zip(&hashes)
-        .map(|(f, hash)| place(staging, out, &old, f, hash))
-        .collect::<Result<Vec<Placed>, OutputError>>()?;
-    let entries = files
-        .iter()
-        .zip(&hashes)
-        .map(|(f, h)| (f.path.as_str(), f.bytes.len() as u64, h));
-    let list = staging.join(manifest::MANIFEST);
-    manifest::save(staging, entries).map_err(io_err(&list))?;
-    Ok(stats(&files, &placed))
+/// What has been staged so far; one lock, held only for map updates, never for I/O.
+#[derive(Default)]
+struct Ledger {
+    /// path → (size, hash): the manifest to be, and the duplicate check.
+    entries: HashMap<String, (u64, Hash)>,
+    /// Folders already created inside the staging folder.
+    dirs: HashSet<String>,
+    stats: WriteStats,
 }
 
-/// The files with each path once. Content-named files (search shards) can come twice with the
-/// same bytes; the same path with other bytes would make the output depend on which write
-/// lands last, so it is refused.
-fn unique(files: &[OutputFile]) -> Result<Vec<&OutputFile>, OutputError> {
-    let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
-    let mut kept = Vec::with_capacity(files.len());
-    for f in files {
-        match seen.insert(&f.path, f) {
-            None => kept.push(f),
-            Some(first) if first.bytes == f.bytes => {}
-            Some(_) => {
-                return Err(OutputError::Duplicate {
-                    path: f.path.clone(),
-                });
-            }
+/// A staging folder being filled. Dropped without `finish`, it removes itself.
+pub(super) struct Staging {
+    pub(super) dir: PathBuf,
+    out: PathBuf,
+    old: Manifest,
+    ledger: Mutex<Ledger>,
+    done: bool,
+}
+
+impl Staging {
+    /// A fresh `staging` folder (with steppe's marker) for the output at `out`.
+    pub(super) fn create(staging: PathBuf, out: &Path) -> Result<Staging, OutputError> {
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
+        std::fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+        let staged = Staging {
+            old: Manifest::load(out),
+            out: out.to_path_buf(),
+            dir: staging,
+            ledger: Mutex::default(),
+            done: false,
+        };
+        // The marker goes first, so a staging folder a crash leaves behind can be recognised.
+        let marker = staged.dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        Ok(staged)
     }
-    Ok(kept)
-}
 
-fn make_dirs(staging: &Path, files: &[&OutputFile]) -> Result<(), OutputError> {
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(io_err(&path))?;
-    }
-    Ok(())
-}
-
-/// Links the file from the current output when the manifest vouches for it, else writes it.
-fn place(
-    staging: &Path,
-    out: &Path,
-    old: &Manifest,
-    f: &OutputFile,
-    hash: &Hash,
-) -> Result<Placed, OutputError> {
-    let path = staging.join(&f.path);
-    let current = out.join(&f.path);
-    if old.vouches(&f.path, f.bytes.len() as u64, hash, &current)
-        && std::fs::hard_link(&current, &path).is_ok()
-    {
-        return Ok(Placed::Linked);
-    }
-    std::fs::write(&path, &f.bytes).map_err(io_err(&path))?;
-    Ok(Placed::Written)
-}
-
-fn stats(files: &[&OutputFile], placed: &[Placed]) -> WriteStats {
-    let mut stats = WriteStats::default();
-    for (f, how) in files.iter().zip(placed) {
-        match how {
-            Placed::Linked => stats.linked += 1,
+    /// Places one file. The same path twice is accepted only with the same bytes
+    /// (content-named search shards can come twice); other bytes would make the output depend
+    /// on which write lands last, so they are refused.
+    pub(super) fn put(&self, f: &OutputFile) -> Result<(), OutputError> {
+        if !is_safe_path(&f.path) {
+            return Err(OutputError::UnsafePath {
+                path: f.path.clone(),
+            });
+        }
+        if f.path == RECORD {
+            let path = self.dir.join(RECORD);
+            return std::fs::write(&path, &f.bytes).map_err(io_err(&path));
+        }
+        let size = f.bytes.len() as u64;
+        let hash = manifest::hash(&f.bytes);
+        let new_dir = {
+            let mut ledger = self.lock();
+            match ledger.entries.insert(f.path.clone(), (size, hash)) {
+                Some(first) if first == (size, hash) => return Ok(()),
+                Some(_) => {
+                    return Err(OutputError::Duplicate {
+                        path: f.path.clone(),
+                    });
+                }
+                None => {}
+            }
+            let dir = f.path.rsplit_once('/').map(|(d, _)| d);
+            dir.filter(|d| ledger.dirs.insert((*d).to_owned()))
+                .map(str::to_owned)
+        };
+        if let Some(dir) = new_dir {
+            let path = self.dir.join(dir);
+            std::fs::create_dir_all(&path).map_err(io_err(&path))?;
+        }
+        let placed = self.place(f, size, &hash)?;
+        let mut ledger = self.lock();
+        match placed {
+            Placed::Linked => ledger.stats.linked += 1,
             Placed::Written => {
-                stats.bytes += f.bytes.len() as u64;
-                stats.written.push(f.path.clone());
+                ledger.stats.bytes += size;
+                ledger.stats.written.push(f.path.clone());
             }
         }
+        Ok(())
     }
-    stats
+
+    /// Writes the manifest, after every file, and hands back what staging cost. The caller
+    /// swaps the folder in.
+    pub(super) fn finish(mut self) -> Result<WriteStats, OutputError> {
+        let ledger = std::mem::take(&mut *self.lock());
+        let entries = ledger
+            .entries
+            .iter()
+            .map(|(path, (size, hash))| (path.as_str(), *size, hash));
+        let list = self.dir.join(manifest::MANIFEST);
+        manifest::save(&self.dir, entries).map_err(io_err(&list))?;
+        self.done = true;
+        let mut stats = ledger.stats;
+        // Files arrive from many threads: sorted, the report is the same on every run.
+        stats.written.sort();
+        Ok(stats)
+    }
+
+    /// Links the file from the current output when the manifest vouches for it, else writes it.
+    fn place(&self, f: &OutputFile, size: u64, hash: &Hash) -> Result<Placed, OutputError> {
+        let path = self.dir.join(&f.path);
+        let current = self.out.join(&f.path);
+        if self.old.vouches(&f.path, size, hash, &current)
+            && std::fs::hard_link(&current, &path).is_ok()
+        {
+            return Ok(Placed::Linked);
+        }
+        std::fs::write(&path, &f.bytes).map_err(io_err(&path))?;
+        Ok(Placed::Written)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        // A panic while holding the lock leaves only counters half-updated; the build fails
+        // anyway, so the data is still good enough to clean up with.
+        self.ledger.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for Staging {
+    /// A staging folder that was not finished (an error, a panic) is removed.
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }

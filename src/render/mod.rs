@@ -2,19 +2,26 @@
 //! sitemap, robots.txt, theme assets, content assets). Nothing here touches the disk but reads.
 
 mod filters;
+mod not_found;
+mod offline;
+mod sharing;
 mod site_files;
+mod structured_data;
 mod theme;
 pub mod views;
 
+pub(crate) use offline::render as offline_files;
 pub use theme::{Theme, content_hash};
 
+use crate::build::cache::Memo;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
+use crate::site::PageKey;
 use crate::site::Site;
 use crate::urls::file_of;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use views::Views;
 
 /// Values every page of one language shares, turned into template values once.
@@ -34,6 +41,8 @@ struct SiteView<'a> {
     languages: &'a [crate::config::Language],
     /// Days after `reviewed` when a page shows its "may be out of date" notice.
     review_max_age_days: u32,
+    /// Pages register the service worker (`offline: {enabled}`).
+    offline: bool,
 }
 
 fn globals(site: &Site, lang: &str) -> LanguageGlobals {
@@ -45,6 +54,7 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
         base_url: config.base_url.as_deref(),
         languages: &config.languages,
         review_max_age_days: config.review_max_age_days,
+        offline: config.offline.enabled,
     };
     LanguageGlobals {
         site: tera::Value::from_serializable(&view),
@@ -53,25 +63,31 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
     }
 }
 
-/// A page's HTML plus what the search index needs to know about it.
-pub struct RenderedPage {
-    pub index: usize,
-    pub html: String,
-}
-
-/// Rendered HTML kept between rebuilds (`watch`), per page. Whoever reloads the theme, config
-/// or UI strings clears it.
-pub type HtmlMemo = HashMap<(String, String), Remembered>;
-
-/// A page's fingerprints (quick, full; zero without a memo) and whether its template ran.
-type Fresh = (u64, u64, bool);
-
-pub struct Remembered {
+/// What the template stage remembers of a page between runs (`watch`): the fingerprints of
+/// the view its template last rendered. The HTML itself is not kept: it is on disk.
+pub(crate) struct Remembered {
     /// The page's own inputs and its language's structure (see `structure_fingerprints`).
     quick: u64,
     /// Everything the template saw.
     full: u64,
-    html: String,
+}
+
+/// What one run of the template stage did.
+pub(crate) struct RenderedPages {
+    /// Indexes of the pages whose template ran (each was handed to `emit`).
+    pub fresh: Vec<usize>,
+    /// Fingerprints to remember once the whole run has succeeded (and its output is written).
+    pub remember: Vec<(PageKey, Remembered)>,
+}
+
+/// How a page fared against the memo.
+enum Outcome {
+    /// Its template ran; remember these fingerprints (zero without a keeping memo).
+    Rendered(u64, u64),
+    /// Its view is unchanged in every field, though its quick fingerprint moved.
+    Same(u64, u64),
+    /// Its quick fingerprint is unchanged.
+    Kept,
 }
 
 /// Per language, a fingerprint of everything a page's view reads from other pages: titles,
@@ -111,14 +127,45 @@ fn structure_fingerprints(site: &Site) -> BTreeMap<&str, u64> {
         .collect()
 }
 
-/// Renders every page whose view changed since `memo` was filled, in parallel. All template
-/// errors are collected, once each. Returns every page's HTML and which pages were rendered.
-/// Without a memo (a one-off build) every page is rendered and nothing is kept.
-pub fn render_pages(
+/// Adds a template error unless it is already there: one broken template fails every page
+/// that uses it, and is reported once.
+pub(crate) fn add_error(errors: &mut Vec<Diagnostic>, d: Diagnostic) {
+    let same = |e: &Diagnostic| {
+        e.file == d.file
+            && e.line == d.line
+            && e.message.split(" (rendering").next() == d.message.split(" (rendering").next()
+    };
+    if !errors.iter().any(same) {
+        errors.push(d);
+    }
+}
+
+/// A page's own inputs and its language's structure: while it is unchanged, so is the page's
+/// view (the test below holds the view to that).
+fn quick_fingerprint(structure: &BTreeMap<&str, u64>, page: &crate::site::Page) -> u64 {
+    crate::site::hash_of(&(
+        structure[page.lang.as_str()],
+        &page.front,
+        &page.url,
+        &page.kind,
+        page.body_key,
+        page.template(),
+    ))
+}
+
+/// Renders, in parallel, every page of `only` whose view changed since `memo` was filled
+/// (every one with a memo that keeps nothing) and hands each page's HTML to `emit` as soon as its
+/// template has run, so the caller can index and write it and then drop it. Pages for which
+/// `must` holds are rendered whatever the memo says. All template errors are collected, once
+/// each.
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
-    mut memo: Option<&mut HtmlMemo>,
-) -> Result<(Vec<RenderedPage>, Vec<usize>), BuildErrors> {
+    memo: &Memo<PageKey, Remembered>,
+    only: &[usize],
+    must: &(dyn Fn(usize) -> bool + Sync),
+    emit: &(dyn Fn(usize, String) + Sync),
+) -> Result<RenderedPages, BuildErrors> {
     let by_lang: BTreeMap<&str, LanguageGlobals> = site
         .config
         .languages
@@ -126,13 +173,16 @@ pub fn render_pages(
         .map(|l| (l.code.as_str(), globals(site, &l.code)))
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
-    let views = Views { site };
-    let structure = memo.is_some().then(|| structure_fingerprints(site));
-    let render = |index: usize, mut view: views::PageContext| -> Result<String, Diagnostic> {
+    let views = Views {
+        site,
+        assets: &theme.assets,
+    };
+    // A memo that keeps nothing can never match: skip the fingerprints.
+    let structure = memo.keeps().then(|| structure_fingerprints(site));
+    let render = |index: usize, view: &views::PageContext| -> Result<String, Diagnostic> {
         let page = &site.pages[index];
-        view.page.content = page.rendered.html.clone();
         let g = &by_lang[page.lang.as_str()];
-        let mut ctx = tera::Context::from_serialize(&view).map_err(|e| theme.error(&e, ""))?;
+        let mut ctx = tera::Context::from_serialize(view).map_err(|e| theme.error(&e, ""))?;
         ctx.insert_value("site", g.site.clone());
         ctx.insert_value("lang", g.lang.clone());
         ctx.insert_value("t", g.t.clone());
@@ -154,115 +204,67 @@ pub fn render_pages(
             .render(template, &ctx)
             .map_err(|e| theme.error(&e, &format!(" (rendering {})", page.file.display())))
     };
-    let results: Vec<Result<(RenderedPage, Option<Fresh>), Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|index| {
+    let results: Vec<Result<Outcome, Diagnostic>> = only
+        .par_iter()
+        .map(|&index| {
             let page = &site.pages[index];
-            let (Some(memo), Some(structure)) = (memo.as_ref(), structure.as_ref()) else {
-                // A one-off build renders everything; fingerprints would only cost time.
-                let html = render(index, views.page_context(index))?;
-                return Ok((RenderedPage { index, html }, Some((0, 0, true))));
-            };
+            let remembered = memo.get(&page.key()).filter(|_| !must(index));
             // First a cheap check: the page itself and its language's structure are unchanged.
-            let quick = crate::site::hash_of(&(
-                structure[page.lang.as_str()],
-                &page.front,
-                &page.url,
-                &page.kind,
-                page.rendered.key,
-                page.template(),
-            ));
-            let remembered = memo.get(&(page.lang.clone(), page.rel.clone()));
-            if let Some(m) = remembered
-                && m.quick == quick
-            {
-                return Ok((
-                    RenderedPage {
-                        index,
-                        html: m.html.clone(),
-                    },
-                    None,
-                ));
+            let quick = structure.as_ref().map_or(0, |s| quick_fingerprint(s, page));
+            if remembered.is_some_and(|m| m.quick == quick) {
+                return Ok(Outcome::Kept);
             }
             let view = views.page_context(index);
-            let fingerprint = crate::site::hash_of(&(&view, page.rendered.key, page.template()));
-            if let Some(m) = remembered
-                && m.full == fingerprint
-            {
-                return Ok((
-                    RenderedPage {
-                        index,
-                        html: m.html.clone(),
-                    },
-                    Some((quick, fingerprint, false)),
-                ));
+            let full = match memo.keeps() {
+                true => crate::site::hash_of(&(&view, page.body_key, page.template())),
+                false => 0,
+            };
+            if remembered.is_some_and(|m| m.full == full) {
+                return Ok(Outcome::Same(quick, full));
             }
-            let html = render(index, view)?;
-            Ok((
-                RenderedPage { index, html },
-                Some((quick, fingerprint, true)),
-            ))
+            emit(index, render(index, &view)?);
+            Ok(Outcome::Rendered(quick, full))
         })
         .collect();
-    let mut pages = Vec::new();
-    let mut rendered = Vec::new();
+    let mut done = RenderedPages {
+        fresh: Vec::new(),
+        remember: Vec::new(),
+    };
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for r in results {
-        match r {
-            Ok((p, fingerprint)) => {
-                if let Some((quick, full, ran)) = fingerprint {
-                    if let Some(memo) = memo.as_mut() {
-                        let page = &site.pages[p.index];
-                        memo.insert(
-                            (page.lang.clone(), page.rel.clone()),
-                            Remembered {
-                                quick,
-                                full,
-                                html: p.html.clone(),
-                            },
-                        );
-                    }
-                    if ran {
-                        rendered.push(p.index);
-                    }
-                }
-                pages.push(p);
+    for (&index, r) in only.iter().zip(results) {
+        let (quick, full) = match r {
+            Ok(Outcome::Kept) => continue,
+            Ok(Outcome::Same(quick, full)) => (quick, full),
+            Ok(Outcome::Rendered(quick, full)) => {
+                done.fresh.push(index);
+                (quick, full)
             }
-            // One broken template fails every page that uses it: report it once.
             Err(d) => {
-                if !errors.iter().any(|e| {
-                    e.file == d.file
-                        && e.line == d.line
-                        && e.message.split(" (rendering").next()
-                            == d.message.split(" (rendering").next()
-                }) {
-                    errors.push(d);
-                }
+                add_error(&mut errors, d);
+                continue;
             }
+        };
+        if memo.keeps() {
+            let key = site.pages[index].key();
+            done.remember.push((key, Remembered { quick, full }));
         }
     }
-    // Forget pages that no longer exist.
-    if let Some(memo) = memo {
-        memo.retain(|(lang, rel), _| site.by_key.contains_key(&(lang.clone(), rel.clone())));
-    }
     if errors.is_empty() {
-        Ok((pages, rendered))
+        Ok(done)
     } else {
         Err(BuildErrors(errors))
     }
 }
 
-/// Every output file of the site except the search index.
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    pages: Vec<RenderedPage>,
-) -> Result<Vec<OutputFile>, BuildErrors> {
-    let mut files: Vec<OutputFile> = pages
-        .into_iter()
-        .map(|p| OutputFile::new(file_of(&site.pages[p.index].url), p.html.into_bytes()))
-        .collect();
-    files.extend(theme.static_files.iter().cloned());
+/// A page's output file from its HTML.
+pub(crate) fn page_file(site: &Site, index: usize, html: String) -> OutputFile {
+    OutputFile::new(file_of(&site.pages[index].url), html.into_bytes())
+}
+
+/// Every output file of the site except its pages and the search index: theme assets,
+/// site-wide files and content assets.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildErrors> {
+    let mut files: Vec<OutputFile> = theme.static_files.to_vec();
     files.extend(site_files::render(site, theme)?);
     for asset in &site.assets {
         let bytes = std::fs::read(&asset.source).map_err(|e| {
@@ -278,4 +280,82 @@ pub fn render_site(
         ));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::Page;
+    use std::sync::Arc;
+
+    /// For every page `i`: its view and its quick fingerprint.
+    fn fingerprints(site: &Site) -> Vec<(u64, u64)> {
+        let structure = structure_fingerprints(site);
+        let assets = std::collections::BTreeMap::new();
+        let views = Views {
+            site,
+            assets: &assets,
+        };
+        (0..site.pages.len())
+            .map(|i| {
+                let view = crate::site::hash_of(&views.page_context(i));
+                (view, quick_fingerprint(&structure, &site.pages[i]))
+            })
+            .collect()
+    }
+
+    /// `watch` skips a page whose quick fingerprint is unchanged. Change, one at a time, each
+    /// field of one page that a view could read (of that page or of another): wherever a view
+    /// changes, the quick fingerprint must change too, or `watch` would serve stale HTML. A
+    /// view that starts reading a field the fingerprint misses fails here.
+    #[test]
+    fn a_view_changes_only_where_its_quick_fingerprint_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let site = crate::build::build_site(&root, false, None).unwrap().site;
+        let before = fingerprints(&site);
+        type Edit = fn(&mut Page);
+        let edits: [(&str, Edit); 14] = [
+            ("title", |p| p.front.title.push('!')),
+            ("description", |p| p.front.description = Some("new".into())),
+            ("weight", |p| {
+                p.front.weight = Some(p.front.weight.unwrap_or(0) + 7)
+            }),
+            ("slug", |p| p.front.slug = Some("moved".into())),
+            ("reviewed", |p| {
+                p.front.reviewed = serde_yaml::from_str("2020-01-02").ok();
+            }),
+            ("sources", |p| p.front.sources.clear()),
+            ("about", |p| p.front.about = Some("operators/kcell".into())),
+            ("search", |p| p.front.search = Some(false)),
+            ("extra", |p| {
+                p.front
+                    .extra
+                    .insert("k".into(), serde_yaml::Value::Bool(true));
+            }),
+            ("url", |p| p.url = format!("{}moved/", p.url)),
+            ("fallback", |p| p.fallback_from = Some("en".into())),
+            ("written", |p| p.written = !p.written),
+            ("template", |p| p.template = "other.html".into()),
+            ("body", |p| {
+                let mut r = (*p.rendered).clone();
+                r.html.push_str("<p>more</p>");
+                p.rendered = Arc::new(r);
+                p.body_key += 1;
+            }),
+        ];
+        for j in 0..site.pages.len() {
+            for (field, edit) in &edits {
+                let mut changed = site.clone();
+                edit(&mut changed.pages[j]);
+                for (i, (after, b)) in fingerprints(&changed).iter().zip(&before).enumerate() {
+                    assert!(
+                        after.0 == b.0 || after.1 != b.1,
+                        "{field} of {} changes the view of {} but not its fingerprint",
+                        site.pages[j].url,
+                        site.pages[i].url
+                    );
+                }
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Site-wide files: the root language picker, 404.html, sitemap.xml and robots.txt.
+//! Site-wide files: the root language picker, 404.html (render/not_found.rs), sitemap.xml,
+//! robots.txt and the web manifests (render/sharing.rs).
 
 use super::Theme;
 use crate::diagnostics::{BuildErrors, Diagnostic};
@@ -25,38 +26,26 @@ struct SiteView<'a> {
 }
 
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, BuildErrors> {
+    let errors = super::sharing::check(site, theme);
+    if !errors.is_empty() {
+        return Err(BuildErrors(errors));
+    }
     let mut files = vec![
-        OutputFile::new(
-            "index.html",
-            render_root(site, theme, "languages.html", false)?,
-        ),
-        OutputFile::new("404.html", render_root(site, theme, "404.html", true)?),
+        OutputFile::new("index.html", render_root(site, theme, "languages.html")?),
+        OutputFile::new("404.html", super::not_found::render(site, theme)?),
         OutputFile::new("robots.txt", robots(site)),
     ];
+    files.extend(super::sharing::manifests(site, theme));
     if let Some(sitemap) = sitemap(site) {
         files.push(OutputFile::new("sitemap.xml", sitemap));
     }
     Ok(files)
 }
 
-/// A page at the output root, in the default language. The 404 page is served at any depth, so
-/// its links are absolute (from `base_url`) where the site has one.
-fn render_root(
-    site: &Site,
-    theme: &Theme,
-    template: &str,
-    absolute: bool,
-) -> Result<String, Diagnostic> {
+/// A page at the output root, in the default language.
+fn render_root(site: &Site, theme: &Theme, template: &str) -> Result<String, Diagnostic> {
     let config = &site.config;
     let lang = config.default_language();
-    let base = if absolute {
-        config
-            .base_url
-            .as_deref()
-            .map(|b| format!("{}/", b.trim_end_matches('/')))
-    } else {
-        None
-    };
     let homes: Vec<HomeLink> = config
         .languages
         .iter()
@@ -67,10 +56,7 @@ fn render_root(
                 tag: l.tag.clone(),
                 name: l.name.clone(),
                 title: config.title.get(&l.code).to_owned(),
-                href: match &base {
-                    Some(b) => format!("{b}{url}"),
-                    None => relative("", &url),
-                },
+                href: relative("", &url),
             }
         })
         .collect();
@@ -88,7 +74,7 @@ fn render_root(
     ctx.insert("t", site.i18n.strings(&lang.code));
     ctx.insert("assets", &theme.assets);
     ctx.insert("homes", &homes);
-    ctx.insert("root", base.as_deref().unwrap_or(""));
+    ctx.insert("root", "");
     theme
         .tera
         .render(template, &ctx)

@@ -7,7 +7,7 @@ use crate::collections::{FactView, fact_view, fact_views};
 use crate::config::Source;
 use crate::config::{Collection, Item};
 use crate::markdown::TocEntry;
-use crate::site::{Kind, Page, Site};
+use crate::site::{Kind, Page, PageKey, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -105,8 +105,7 @@ pub struct Comparison {
 pub struct PageView {
     pub title: String,
     pub description: Option<String>,
-    /// The body's HTML; left empty until the page is known to need rendering, since
-    /// `rendered.key` already stands for it in the fingerprint.
+    /// The body's HTML, from the Markdown stage.
     pub content: String,
     pub toc: Vec<TocEntry>,
     /// Pretty URL relative to the output root.
@@ -126,6 +125,10 @@ pub struct PageView {
     /// The item this page is about (`about:` in front matter, or the item's own page).
     pub item: Option<ItemView>,
     pub comparison: Option<Comparison>,
+    /// JSON-LD for the page's `<script type="application/ld+json">` (render/structured_data.rs).
+    pub json_ld: Option<String>,
+    /// The link-preview image and its text (render/sharing.rs).
+    pub og_image: Option<super::sharing::OgImage>,
 }
 
 /// Everything a page template sees besides the per-language constants.
@@ -147,6 +150,8 @@ pub struct PageContext {
 
 pub struct Views<'a> {
     pub site: &'a Site,
+    /// The theme's static files by name → hashed output path (the logo, the sharing image).
+    pub assets: &'a BTreeMap<String, String>,
 }
 
 impl Views<'_> {
@@ -197,7 +202,7 @@ impl Views<'_> {
     fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
         self.site
             .by_key
-            .get(&(page.lang.clone(), rel.to_owned()))
+            .get(&PageKey::new(&page.lang, rel))
             .map(|&i| relative(&page.url, &self.site.pages[i].url))
     }
 
@@ -210,7 +215,7 @@ impl Views<'_> {
                 name: c.name.clone(),
                 title: site
                     .by_key
-                    .get(&(page.lang.clone(), c.index_rel()))
+                    .get(&PageKey::new(&page.lang, c.index_rel()))
                     .map_or_else(
                         || c.title.get(&page.lang).to_owned(),
                         |&i| site.pages[i].front.title.clone(),
@@ -219,7 +224,10 @@ impl Views<'_> {
                 items: c
                     .items
                     .iter()
-                    .filter_map(|item| site.by_key.get(&(page.lang.clone(), c.item_rel(&item.id))))
+                    .filter_map(|item| {
+                        site.by_key
+                            .get(&PageKey::new(&page.lang, c.item_rel(&item.id)))
+                    })
                     .map(|&i| self.link(page, i))
                     .collect(),
             })
@@ -269,7 +277,7 @@ impl Views<'_> {
     /// The default language's page a fallback copy was built from.
     fn original(&self, page: &Page) -> Option<&Page> {
         let from = page.fallback_from.as_ref()?;
-        let &i = self.site.by_key.get(&(from.clone(), page.rel.clone()))?;
+        let &i = self.site.by_key.get(&PageKey::new(from, &page.rel))?;
         Some(&self.site.pages[i])
     }
 
@@ -313,7 +321,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: String::new(),
+            content: page.rendered.html.clone(),
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),
@@ -326,6 +334,12 @@ impl Views<'_> {
             children: page.children.iter().map(|&i| self.link(page, i)).collect(),
             item,
             comparison,
+            json_ld: super::structured_data::json_ld(
+                site,
+                index,
+                self.assets.get("icon-512.png").map(String::as_str),
+            ),
+            og_image: super::sharing::og_image(site, self.assets, page),
         }
     }
 
@@ -449,7 +463,7 @@ impl Views<'_> {
             .languages
             .iter()
             .map(|lang| {
-                let built = site.by_key.get(&(lang.code.clone(), page.rel.clone()));
+                let built = site.by_key.get(&PageKey::new(&lang.code, &page.rel));
                 let target = built.map_or_else(|| site.home(&lang.code), |&i| i);
                 TranslationView {
                     code: lang.code.clone(),

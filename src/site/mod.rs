@@ -12,15 +12,18 @@ mod plan;
 pub use fallback::{Fallbacks, fallbacks, report as fallback_report};
 pub use plan::{Planned, plan};
 
+use crate::build::cache::Memo;
 use crate::config::Config;
+pub use crate::content::PageKey;
 use crate::content::{Asset, FrontMatter};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::i18n::I18n;
 use crate::markdown::{self, DataSource, LinkSite, LinkTargets, PageInput, Rendered};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -80,7 +83,8 @@ pub struct Page {
     pub url: String,
     pub kind: Kind,
     pub front: FrontMatter,
-    pub body: String,
+    /// The Markdown source, shared with the source cache; emptied once the body is rendered.
+    pub body: Arc<str>,
     pub body_line: usize,
     /// Fingerprint of the source file (0 for pages steppe made up).
     pub source_hash: u64,
@@ -93,7 +97,10 @@ pub struct Page {
     pub fallback_from: Option<String>,
     /// The template that renders the page: front matter's, else the kind's.
     pub template: String,
-    pub rendered: Rendered,
+    /// The rendered body, shared with `watch`'s Markdown memo.
+    pub rendered: Arc<Rendered>,
+    /// Fingerprint of everything the body's rendering read (0 before rendering).
+    pub body_key: u64,
     /// Index of the section page this page belongs to (none for a home).
     pub parent: Option<usize>,
     /// Ordered child pages and sections (sections only).
@@ -101,6 +108,13 @@ pub struct Page {
 }
 
 impl Page {
+    pub fn key(&self) -> PageKey {
+        PageKey {
+            lang: self.lang.clone(),
+            rel: self.rel.clone(),
+        }
+    }
+
     pub fn template(&self) -> &str {
         &self.template
     }
@@ -131,7 +145,7 @@ pub struct Site {
     pub i18n: I18n,
     pub pages: Vec<Page>,
     /// (lang, rel) → index in `pages`.
-    pub by_key: BTreeMap<(String, String), usize>,
+    pub by_key: BTreeMap<PageKey, usize>,
     /// Reading order per language (home first, depth-first), for previous/next links.
     pub reading_order: BTreeMap<String, Vec<usize>>,
     pub assets: Vec<Asset>,
@@ -139,8 +153,19 @@ pub struct Site {
 }
 
 impl Site {
+    /// Drops the rendered bodies of `pages` once their templates have run: the HTML was only for
+    /// its own page's template; headings and ids stay. A body `watch`'s Markdown memo shares
+    /// stays too: dropping the page's handle would free nothing.
+    pub(crate) fn drop_bodies(&mut self, pages: &[usize]) {
+        for &i in pages {
+            if let Some(r) = Arc::get_mut(&mut self.pages[i].rendered) {
+                r.html = String::new();
+            }
+        }
+    }
+
     pub fn home(&self, lang: &str) -> usize {
-        self.by_key[&(lang.to_owned(), "_index.md".to_owned())]
+        self.by_key[&PageKey::new(lang, "_index.md")]
     }
 
     /// The same page in every language it is built in (fallback copies included), in the
@@ -149,11 +174,7 @@ impl Site {
         self.config
             .languages
             .iter()
-            .filter_map(|l| {
-                self.by_key
-                    .get(&(l.code.clone(), page.rel.clone()))
-                    .copied()
-            })
+            .filter_map(|l| self.by_key.get(&PageKey::new(&l.code, &page.rel)).copied())
             .collect()
     }
 
@@ -184,26 +205,31 @@ impl Site {
 }
 
 /// Rendered Markdown kept between rebuilds, keyed by everything rendering reads (`watch`).
-/// Whoever changes the config or UI strings clears it.
-pub type MarkdownMemo = HashMap<u64, (Rendered, Vec<Diagnostic>)>;
+/// The cache table (`build::cache`) clears it when the config or UI strings change.
+pub(crate) type MarkdownMemo = Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>;
 
-/// Renders every page's Markdown in parallel (reusing `memo`, when given, where a page's inputs
-/// are unchanged), then checks links into anchors. Returns how many pages were rendered afresh.
+/// Renders every page's Markdown in parallel (reusing what `memo` kept where a page's inputs
+/// are unchanged), then checks links into anchors. Each page's Markdown source is dropped once
+/// its body is rendered. Returns how many pages were rendered afresh.
 /// `failed` are pages that exist but did not load: links to them count as resolved.
-pub fn render_bodies(
+pub(crate) fn render_bodies(
     pages: &mut [Page],
     config: &Config,
     i18n: &I18n,
     assets: &[Asset],
-    failed: &[(String, String)],
-    mut memo: Option<&mut MarkdownMemo>,
+    failed: &[PageKey],
+    memo: &mut MarkdownMemo,
 ) -> Result<usize, BuildErrors> {
     let targets = LinkTargets {
         pages: pages
             .iter()
             .filter(|p| p.written)
             .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
-            .chain(failed.iter().map(|key| (key.clone(), String::new())))
+            .chain(
+                failed
+                    .iter()
+                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
+            )
             .chain(fallback::omitted_targets(pages, config))
             .collect(),
         assets: assets
@@ -227,11 +253,11 @@ pub fn render_bodies(
             ))
         })
         .collect();
-    let mut results: Vec<Option<(Rendered, Vec<Diagnostic>)>> = pages
+    let mut results: Vec<Option<(Arc<Rendered>, Vec<Diagnostic>)>> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if memo.as_ref().is_some_and(|m| m.contains_key(&keys[i])) {
+            if memo.get(&keys[i]).is_some() {
                 return None;
             }
             let facts = crate::collections::Facts {
@@ -239,30 +265,31 @@ pub fn render_bodies(
                 i18n,
                 lang: p.source_lang(),
             };
-            Some(render_one(p, config, i18n, &targets, &facts))
+            let (rendered, errors) = render_one(p, config, i18n, &targets, &facts);
+            Some((Arc::new(rendered), errors))
         })
         .collect();
     let rendered = results.iter().filter(|r| r.is_some()).count();
     let mut errors = Vec::new();
-    let mut next = MarkdownMemo::new();
+    let mut next = MarkdownMemo::keeping();
     for ((page, key), result) in pages.iter_mut().zip(&keys).zip(&mut results) {
-        let (r, e) = match (result.take(), memo.as_deref_mut()) {
-            (Some(fresh), _) => fresh,
-            (None, Some(memo)) => memo.remove(key).expect("skipped only when remembered"),
-            (None, None) => unreachable!("without a memo every page is rendered"),
+        let (r, e) = match result.take() {
+            Some(fresh) => fresh,
+            None => memo.remove(key).ok_or_else(|| lost(page))?,
         };
-        // Only a remembering pipeline pays for the copy it keeps.
-        if memo.is_some() {
+        // Only a keeping memo pays for the copy it keeps.
+        if memo.keeps() {
             next.insert(*key, (r.clone(), e.clone()));
         }
         page.rendered = r;
-        page.rendered.key = *key;
+        page.body_key = *key;
+        page.body = "".into();
         // A fallback copy renders the original's text: its problems are the original's.
         if page.is_translated() {
             errors.extend(e);
         }
     }
-    if let Some(memo) = memo {
+    if memo.keeps() {
         *memo = next;
     }
     if let Err(BuildErrors(mut e)) = check_anchors(pages) {
@@ -273,6 +300,16 @@ pub fn render_bodies(
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+/// A page the memo had a moment ago and has no longer: two keys collided within one run.
+/// Cannot happen with distinct pages; reported rather than panicking.
+fn lost(page: &Page) -> BuildErrors {
+    BuildErrors::one(
+        Diagnostic::new("internal: rendered Markdown went missing from the cache")
+            .in_file(&page.file)
+            .with_hint("run `steppe build` again; please report this"),
+    )
 }
 
 /// A fast, deterministic fingerprint (for caches only; never written to output).
@@ -385,14 +422,14 @@ pub fn assemble(
     assets: Vec<Asset>,
     warnings: Vec<Diagnostic>,
 ) -> Site {
-    let by_key: BTreeMap<(String, String), usize> = pages
+    let by_key: BTreeMap<PageKey, usize> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| ((p.lang.clone(), p.rel.clone()), i))
+        .map(|(i, p)| (p.key(), i))
         .collect();
     for i in 0..pages.len() {
         let parent = parent_rel(&pages[i].rel)
-            .and_then(|r| by_key.get(&(pages[i].lang.clone(), r)).copied());
+            .and_then(|r| by_key.get(&PageKey::new(&pages[i].lang, r)).copied());
         pages[i].parent = parent;
         if let Some(parent) = parent {
             pages[parent].children.push(i);
@@ -411,7 +448,7 @@ pub fn assemble(
     let mut reading_order = BTreeMap::new();
     for lang in &config.languages {
         let mut order = Vec::new();
-        if let Some(&home) = by_key.get(&(lang.code.clone(), "_index.md".to_owned())) {
+        if let Some(&home) = by_key.get(&PageKey::new(&lang.code, "_index.md")) {
             let mut stack = vec![home];
             while let Some(i) = stack.pop() {
                 order.push(i);

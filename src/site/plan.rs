@@ -6,7 +6,6 @@ use super::{Kind, Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Asset, CONTENT_DIR, FrontMatter, SourcePage};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::Rendered;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -16,7 +15,7 @@ pub struct Planned {
     pub pages: Vec<Page>,
     pub warnings: Vec<Diagnostic>,
     pub errors: Vec<Diagnostic>,
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<crate::content::PageKey>,
 }
 
 /// `assets` are only checked against the pages' URLs (a page folder may not be a copied file).
@@ -26,7 +25,7 @@ pub fn plan(config: &Config, sources: Vec<SourcePage>, assets: &[Asset]) -> Plan
     let mut warnings = Vec::new();
     let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
     for s in sources {
-        let key = (s.lang.clone(), s.rel.clone());
+        let key = crate::content::PageKey::new(&s.lang, &s.rel);
         match from_source(config, s) {
             Ok(p) => pages.push(p),
             Err(e) => {
@@ -117,7 +116,8 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         written: true,
         fallback_from: None,
         template,
-        rendered: Rendered::default(),
+        rendered: Default::default(),
+        body_key: 0,
         parent: None,
         children: Vec::new(),
     })
@@ -217,14 +217,15 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
                     weight,
                     ..empty_front()
                 },
-                body: String::new(),
+                body: "".into(),
                 body_line: 1,
                 source_hash: 0,
                 key_lines: BTreeMap::new(),
                 written: false,
                 fallback_from: None,
                 template,
-                rendered: Rendered::default(),
+                rendered: Default::default(),
+                body_key: 0,
                 parent: None,
                 children: Vec::new(),
             });
@@ -313,6 +314,8 @@ fn empty_front() -> FrontMatter {
         template: None,
         search: None,
         translated_from: None,
+        schema: None,
+        og_image: None,
         extra: BTreeMap::new(),
     }
 }

@@ -8,14 +8,15 @@ mod events;
 pub mod serve;
 mod watcher;
 
-use crate::build::{Changes, Pipeline, RunStats};
+use crate::build::{BuildFailure, Changes, Pipeline, RunStats};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
 use events::{Batch, Layout};
 use serve::{Reloader, Status};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use watcher::{FsWatcher, POLL_INTERVAL, Watches};
@@ -249,8 +250,8 @@ fn locate(opts: &WatchOptions) -> Result<Layout, WatchError> {
     })
 }
 
-/// The first build, swapped in whole exactly as `build` does; its failure is reported and the
-/// loop goes on, so the editor can fix it.
+/// The first build, streamed into a new folder and swapped in whole exactly as `build` does;
+/// its failure is reported and the loop goes on, so the editor can fix it.
 fn first_build(
     root: &Path,
     drafts: bool,
@@ -260,9 +261,11 @@ fn first_build(
 ) -> Result<Pipeline, WatchError> {
     let started = Instant::now();
     let mut pipeline = Pipeline::new(root, drafts, None, true);
-    match pipeline.run(&Changes::everything()) {
+    let new = output::NewOutput::begin(&state.out)?;
+    match pipeline.run(&Changes::everything(), &new) {
         Ok((built, _)) => {
-            state.replace(&built.files)?;
+            new.commit()?;
+            state.last = output::recorded(&state.out);
             if chatter != Chatter::Quiet {
                 println!(
                     "built {} pages in {:.2} s → {}",
@@ -273,7 +276,8 @@ fn first_build(
             }
             state.succeeded(&built.site.warnings);
         }
-        Err(errors) => state.failed(&errors, reloader),
+        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
+        Err(BuildFailure::Output(e)) => return Err(e.into()),
     }
     Ok(pipeline)
 }
@@ -307,7 +311,9 @@ fn rescan(
 /// The output folder, what was last written to it, and what the terminal was last told.
 struct Output {
     out: PathBuf,
-    last: Option<BTreeMap<String, Vec<u8>>>,
+    /// path → content hash of every file on disk, as the manifest records it; `None` before
+    /// the first good build.
+    last: Option<HashMap<String, output::Hash>>,
     /// The warnings of the last good build, so a rebuild prints only new ones.
     warnings: BTreeSet<String>,
     /// Errors of the last build, if it failed.
@@ -365,32 +371,40 @@ impl Output {
         );
         reloader.send(Status::Failed(errors.to_string()));
     }
+}
 
-    /// The first good build is swapped in whole, exactly as `build` does.
-    fn replace(&mut self, files: &[OutputFile]) -> Result<output::WriteStats, OutputError> {
-        let stats = output::write_atomic(&self.out, files)?;
-        self.last = Some(
-            files
-                .iter()
-                .map(|f| (f.path.clone(), f.bytes.clone()))
-                .collect(),
-        );
-        Ok(stats)
-    }
+/// `watch`'s sink: keeps the files a rebuild hands over, except that after a content-only
+/// change an edited page goes to disk at once (its template already ran fine, and nothing
+/// after it can fail for it), so the browser gets it before the search index is rebuilt.
+struct Collect<'a> {
+    out: &'a Path,
+    last: &'a HashMap<String, output::Hash>,
+    early: bool,
+    kept: Mutex<Vec<OutputFile>>,
+    written: Mutex<Vec<(String, u64, output::Hash)>>,
+}
 
-    /// `early`: files already written by the early write of edited pages.
-    fn update(
-        &mut self,
-        files: Vec<OutputFile>,
-        early: &[String],
-    ) -> Result<output::WriteStats, OutputError> {
-        let Some(last) = &self.last else {
-            return self.replace(&files);
-        };
-        let stats = output::write_changes(&self.out, last, &files, early)?;
-        self.last = Some(files.into_iter().map(|f| (f.path, f.bytes)).collect());
-        Ok(stats)
+impl output::Sink for Collect<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+        let is_page = file.path.ends_with(".html");
+        if self.early && is_page {
+            let h = output::hash(&file.bytes);
+            if self.last.get(&file.path) == Some(&h) {
+                return Ok(());
+            }
+            if output::write_file(self.out, &file).is_ok() {
+                let entry = (file.path, file.bytes.len() as u64, h);
+                lock(&self.written).push(entry);
+                return Ok(());
+            }
+        }
+        lock(&self.kept).push(file);
+        Ok(())
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn rebuild(
@@ -403,7 +417,7 @@ fn rebuild(
     chatter: Chatter,
 ) {
     // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
-    // runs, so its caches take the change in and the next rebuild after a fix writes it.
+    // runs, so its caches take the change in; what it rendered is rendered again next time.
     let writable = output::check_writable_tree(&state.out);
     let what = match names.len() {
         0 => "rescan".to_owned(),
@@ -414,51 +428,48 @@ fn rebuild(
             n - 2
         ),
     };
-    // After a content-only change, the edited pages' HTML goes to disk before the search index
-    // is rebuilt: every template already rendered fine, so nothing after this can fail for
-    // them. Theme, config and UI-string changes write only at the end, all or nothing.
+    let Some(mut last) = state.last.take() else {
+        // No good build yet: this one is swapped in whole, like the first.
+        return rebuild_whole(pipeline, changes, state, reloader, &what, t0, chatter);
+    };
+    // Theme, config and UI-string changes write only at the end, all or nothing.
     let content_only = writable.is_ok() && !changes.config && !changes.theme && !changes.i18n;
-    let mut early = Vec::new();
-    let mut write_early =
-        |site: &crate::site::Site, pages: &[crate::render::RenderedPage], fresh: &[usize]| {
-            if !content_only {
-                return;
-            }
-            let fresh: BTreeSet<usize> = fresh.iter().copied().collect();
-            for p in pages.iter().filter(|p| fresh.contains(&p.index)) {
-                let file = OutputFile::new(
-                    crate::urls::file_of(&site.pages[p.index].url),
-                    p.html.clone().into_bytes(),
-                );
-                if state
-                    .last
-                    .as_ref()
-                    .is_some_and(|last| last.get(&file.path) != Some(&file.bytes))
-                    && output::write_file(&state.out, &file).is_ok()
-                {
-                    early.push(file);
-                }
-            }
-        };
-    let result = pipeline.run_with(changes, &mut write_early);
-    let early_paths: Vec<String> = early.iter().map(|f| f.path.clone()).collect();
-    if let Some(last) = state.last.as_mut() {
-        for f in early {
-            last.insert(f.path, f.bytes);
-        }
+    let sink = Collect {
+        out: &state.out,
+        last: &last,
+        early: content_only,
+        kept: Mutex::new(Vec::new()),
+        written: Mutex::new(Vec::new()),
+    };
+    let result = pipeline.run(changes, &sink);
+    let early = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
+    let files = sink.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (path, _, h) in &early {
+        last.insert(path.clone(), *h);
     }
     let (built, stats) = match result {
         Ok(result) => result,
-        Err(errors) => return state.failed(&errors, reloader),
+        Err(e) => {
+            state.last = Some(last);
+            pipeline.forget_written();
+            return match e {
+                BuildFailure::Content(errors) => state.failed(&errors, reloader),
+                BuildFailure::Output(e) => state.unwritable(&e, reloader),
+            };
+        }
     };
     if let Err(e) = writable {
+        state.last = Some(last);
+        pipeline.forget_written();
         return state.unwritable(&e, reloader);
     }
-    stats.print_stages();
-    match state.update(built.files, &early_paths) {
+    let result = output::write_changes(&state.out, &mut last, &files, &built.paths, &early);
+    state.last = Some(last);
+    match result {
         Ok(mut written) => {
+            stats.print(&written);
             state.succeeded(&built.site.warnings);
-            written.written.extend(early_paths);
+            written.written.extend(early.into_iter().map(|(p, _, _)| p));
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
                 return;
             }
@@ -468,8 +479,41 @@ fn rebuild(
             reloader.send(Status::Ok(paths));
         }
         Err(e) => {
+            pipeline.forget_written();
             eprintln!("error: {e}");
             reloader.send(Status::Failed(format!("error: {e}")));
+        }
+    }
+}
+
+/// A rebuild with no good output before it: streamed into a new folder and swapped in whole.
+fn rebuild_whole(
+    pipeline: &mut Pipeline,
+    changes: &Changes,
+    state: &mut Output,
+    reloader: &Reloader,
+    what: &str,
+    t0: Instant,
+    chatter: Chatter,
+) {
+    let run = output::NewOutput::begin(&state.out)
+        .map_err(BuildFailure::from)
+        .and_then(|new| {
+            let (built, stats) = pipeline.run(changes, &new)?;
+            Ok((built, stats, new.commit()?))
+        });
+    match run {
+        Ok((built, stats, written)) => {
+            state.last = output::recorded(&state.out);
+            stats.print(&written);
+            state.succeeded(&built.site.warnings);
+            report_success(what, &stats, &written, t0, chatter);
+            reloader.send(Status::Ok(written.written));
+        }
+        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
+        Err(BuildFailure::Output(e)) => {
+            pipeline.forget_written();
+            state.unwritable(&e, reloader);
         }
     }
 }

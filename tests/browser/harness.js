@@ -8,13 +8,14 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { chromium } = require('playwright-core');
+const { serve } = require('./static-server');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -52,10 +53,12 @@ function steppe(args) {
 
 /**
  * Builds the site into a temporary folder and serves it at `base` (`http://127.0.0.1:P/guide/`).
- * `baseUrl: false` builds without --base-url (as a user who never set one).
- * Returns { tmp, site, base, browser, fileUrl(rel), close() }.
+ * `baseUrl: false` builds without --base-url (as a user who never set one); `root` builds
+ * another site folder (a fixture prepared by the test).
+ * Returns { tmp, site, base, browser, server, fileUrl(rel), close() }; `server.unreachable =
+ * true` takes the host off the network (static-server.js).
  */
-async function setup({ baseUrl = true } = {}) {
+async function setup({ baseUrl = true, root = null } = {}) {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'steppe-browser-'));
   const site = path.join(tmp, 'guide');
@@ -63,19 +66,21 @@ async function setup({ baseUrl = true } = {}) {
   const base = `http://127.0.0.1:${port}/guide/`;
   const args = ['build', '--quiet', '--out', site];
   if (baseUrl) args.push('--base-url', base);
-  if (process.env.STEPPE_ROOT) args.push('--root', path.resolve(process.env.STEPPE_ROOT));
+  if (root) args.push('--root', root);
+  else if (process.env.STEPPE_ROOT) args.push('--root', path.resolve(process.env.STEPPE_ROOT));
   steppe(args);
   assert.ok(fs.existsSync(path.join(site, 'en', 'index.html')), 'the build wrote no en/index.html');
-  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', tmp],
-    { stdio: 'ignore' });
+  // Like a real host: a missing path answers 404 with the site's 404.html (static-server.js).
+  const server = await serve(tmp, port);
   await waitForServer(base, 10000);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   return {
-    tmp, site, base, port, browser,
+    tmp, site, base, port, browser, server,
     fileUrl: (rel) => pathToFileURL(path.join(site, rel)).href,
     async close() {
       await browser.close();
-      if (server.exitCode === null) server.kill();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };

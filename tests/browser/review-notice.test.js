@@ -10,23 +10,15 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { chromium } = require('playwright-core');
+const { REPO, setup } = require('./harness');
 
-const REPO = path.resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage'];
-
-let tmp, out, browser;
+let tmp, env;
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  // The basic fixture with two review dates, built by the shared setup (harness.js).
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'steppe-review-'));
   const site = path.join(tmp, 'site');
   fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'basic'), site, { recursive: true });
@@ -37,24 +29,20 @@ before(async () => {
   };
   review('zh/faq.md', '2001-02-03');
   review('en/faq.md', '2999-01-01');
-  out = path.join(tmp, 'public');
-  const args = ['build', '--root', site, '--out', out];
-  if (process.env.STEPPE_BIN) execFileSync(process.env.STEPPE_BIN, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  else execFileSync('cargo', ['run', '--release', '-q', '--', ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  env = await setup({ root: site, baseUrl: false });
 });
 
 after(async () => {
-  if (browser) await browser.close();
+  if (env) await env.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Whether the notice is visible, and its text. */
 async function notice(rel) {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(pathToFileURL(path.join(out, rel)).href, { waitUntil: 'load' });
+  await page.goto(env.fileUrl(rel), { waitUntil: 'load' });
   const n = page.locator('p.review-notice');
   const result = { visible: await n.isVisible(), text: (await n.textContent()).trim() };
   await page.close();

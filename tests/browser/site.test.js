@@ -10,95 +10,23 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
-const { pathToFileURL } = require('node:url');
+const { PHONE, LANGS, setup, open, axe } = require('./harness');
 
-// Both are devDependencies: `npm ci --prefix tests/browser`. A missing one throws here and fails.
-const { chromium } = require('playwright-core');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const REPO = path.resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage'];
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const LANGS = ['zh', 'en', 'ru', 'kk'];
 // Home, a section, a long page, an operator, the operators' comparison: every template.
 const PAGES = ['', 'steps/', 'faq/', 'operators/activ/', 'operators/'];
 
-let tmp, site, port, base, server, browser;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function waitForServer(url, ms) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
-    if (Date.now() > end) throw new Error(`server at ${url} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The shared setup (harness.js): the real site built once, served under /guide/ with
+// base_url pointing there, and Chromium.
+let env, browser, base, fileUrl;
 
 before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium`);
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'steppe-browser-'));
-  site = path.join(tmp, 'guide');
-  port = await freePort();
-  base = `http://127.0.0.1:${port}/guide/`;
-  // base_url points at the local server, so the 404 page (absolute links) works there too.
-  const args = ['build', '--out', site, '--base-url', base];
-  if (process.env.STEPPE_ROOT) args.push('--root', path.resolve(process.env.STEPPE_ROOT));
-  if (process.env.STEPPE_BIN) execFileSync(process.env.STEPPE_BIN, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  else execFileSync('cargo', ['run', '--release', '-q', '--', ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  assert.ok(fs.existsSync(path.join(site, 'en', 'index.html')), 'the build wrote no en/index.html');
-
-  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', tmp],
-    { stdio: 'ignore' });
-  await waitForServer(base, 10000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  env = await setup();
+  ({ browser, base, fileUrl } = env);
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) server.kill();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  if (env) await env.close();
 });
-
-/** A page that records console errors, uncaught exceptions, failed requests and HTTP errors. */
-async function open(context, url) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  const response = await page.goto(url, { waitUntil: 'load' });
-  if (response && !url.startsWith('file:')) assert.equal(response.status(), 200, url);
-  return { page, problems };
-}
-
-/** Serious and critical axe violations, one line each. */
-async function axe(page, options = {}) {
-  await page.evaluate(AXE);
-  // preload: false, or axe fetches the stylesheets with XHR, which file:// refuses (a console error).
-  const result = await page.evaluate((o) => window.axe.run(document, { preload: false, ...o }), options);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
-
-const fileUrl = (rel) => pathToFileURL(path.join(site, rel)).href;
 
 test('phone pages in every language pass axe, fit 390px and log no errors', { concurrency: 6, timeout: 60000 }, async (t) => {
   const light = await browser.newContext({ ...PHONE, colorScheme: 'light' });

@@ -760,6 +760,9 @@
     // The box is drawn from the start with its input disabled, so its space is taken before this
     // script runs (no layout shift); it takes input from now on.
     input.disabled = false;
+    // A query in the address (`?q=words`, the 404 page's search form) is searched at once.
+    var asked = new URLSearchParams(location.search).get("q");
+    if (asked && asked.trim()) { input.value = asked; input.focus(); run(); }
   }
 
   function ready() {

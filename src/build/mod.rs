@@ -1,0 +1,490 @@
+//! The pipeline, stage by stage: config → content → planned pages → Markdown → site model →
+//! templates (each page indexed for search and handed to the output as it is rendered) →
+//! search index → site files. Input: the site root, options and a `Sink`. Output: the site
+//! model and the paths of every output file; the files themselves went to the sink.
+//!
+//! `build` runs the pipeline once, on a cache that keeps nothing, into a new output folder;
+//! `watch` keeps one pipeline and its cache alive and writes what changed. No page's HTML
+//! outlives its own write, so memory stays bounded by the site model, not the output.
+
+pub(crate) mod cache;
+mod inputs;
+mod search_stage;
+mod stats;
+
+pub(crate) use stats::RunStats;
+
+use crate::config::Config;
+use crate::content;
+use crate::diagnostics::{BuildErrors, Diagnostic};
+use crate::i18n::I18n;
+use crate::output::{self, OutputError, OutputFile, Sink};
+use crate::render::{self, Theme};
+use crate::search::Analysed;
+use crate::site::{self, Site};
+use cache::Cache;
+use search_stage::SearchOutput;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The file in the output that records the inputs it was built from (see `inputs.rs`).
+const INPUTS_FILE: &str = output::RECORD;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output directory; `None` means site.yaml's `output_dir`, relative to the root.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    pub force: bool,
+}
+
+/// A site built: its model and the path of every output file (the files went to the sink).
+pub(crate) struct Built {
+    pub site: Site,
+    pub paths: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub languages: usize,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+    /// Nothing had changed since the output was built: no stage ran.
+    pub up_to_date: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildFailure {
+    #[error("{0}")]
+    Content(#[from] BuildErrors),
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
+
+/// Loads the config, applying a `--base-url` override.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, BuildErrors> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = base_url {
+        config.base_url = Some(url.to_owned()).filter(|u| !u.is_empty());
+    }
+    Ok(config)
+}
+
+/// What changed since the last run of a pipeline; `cache::Cache::invalidate` says what each
+/// kind invalidates.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Changes {
+    /// site.yaml or a data file: everything is reloaded.
+    pub config: bool,
+    /// UI strings: Markdown (alert titles) and every page.
+    pub i18n: bool,
+    /// Templates or static files of the theme: every page's template runs again.
+    pub theme: bool,
+    /// Content files named by the watcher; they are read again even if their size and time
+    /// look unchanged. Other content files are re-read only when those differ.
+    pub content: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn everything() -> Changes {
+        Changes {
+            config: true,
+            i18n: true,
+            theme: true,
+            content: BTreeSet::new(),
+        }
+    }
+}
+
+/// A sink that drops every file: `check` needs only the site model and its warnings.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// Hands each file on to the real sink and remembers a hash of it: the service worker's
+/// version covers every output file, including those a `watch` run does not hand over again.
+struct Recording<'a> {
+    sink: &'a dyn Sink,
+    hashes: std::sync::Mutex<BTreeMap<String, u64>>,
+}
+
+impl Sink for Recording<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+        let hash = site::hash_of(&file.bytes);
+        self.hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone(), hash);
+        self.sink.put(file)
+    }
+}
+
+/// The build pipeline and what it keeps between runs.
+pub(crate) struct Pipeline {
+    root: PathBuf,
+    drafts: bool,
+    base_url: Option<String>,
+    cache: Cache,
+    /// Output path → hash of its bytes, as of the last run (see [`Recording`]).
+    output_hashes: BTreeMap<String, u64>,
+}
+
+impl Pipeline {
+    /// `keep`: remember each stage's values for the next run (`watch`).
+    pub(crate) fn new(root: &Path, drafts: bool, base_url: Option<String>, keep: bool) -> Pipeline {
+        Pipeline {
+            root: root.to_path_buf(),
+            drafts,
+            base_url,
+            cache: if keep {
+                Cache::keeping()
+            } else {
+                Cache::none()
+            },
+            output_hashes: BTreeMap::new(),
+        }
+    }
+
+    /// After a run whose files could not be written: render everything next time.
+    pub(crate) fn forget_written(&mut self) {
+        self.cache.forget_written();
+    }
+
+    /// Runs every stage, reusing what `changes` leaves valid, and hands each new or possibly
+    /// changed output file to `sink` as soon as it exists (pages first, as their templates
+    /// run). Pages whose view is unchanged since the last run are not rendered or handed over.
+    pub(crate) fn run(
+        &mut self,
+        changes: &Changes,
+        sink: &dyn Sink,
+    ) -> Result<(Built, RunStats), BuildFailure> {
+        let recording = Recording {
+            sink,
+            hashes: std::sync::Mutex::new(std::mem::take(&mut self.output_hashes)),
+        };
+        let sink: &dyn Sink = &recording;
+        let mut stats = RunStats::start();
+        let stamp = inputs::stamp(&self.root, self.drafts, self.base_url.as_deref());
+        self.cache.invalidate(changes);
+        let (config, i18n) = self.settings()?;
+        stats.lap("config, i18n, theme");
+        let mut site = self.site(config, i18n, changes, &mut stats)?;
+        let synonyms = self.synonyms(&site)?;
+        let mut paths = BTreeSet::new();
+        let mut search = SearchOutput::new();
+        // One language at a time, so only one language's analysed pages are held at once.
+        let mut analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
+        let mut errors = Vec::new();
+        let codes: Vec<String> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        for code in &codes {
+            let only: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].lang == *code)
+                .collect();
+            match self.pages(&site, &only, sink, &analysed, &mut stats) {
+                Ok(()) => {}
+                // Every language is rendered, so one run reports every template error.
+                Err(BuildFailure::Content(BuildErrors(e))) => {
+                    e.into_iter()
+                        .for_each(|d| render::add_error(&mut errors, d));
+                }
+                Err(e) => return Err(e),
+            }
+            // Each page's Markdown output was only for its own template.
+            site.drop_bodies(&only);
+            if errors.is_empty() {
+                let cache = &self.cache;
+                let s = &synonyms;
+                search_stage::run_language(
+                    &site,
+                    code,
+                    &mut analysed,
+                    cache,
+                    s,
+                    sink,
+                    &mut search,
+                )?;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BuildErrors(errors).into());
+        }
+        let live: BTreeSet<site::PageKey> = site.pages.iter().map(site::Page::key).collect();
+        self.cache.views.retain(|key, _| live.contains(key));
+        paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
+        paths.extend(search.paths.iter().cloned());
+        stats.search = std::mem::take(&mut search.rebuilt);
+        stats.lap("templates, search, write");
+        let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
+        put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
+        // Last of the site's files: the service worker's version is a hash of all the others.
+        let mut hashes = recording
+            .hashes
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        hashes.retain(|path, _| paths.contains(path));
+        put_all(
+            recording.sink,
+            render::offline_files(&site, theme, &hashes)?,
+            &mut paths,
+        )?;
+        self.output_hashes = hashes;
+        let sink = recording.sink;
+        let record = inputs::record(&stamp, site.pages.len(), &site.warnings);
+        put_all(sink, vec![OutputFile::new(INPUTS_FILE, record)], &mut paths)?;
+        stats.lap("site files");
+        search.commit(&mut self.cache, &site);
+        Ok((Built { site, paths }, stats))
+    }
+
+    /// Config, UI strings and theme, loaded where the cache lacks them.
+    fn settings(&mut self) -> Result<(Config, I18n), BuildErrors> {
+        let c = &mut self.cache;
+        if c.config.is_none() {
+            c.config = Some(load_config(&self.root, self.base_url.as_deref())?);
+        }
+        let config = c.config.clone().ok_or_else(not_loaded)?;
+        if c.i18n.is_none() {
+            c.i18n = Some(I18n::load(&self.root, &config)?);
+        }
+        if c.theme.is_none() {
+            c.theme = Some(Theme::load(&self.root, &config)?);
+        }
+        let i18n = c.i18n.clone().ok_or_else(not_loaded)?;
+        Ok((config, i18n))
+    }
+
+    /// Content → planned pages → rendered bodies → the site model, with every warning.
+    fn site(
+        &mut self,
+        config: Config,
+        i18n: I18n,
+        changes: &Changes,
+        stats: &mut RunStats,
+    ) -> Result<Site, BuildErrors> {
+        let content = content::load(
+            &self.root,
+            &config,
+            self.drafts,
+            &mut self.cache.sources,
+            &changes.content,
+        )?;
+        stats.parsed = self.cache.sources.parsed;
+        stats.lap("content");
+        // Each stage goes on past bad files so one run reports every problem it can find.
+        let mut errors = content.errors;
+        let site::Planned {
+            mut pages,
+            mut warnings,
+            errors: mut plan_errors,
+            failed,
+        } = site::plan(&config, content.pages, &content.assets);
+        errors.append(&mut plan_errors);
+        let failed: Vec<site::PageKey> = content.failed.into_iter().chain(failed).collect();
+        let bodies = site::render_bodies(
+            &mut pages,
+            &config,
+            &i18n,
+            &content.assets,
+            &failed,
+            &mut self.cache.markdown,
+        );
+        match bodies {
+            Ok(n) => stats.markdown = n,
+            Err(BuildErrors(mut e)) => errors.append(&mut e),
+        }
+        stats.lap("plan + markdown");
+        if !errors.is_empty() {
+            return Err(BuildErrors(errors));
+        }
+        warnings.extend(site_warnings(&config, &i18n, &pages));
+        let site = site::assemble(config, i18n, pages, content.assets, warnings);
+        stats.lap("site model");
+        Ok(site)
+    }
+
+    /// Runs the templates of the pages `only`; each page's HTML is analysed for search (into
+    /// `analysed`) and handed to the sink right away, then dropped.
+    fn pages(
+        &mut self,
+        site: &Site,
+        only: &[usize],
+        sink: &dyn Sink,
+        analysed: &[OnceLock<Arc<Analysed>>],
+        stats: &mut RunStats,
+    ) -> Result<(), BuildFailure> {
+        let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
+        let failed: Mutex<Option<OutputError>> = Mutex::new(None);
+        let known = &self.cache.analysed;
+        // A searchable page the search cache lacks must be rendered to be analysed.
+        let must = |i: usize| {
+            let p = &site.pages[i];
+            search_stage::searchable(p) && known.get(&p.key()).is_none()
+        };
+        let emit = |i: usize, html: String| {
+            let p = &site.pages[i];
+            if search_stage::searchable(p) {
+                let _ = analysed[i].set(search_stage::analyse(p, &html));
+            }
+            if let Err(e) = sink.put(render::page_file(site, i, html)) {
+                let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
+                first.get_or_insert(e);
+            }
+        };
+        let done = render::render_pages(site, theme, &self.cache.views, only, &must, &emit)?;
+        if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e.into());
+        }
+        let urls = done.fresh.iter().map(|&i| site.pages[i].url.clone());
+        stats.rendered.extend(urls);
+        for (key, remembered) in done.remember {
+            self.cache.views.insert(key, remembered);
+        }
+        Ok(())
+    }
+
+    fn synonyms(&self, site: &Site) -> Result<crate::search::Synonyms, BuildErrors> {
+        let codes: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        crate::search::Synonyms::load(&self.root, &codes).map_err(synonyms_error)
+    }
+}
+
+/// Hands `files` to the sink and records their paths.
+fn put_all(
+    sink: &dyn Sink,
+    files: Vec<OutputFile>,
+    paths: &mut BTreeSet<String>,
+) -> Result<(), OutputError> {
+    for f in files {
+        paths.insert(f.path.clone());
+        sink.put(f)?;
+    }
+    Ok(())
+}
+
+/// A stage's value is missing although the stage before it succeeded: a bug, reported.
+fn not_loaded() -> BuildErrors {
+    Diagnostic::new("internal: a pipeline stage ran before the one it depends on")
+        .with_hint("please report this")
+        .into()
+}
+
+/// Warnings of the whole site: config, Markdown, translation fallbacks, UI strings, base_url.
+fn site_warnings(config: &Config, i18n: &I18n, pages: &[site::Page]) -> Vec<Diagnostic> {
+    let mut warnings: Vec<Diagnostic> = config.warnings.clone();
+    warnings.extend(
+        pages
+            .iter()
+            .flat_map(|p| p.rendered.warnings.iter().cloned()),
+    );
+    warnings.extend(site::fallback_report(
+        config,
+        &site::fallbacks(config, pages),
+    ));
+    warnings.extend(i18n.warnings.iter().cloned());
+    if config.base_url.is_none() {
+        warnings.push(
+            Diagnostic::new(
+                "no base_url: sitemap.xml, canonical links, og:image and JSON-LD URLs are left out",
+            )
+            .in_file(crate::config::CONFIG_FILE)
+            .with_hint("set `base_url:` in site.yaml or pass --base-url"),
+        );
+    }
+    warnings
+}
+
+/// `search/synonyms.yaml` problems as a report at the file and line.
+fn synonyms_error(e: crate::search::SynonymsError) -> BuildErrors {
+    use crate::search::SynonymsError as E;
+    let d = Diagnostic::new(e.to_string()).in_file(crate::search::SYNONYMS_FILE);
+    BuildErrors::one(match e {
+        E::Parse {
+            line: Some(line),
+            column,
+            ..
+        } => d.at(line, column),
+        E::UnknownLanguage { known, .. } => d.with_hint(format!(
+            "use `all` or a language of site.yaml: {}",
+            known.join(", ")
+        )),
+        _ => d,
+    })
+}
+
+/// Runs every stage on an empty cache and keeps no file: for `check`.
+pub(crate) fn build_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<String>,
+) -> Result<Built, BuildErrors> {
+    let mut pipeline = Pipeline::new(root, drafts, base_url, false);
+    match pipeline.run(&Changes::everything(), &Discard) {
+        Ok((built, _)) => Ok(built),
+        Err(BuildFailure::Content(e)) => Err(e),
+        Err(BuildFailure::Output(e)) => Err(Diagnostic::new(e.to_string()).into()),
+    }
+}
+
+/// The output directory: `--out` relative to the current directory, else site.yaml's
+/// `output_dir` relative to the root.
+pub(crate) fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// `steppe build`: nothing at all when the output records exactly the current inputs and is
+/// intact; else every stage, streaming into a staging folder swapped in at the end.
+pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = Instant::now();
+    let config = load_config(&opts.root, opts.base_url.as_deref())?;
+    let out = output_dir(opts, &config);
+    output::check_destination(&opts.root, &out, opts.force)?;
+    let stamp = inputs::stamp(&opts.root, opts.drafts, opts.base_url.as_deref());
+    let recorded = output::intact_record(&out, INPUTS_FILE);
+    if let Some((pages, warnings)) = recorded.and_then(|r| inputs::read_record(&r, &stamp)) {
+        RunStats::start().print(&output::WriteStats::default());
+        return Ok(BuildReport {
+            pages,
+            languages: config.languages.len(),
+            out,
+            elapsed: start.elapsed(),
+            warnings,
+            up_to_date: true,
+        });
+    }
+    let new = output::NewOutput::begin(&out)?;
+    let mut pipeline = Pipeline::new(&opts.root, opts.drafts, opts.base_url.clone(), false);
+    let (built, mut stats) = pipeline.run(&Changes::everything(), &new)?;
+    let written = new.commit()?;
+    stats.lap("swap");
+    stats.print(&written);
+    Ok(BuildReport {
+        pages: built.site.pages.len(),
+        languages: built.site.config.languages.len(),
+        out,
+        elapsed: start.elapsed(),
+        warnings: built.site.warnings,
+        up_to_date: false,
+    })
+}
