@@ -49,7 +49,7 @@ function top() {
   };
 }
 
-test('a phone header of one short row and the text near the top, in every language', { timeout: 60000 }, async () => {
+test('a phone header of one short row and the text near the top, in every language', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {
@@ -135,7 +135,7 @@ test('the menu button opens the navigation; Escape and a second tap close it; it
   }
 });
 
-test('from disk, the drawer and its links work the same, with the keyboard too', { timeout: 30000 }, async () => {
+test('from disk, the drawer and its links work the same, with the keyboard too', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     const { page, problems } = await open(context, fromDisk(`ru/${GUIDE}`));
@@ -167,7 +167,7 @@ test('from disk, the drawer and its links work the same, with the keyboard too',
   }
 });
 
-test('without script the menu is a link to the navigation and the search box is not shown', { timeout: 30000 }, async () => {
+test('without script the menu is a link to the navigation and the search box is not shown', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext({ ...PHONE, javaScriptEnabled: false });
   try {
     const { page } = await open(context, fromDisk(`kk/${GUIDE}`));
@@ -186,7 +186,7 @@ test('without script the menu is a link to the navigation and the search box is 
   }
 });
 
-test('the language menu opens, closes with Escape, and leads to the translation', { timeout: 30000 }, async () => {
+test('the language menu opens, closes with Escape, and leads to the translation', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     const { page, problems } = await open(context, served(`zh/${GUIDE}`));
@@ -216,7 +216,7 @@ test('the language menu opens, closes with Escape, and leads to the translation'
   }
 });
 
-test('"On this page" is closed at the top on a phone and a sticky right rail at 1280px', { timeout: 60000 }, async () => {
+test('"On this page" is closed at the top on a phone and a sticky right rail at 1280px', { timeout: 120000 }, async () => {
   const phone = await env.browser.newContext(PHONE);
   const desk = await env.browser.newContext(DESKTOP);
   try {
@@ -295,7 +295,7 @@ test('axe passes with the menus open, light and dark, and on a desktop with the 
   }
 });
 
-test('back-to-top shows on a long page once scrolled and returns to the top', { timeout: 60000 }, async () => {
+test('back-to-top shows on a long page once scrolled and returns to the top', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {
@@ -320,7 +320,7 @@ test('back-to-top shows on a long page once scrolled and returns to the top', { 
   }
 });
 
-test('every h2 of the content has an anchor link to its own id', { timeout: 60000 }, async () => {
+test('every h2 of the content has an anchor link to its own id', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {

@@ -64,7 +64,7 @@ test('on a phone nothing is wider than the screen outside a scroll box, in every
   await context.close();
 });
 
-test('a table box scrolls sideways and down with its first column and header row in view', { timeout: 60000 }, async () => {
+test('a table box scrolls sideways and down with its first column and header row in view', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   for (const lang of ['ru', 'kk', 'zh']) {
     const { page } = await open(context, `${env.base}${lang}/steps/online/`);
@@ -126,7 +126,7 @@ async function comparison(page) {
   });
 }
 
-test('the comparison: one card per operator on a phone, badges and one explanation', { timeout: 60000 }, async () => {
+test('the comparison: one card per operator on a phone, badges and one explanation', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   for (const lang of LANGS) {
     const url = `${env.base}${lang}/operators/`;
@@ -178,7 +178,7 @@ test('the comparison shows every operator on a 1,280 px desktop and on A4 paper'
   await paper.close();
 });
 
-test('Chinese is never slanted, and zh labels use full-width punctuation', { timeout: 60000 }, async () => {
+test('Chinese is never slanted, and zh labels use full-width punctuation', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   for (const p of [...PAGES, 'operators/izi/', 'faq/']) {
     const url = `${env.base}zh/${p}`;
@@ -215,7 +215,7 @@ function contrast(a, b) {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-test('borders of the search box, cards and tables reach 3:1 in light and dark', { timeout: 60000 }, async () => {
+test('borders of the search box, cards and tables reach 3:1 in light and dark', { timeout: 120000 }, async () => {
   for (const colorScheme of ['light', 'dark']) {
     const context = await env.browser.newContext({ ...PHONE, colorScheme });
     for (const [p, selector] of [['', '.search-input'], ['', '.cards li'], ['operators/', '.compare-card'],
@@ -239,7 +239,7 @@ test('borders of the search box, cards and tables reach 3:1 in light and dark', 
   }
 });
 
-test('the home offers the operators once, its checklist has no fake checkboxes', { timeout: 60000 }, async () => {
+test('the home offers the operators once, its checklist has no fake checkboxes', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   for (const lang of LANGS) {
     const url = `${env.base}${lang}/`;
@@ -257,7 +257,7 @@ test('the home offers the operators once, its checklist has no fake checkboxes',
   await context.close();
 });
 
-test('USSD codes dial when tapped', { timeout: 60000 }, async () => {
+test('USSD codes dial when tapped', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   for (const lang of LANGS) {
     const url = `${env.base}${lang}/operators/activ/`;
@@ -273,7 +273,7 @@ test('USSD codes dial when tapped', { timeout: 60000 }, async () => {
   await context.close();
 });
 
-test('the root picker: one big button per language with the title in that language', { timeout: 30000 }, async () => {
+test('the root picker: one big button per language with the title in that language', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext({ ...PHONE, locale: 'de-DE' });
   const { page, problems } = await open(context, env.base);
   const buttons = await page.$$eval('ul.languages a', (as) => as.map((a) => ({

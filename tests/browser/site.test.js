@@ -28,7 +28,7 @@ after(async () => {
   if (env) await env.close();
 });
 
-test('phone pages in every language pass axe, fit 390px and log no errors', { concurrency: 6, timeout: 60000 }, async (t) => {
+test('phone pages in every language pass axe, fit 390px and log no errors', { concurrency: 6, timeout: 120000 }, async (t) => {
   const light = await browser.newContext({ ...PHONE, colorScheme: 'light' });
   const dark = await browser.newContext({ ...PHONE, colorScheme: 'dark' });
   try {
@@ -66,7 +66,7 @@ test('phone pages in every language pass axe, fit 390px and log no errors', { co
   }
 });
 
-test('the root language picker passes axe and follows the browser language', { timeout: 30000 }, async () => {
+test('the root language picker passes axe and follows the browser language', { timeout: 60000 }, async () => {
   // A browser language the site does not have: the picker stays.
   const other = await browser.newContext({ ...PHONE, locale: 'de-DE' });
   const { page, problems } = await open(other, fileUrl('index.html'));
@@ -83,7 +83,7 @@ test('the root language picker passes axe and follows the browser language', { t
   await ru.close();
 });
 
-test('the language switcher on a zh page lands on the en translation', { timeout: 30000 }, async () => {
+test('the language switcher on a zh page lands on the en translation', { timeout: 60000 }, async () => {
   const context = await browser.newContext(PHONE);
   try {
     for (const rel of ['zh/faq/index.html', 'zh/operators/activ/index.html']) {
@@ -105,7 +105,7 @@ test('the language switcher on a zh page lands on the en translation', { timeout
   }
 });
 
-test('keyboard: the skip link comes first, shows, and moves focus to main', { timeout: 30000 }, async () => {
+test('keyboard: the skip link comes first, shows, and moves focus to main', { timeout: 60000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const { page, problems } = await open(context, fileUrl('ru/faq/index.html'));
@@ -125,7 +125,7 @@ test('keyboard: the skip link comes first, shows, and moves focus to main', { ti
   }
 });
 
-test('served under /guide/: CSS applies and every local link resolves', { timeout: 60000 }, async () => {
+test('served under /guide/: CSS applies and every local link resolves', { timeout: 120000 }, async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'de-DE' });
   try {
     for (const rel of ['', 'en/', 'zh/steps/', 'ru/operators/activ/', 'kk/operators/', '404.html']) {

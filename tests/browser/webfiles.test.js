@@ -93,7 +93,7 @@ test('JSON-LD parses in every language with the properties Google requires', { t
   }
 });
 
-test('link previews, theme colours and the web manifest', { timeout: 60000 }, async () => {
+test('link previews, theme colours and the web manifest', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   try {
     for (const lang of LANGS) {
@@ -158,7 +158,7 @@ function otherThanThe404(problems, status) {
 
 const TITLES = { zh: '找不到这个页面', en: 'Page not found', ru: 'Страница не найдена', kk: 'Бет табылмады' };
 
-test('404 from disk: styled, in the browser language, links to files that exist', { timeout: 60000 }, async () => {
+test('404 from disk: styled, in the browser language, links to files that exist', { timeout: 120000 }, async () => {
   for (const lang of ['ru', 'kk']) {
     const context = await env.browser.newContext({ ...PHONE, locale: LOCALES[lang] });
     const { page, problems } = await open(context, env.fileUrl('404.html'));
@@ -222,7 +222,7 @@ test('404 without base_url: the language segment or its own folder finds the roo
   }
 });
 
-test('the 404 search form lands on the language home with results', { timeout: 60000 }, async () => {
+test('the 404 search form lands on the language home with results', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext({ ...PHONE, locale: 'ru-RU' });
   try {
     const { page, problems } = await open(context, `${env.base}ru/old/link`, { status: 404 });
@@ -258,7 +258,7 @@ async function waitForStored(page, root, lang) {
   }, [root, list]);
 }
 
-test('offline: after one visit, pages of the language and its search work without a network', { timeout: 300000 }, async () => {
+test('offline: after one visit, pages of the language and its search work without a network', { timeout: 600000 }, async () => {
   for (const lang of LANGS) {
     const context = await env.browser.newContext(PHONE);
     try {
@@ -295,7 +295,7 @@ test('offline: after one visit, pages of the language and its search work withou
   }
 });
 
-test('the worker is registered over http, never from disk', { timeout: 60000 }, async () => {
+test('the worker is registered over http, never from disk', { timeout: 120000 }, async () => {
   const context = await env.browser.newContext(PHONE);
   // Records registrations instead of making them.
   await context.addInitScript(() => {
