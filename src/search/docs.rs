@@ -142,10 +142,10 @@ fn slug(heading: &str) -> Option<String> {
 }
 
 /// The weight of `text` in a chunk, about what it adds to the gzipped file: one per character,
-/// three per Han character. Not bytes: a Cyrillic letter takes two bytes, but compresses like a
+/// six per Han character. Not bytes: a Cyrillic letter takes two bytes, but compresses like a
 /// Latin one, and a reader's budget is in gzipped bytes.
 fn weight(text: &str) -> usize {
-    text.chars().map(|c| if is_han(c) { 3 } else { 1 }).sum()
+    text.chars().map(|c| if is_han(c) { 6 } else { 1 }).sum()
 }
 
 /// The first [`SNIPPET_COLUMNS`] columns of `text`, cut after a word where possible.
