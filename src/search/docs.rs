@@ -7,7 +7,8 @@
 //! out when it is the heading's slug (`slug` in search.js); `text` is the first
 //! [`SNIPPET_COLUMNS`] columns of the section. A chunk carries no document ids (the manifest
 //! lists each chunk's first id), and chunks end where a page's URL hashes to a boundary, so an
-//! edit or a new section elsewhere leaves a chunk's bytes, and its name, unchanged.
+//! edit or a new section elsewhere leaves a chunk's bytes, and its name, unchanged (an edit
+//! may move its own chunk's end, which rewrites the next chunk too).
 
 use std::hash::Hasher;
 
