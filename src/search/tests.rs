@@ -270,11 +270,17 @@ fn documents_name_parents_once_and_anchors_only_when_needed() {
     let docs: Vec<Vec<serde_yaml::Value>> =
         serde_yaml::from_value(chunks[0].1["d"].clone()).expect("documents");
     let top_up = docs.iter().position(|d| d[1].as_str() == Some("Top up"));
-    let by_card = docs.iter().find(|d| d[1].as_str() == Some("By card")).expect("h3");
+    let by_card = docs
+        .iter()
+        .find(|d| d[1].as_str() == Some("By card"))
+        .expect("h3");
     // The parent is the "Top up" section, by its index; the slug-shaped anchor is left out.
     assert_eq!(by_card[2][0].as_u64(), top_up.map(|i| i as u64));
     assert_eq!(by_card.len(), 4, "{by_card:?}");
-    let other = docs.iter().find(|d| d[1].as_str() == Some("Other way")).expect("h2");
+    let other = docs
+        .iter()
+        .find(|d| d[1].as_str() == Some("Other way"))
+        .expect("h2");
     assert_eq!(other.get(4).and_then(|a| a.as_str()), Some("custom"));
 }
 
