@@ -22,9 +22,9 @@ use super::tokenize::is_han;
 /// of a phone's result list.
 pub const SNIPPET_COLUMNS: usize = 80;
 /// A chunk ends after a page whose URL hashes to a boundary once it weighs this much…
-const CHUNK_MIN: usize = 16 * 1024;
+const CHUNK_MIN: usize = 3 * 1024;
 /// …and after any page once it weighs this much.
-const CHUNK_MAX: usize = 48 * 1024;
+const CHUNK_MAX: usize = 8 * 1024;
 
 /// Writes the document chunks; returns `(first doc id, hash)` per chunk.
 pub fn chunks(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(u32, String)> {

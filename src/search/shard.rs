@@ -21,7 +21,7 @@ use super::{docs, stop, typo};
 use crate::output::OutputFile;
 
 /// Posting lists longer than this (encoded bytes) get their own file.
-const INLINE_POSTINGS: usize = 8 * 1024;
+const INLINE_POSTINGS: usize = 2 * 1024;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
 /// Manifest format version, checked by the browser.
