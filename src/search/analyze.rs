@@ -5,6 +5,7 @@
 //! of a page once and stems each distinct surface form of the language once.
 
 use super::SearchPage;
+use super::docs::snippet_text;
 use super::extract::{Section, sections};
 use super::fxhash::FastMap;
 use super::normalize::fold;
@@ -57,6 +58,11 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         // Low-weight text counts no frequency and no length: its words get the lowest level.
         for_each_token(&f.low, |t| stats.add(interner.id(t), 0, 0));
         stats.clear_slots(&mut interner);
+        // Only the snippet's beginning of the text is shown: keep no more (watch holds every
+        // page's analysis between rebuilds).
+        let mut section = section;
+        section.text = snippet_text(&section.text).to_owned();
+        section.low = String::new();
         docs.push(Doc {
             section,
             terms: stats.terms,

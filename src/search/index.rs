@@ -12,12 +12,12 @@ use super::extract::Section;
 use super::fxhash::FastMap;
 use super::rank::level;
 use super::stem::LangStemmer;
-use super::tokenize::tokens;
+use super::tokenize::{is_han, tokens};
 
 /// A searchable section with the page it belongs to.
-pub struct DocMeta {
+pub struct DocMeta<'a> {
     pub page: u32,
-    pub section: Section,
+    pub section: &'a Section,
 }
 
 /// One dictionary key: an index term (a stem with postings), a surface form that stems to
@@ -32,7 +32,7 @@ pub struct Entry {
 pub struct Index<'a> {
     /// `(url, title)` per page, in id order.
     pub pages: Vec<(&'a str, &'a str)>,
-    pub docs: Vec<DocMeta>,
+    pub docs: Vec<DocMeta<'a>>,
     /// Sorted by [`utf16_cmp`] of the keys: the browser's string order.
     pub entries: Vec<Entry>,
 }
@@ -42,7 +42,7 @@ pub struct Index<'a> {
 /// gets the variant's words.
 pub fn build<'a>(
     pages: Vec<(&'a str, &'a str)>,
-    analysed: Vec<Page>,
+    analysed: &[&'a Page],
     stemmer: LangStemmer,
     synonyms: &[(&str, &str)],
 ) -> Index<'a> {
@@ -116,8 +116,8 @@ pub fn build<'a>(
     let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); terms.len()];
     let mut docs = Vec::with_capacity(doc_count);
     let mut merged: Vec<(u32, u32, u8)> = Vec::new();
-    for (page, (analysed_page, globals)) in analysed.into_iter().zip(&local_to_global).enumerate() {
-        for doc in analysed_page.docs {
+    for (page, (analysed_page, globals)) in analysed.iter().zip(&local_to_global).enumerate() {
+        for doc in &analysed_page.docs {
             let id = docs.len() as u32;
             // Several surface forms of one stem in a section add up.
             merged.clear();
@@ -139,15 +139,19 @@ pub fn build<'a>(
             }
             docs.push(DocMeta {
                 page: page as u32,
-                section: doc.section,
+                section: &doc.section,
             });
         }
     }
 
+    let page_first = first_sections(&docs);
     let mut entries: FastMap<&str, Entry> = FastMap::default();
-    for (term, list) in terms.iter().zip(&postings) {
+    for (term, list) in terms.iter().zip(&mut postings) {
         if list.is_empty() {
             continue; // a synonym's word that no section received
+        }
+        if is_han_char(term) {
+            *list = per_page(list, &docs, &page_first);
         }
         let entry = entries.entry(term).or_insert_with(|| Entry::new(term));
         entry.postings = Some((list.len() as u32, encode::postings(list)));
@@ -168,6 +172,39 @@ pub fn build<'a>(
         docs,
         entries,
     }
+}
+
+/// Whether a term is one Han character: those are posted per page (see [`per_page`]).
+pub fn is_han_char(term: &str) -> bool {
+    let mut chars = term.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c))
+}
+
+/// The first section id of every page.
+fn first_sections(docs: &[DocMeta<'_>]) -> Vec<u32> {
+    let mut first = Vec::new();
+    for (id, d) in docs.iter().enumerate() {
+        if first.len() <= d.page as usize {
+            first.resize(d.page as usize + 1, id as u32);
+        }
+    }
+    first
+}
+
+/// A section-level posting list turned into one posting per page, on the page's first section,
+/// at the best level of its sections. A single Han character is in most sections of a Chinese
+/// page, so its lists were most of the Chinese index; the browser spreads a page posting over
+/// the page's sections (`pageLevel` in search.js).
+fn per_page(list: &[(u32, u8)], docs: &[DocMeta<'_>], page_first: &[u32]) -> Vec<(u32, u8)> {
+    let mut out: Vec<(u32, u8)> = Vec::new();
+    for &(doc, level) in list {
+        let first = page_first[docs[doc as usize].page as usize];
+        match out.last_mut() {
+            Some(last) if last.0 == first => last.1 = last.1.max(level),
+            _ => out.push((first, level)),
+        }
+    }
+    out
 }
 
 /// A synonym as term ids: sections holding every `target` term also get the `variant` terms.

@@ -11,6 +11,7 @@
 //! whole design, the file formats and the measurements.
 
 mod analyze;
+mod docs;
 mod encode;
 mod entities;
 mod extract;
@@ -86,13 +87,13 @@ pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) ->
     let mut pages: Vec<&Analysed> = pages.to_vec();
     // Document ids follow URL order, whatever order the caller collected pages in.
     pages.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.title.cmp(&b.title)));
-    let analysed: Vec<analyze::Page> = pages.iter().map(|a| a.page.clone()).collect();
+    let analysed: Vec<&analyze::Page> = pages.iter().map(|a| &a.page).collect();
     let meta = pages
         .iter()
         .map(|a| (a.url.as_str(), a.title.as_str()))
         .collect();
     let rules = synonyms.for_lang(lang);
-    let index = index::build(meta, analysed, stem::LangStemmer::for_lang(lang), &rules);
+    let index = index::build(meta, &analysed, stem::LangStemmer::for_lang(lang), &rules);
     shard::files(lang, &index)
 }
 

@@ -7,8 +7,7 @@
 //!   `[key, aliasStem]`, `[key, alias, df, postings]`, `[key, alias, df, "", postingFileHash]`.
 //! - `p.<hash>.js`: the posting list of one frequent term, too big to inline.
 //! - `v.<hash>.js`: a chunk of the typo table ([`super::typo`]): `[key, df, …]`.
-//! - `d.<hash>.js`: a chunk of documents: `{"f": firstId, "p": [[url, title]…],
-//!   "d": [[pageInChunk, anchor, heading, [parents…], text]…]}`.
+//! - `d.<hash>.js`: a chunk of whole pages' documents ([`super::docs`]).
 //!
 //! Every file is a classic script calling `__steppeSearch("<lang>/<name>", payload)`, so it loads
 //! from `file://` too. `<hash>` is the first 8 hex digits of the SHA-256 of the payload: a changed
@@ -18,19 +17,15 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{push_str_lit, push_varint};
 use super::index::Index;
-use super::{stop, typo};
+use super::{docs, stop, typo};
 use crate::output::OutputFile;
 
 /// Posting lists longer than this (encoded bytes) get their own file.
-const INLINE_POSTINGS: usize = 512;
+const INLINE_POSTINGS: usize = 2 * 1024;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
-/// Aimed size of a document chunk, in bytes.
-const DOC_CHUNK: usize = 4 * 1024;
-/// Characters of a section's text kept for snippets.
-const TEXT_CHARS: usize = 800;
 /// Manifest format version, checked by the browser.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Writes all files of one language's index.
 pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
@@ -39,7 +34,7 @@ pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
         files: Vec::new(),
     };
     let dict = dictionary(&mut out, index);
-    let chunks = doc_chunks(&mut out, index);
+    let chunks = docs::chunks(&mut out, index);
 
     let mut m = String::new();
     m.push_str(&format!(
@@ -94,14 +89,14 @@ pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
     out.files
 }
 
-struct Files<'a> {
+pub(super) struct Files<'a> {
     lang: &'a str,
     files: Vec<OutputFile>,
 }
 
 impl Files<'_> {
     /// Adds a content-hashed file `<prefix>.<hash>.js`; returns the hash.
-    fn push_hashed(&mut self, prefix: &str, payload: &str) -> String {
+    pub(super) fn push_hashed(&mut self, prefix: &str, payload: &str) -> String {
         let digest = Sha256::digest(payload.as_bytes());
         let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
         self.push_named(&format!("{prefix}.{hash}"), payload);
@@ -159,85 +154,4 @@ fn dictionary(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(String, String)> {
         shards.push((first.unwrap_or_default().to_owned(), hash));
     }
     shards
-}
-
-/// Writes the document chunks; returns `(first doc id, hash)` per chunk.
-fn doc_chunks(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(u32, String)> {
-    let mut chunks = Vec::new();
-    let mut chunk = Chunk::default();
-    for (id, doc) in index.docs.iter().enumerate() {
-        if chunk.size > DOC_CHUNK {
-            chunks.push(chunk.write(out, index));
-            chunk = Chunk::default();
-        }
-        if chunk.docs.is_empty() {
-            chunk.first = id as u32;
-        }
-        let (url, title) = index.pages[doc.page as usize];
-        if chunk.pages.last() != Some(&doc.page) {
-            chunk.pages.push(doc.page);
-            chunk.size += url.len() + title.len();
-        }
-        let s = &doc.section;
-        let mut d = format!("[{},", chunk.pages.len() - 1);
-        push_str_lit(&mut d, &s.anchor);
-        d.push(',');
-        push_str_lit(&mut d, &s.heading);
-        d.push_str(",[");
-        let parents = s.parents.iter().filter(|p| p.as_str() != title);
-        for (i, p) in parents.enumerate() {
-            if i > 0 {
-                d.push(',');
-            }
-            push_str_lit(&mut d, p);
-        }
-        d.push_str("],");
-        push_str_lit(&mut d, truncate(&s.text, TEXT_CHARS));
-        d.push(']');
-        chunk.size += d.len();
-        chunk.docs.push(d);
-    }
-    if !chunk.docs.is_empty() {
-        chunks.push(chunk.write(out, index));
-    }
-    chunks
-}
-
-#[derive(Default)]
-struct Chunk {
-    first: u32,
-    pages: Vec<u32>,
-    docs: Vec<String>,
-    size: usize,
-}
-
-impl Chunk {
-    fn write(self, out: &mut Files<'_>, index: &Index<'_>) -> (u32, String) {
-        let mut p = format!("{{\"f\":{},\"p\":[", self.first);
-        for (i, &page) in self.pages.iter().enumerate() {
-            let (url, title) = index.pages[page as usize];
-            p.push_str(if i > 0 { ",[" } else { "[" });
-            push_str_lit(&mut p, url);
-            p.push(',');
-            push_str_lit(&mut p, title);
-            p.push(']');
-        }
-        p.push_str("],\"d\":[");
-        p.push_str(&self.docs.join(","));
-        p.push_str("]}");
-        (self.first, out.push_hashed("d", &p))
-    }
-}
-
-/// The first `max` characters of `text`, cut after a word where possible.
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        None => text,
-        Some((cut, _)) => {
-            let head = &text[..cut];
-            head.rfind(' ')
-                .filter(|&i| i > cut / 2)
-                .map_or(head, |i| &head[..i])
-        }
-    }
 }

@@ -229,7 +229,12 @@ fn manifest_has_stop_list_page_sizes_and_typo_chunks() {
     assert_eq!(manifest["pg"].as_str(), Some("21"), "2 sections, then 1");
     let chunks: Vec<(String, u64, String)> =
         serde_yaml::from_value(manifest["ty"].clone()).expect("typo chunks");
-    let r = chunks.iter().find(|c| c.0 == "r").expect("a chunk for r");
+    // The chunk holding `r` at 8 letters: the last one starting at or before it.
+    let r = chunks
+        .iter()
+        .rev()
+        .find(|c| (c.0.as_str(), c.1) <= ("r", 8))
+        .expect("a chunk for r");
     let words = &all
         .iter()
         .find(|(n, _)| *n == format!("v.{}", r.2))
@@ -245,4 +250,82 @@ fn manifest_has_stop_list_page_sizes_and_typo_chunks() {
         !chunks.iter().any(|c| c.0 == "o"),
         "`of` is too short for the table"
     );
+}
+
+/// The document chunks of an index, parsed: `{"p": [[url, title]…], "d": [[…]…]}`.
+fn doc_chunks(files: &[crate::output::OutputFile]) -> Vec<(String, serde_yaml::Value)> {
+    payloads(files)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("d."))
+        .collect()
+}
+
+#[test]
+fn documents_name_parents_once_and_anchors_only_when_needed() {
+    let html = "<main data-search-body><h2 id=top-up>Top up</h2><p>Kaspi</p>\
+        <h3 id=by-card>By card</h3><p>Visa</p><h2 id=custom>Other way</h2><p>Cash</p></main>";
+    let files = build_index("en", &[page("en/a/", "A", html)]);
+    let chunks = doc_chunks(&files);
+    assert_eq!(chunks.len(), 1);
+    let docs: Vec<Vec<serde_yaml::Value>> =
+        serde_yaml::from_value(chunks[0].1["d"].clone()).expect("documents");
+    let top_up = docs.iter().position(|d| d[1].as_str() == Some("Top up"));
+    let by_card = docs
+        .iter()
+        .find(|d| d[1].as_str() == Some("By card"))
+        .expect("h3");
+    // The parent is the "Top up" section, by its index; the slug-shaped anchor is left out.
+    assert_eq!(by_card[2][0].as_u64(), top_up.map(|i| i as u64));
+    assert_eq!(by_card.len(), 4, "{by_card:?}");
+    let other = docs
+        .iter()
+        .find(|d| d[1].as_str() == Some("Other way"))
+        .expect("h2");
+    assert_eq!(other.get(4).and_then(|a| a.as_str()), Some("custom"));
+}
+
+#[test]
+fn an_edit_rewrites_only_its_own_document_chunk() {
+    let body = |extra: &str| {
+        format!(
+            "<main data-search-body><h2 id=a>Balance</h2><p>{}</p>{extra}</main>",
+            "Check the balance of a prepaid number online. ".repeat(3)
+        )
+    };
+    let urls: Vec<String> = (0..1000).map(|i| format!("en/p{i:04}/")).collect();
+    let plain = body("");
+    let edited = body("<h2 id=b>New</h2><p>A new section</p>");
+    let site = |edit: usize| {
+        let pages: Vec<SearchPage<'_>> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| page(u, "Page", if i == edit { &edited } else { &plain }))
+            .collect();
+        build_index("en", &pages)
+    };
+    let names = |files: &[crate::output::OutputFile]| -> std::collections::BTreeSet<String> {
+        files
+            .iter()
+            .filter(|f| f.path.contains("/d."))
+            .map(|f| f.path.clone())
+            .collect()
+    };
+    let (before, after) = (names(&site(usize::MAX)), names(&site(10)));
+    assert!(before.len() > 3, "several chunks: {}", before.len());
+    // A new section early on shifts every later document id, yet only the edited page's chunk
+    // gets a new name, and the next one when the edit moves the boundary between them.
+    let changed = before.difference(&after).count();
+    assert!((1..=2).contains(&changed), "{before:?} {after:?}");
+    assert!(before.len() - changed >= 3);
+}
+
+#[test]
+fn single_han_characters_are_posted_per_page() {
+    let html = "<main data-search-body><h2 id=a>余额</h2><p>查询余额</p>\
+        <h2 id=b>充值</h2><p>余额充值</p></main>";
+    let files = build_index("zh", &[page("zh/a/", "余额", html)]);
+    let dict = dictionary(&files);
+    let df = |key: &str| entry(&dict, key).and_then(|e| e[2].as_u64());
+    assert_eq!(df("余额"), Some(2), "a pair in both sections");
+    assert_eq!(df("余"), Some(1), "a character once per page");
 }

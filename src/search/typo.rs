@@ -3,10 +3,10 @@
 //! The browser corrects a query word of 5+ characters that matches nothing to a dictionary key
 //! within edit distance 1 (2 for 9+ characters; optimal string alignment, so a swap of two
 //! neighbours counts as one edit). It needs candidates without the whole vocabulary: every
-//! key of 4–32 characters with a letter and no Han is grouped by its first character, sorted by
-//! length and cut into chunks of about [`CHUNK`] bytes; the manifest lists `[first character,
-//! shortest length, hash]` per chunk, so a word of `n` characters loads only the chunks of its
-//! first character that hold lengths `n - d ..= n + d`. Within a chunk, keys come most frequent
+//! key of 4–32 characters with a letter and no Han is ordered by first character, then length,
+//! and the run is cut into chunks of about [`CHUNK`] bytes; the manifest lists `[first
+//! character, length, hash]` where each chunk starts, so a word of `n` characters loads only the
+//! chunks holding its first character with lengths `n - d ..= n + d` (usually one). Within a chunk, keys come most frequent
 //! first as a flat array `[key, df, key, df, …]` (`df`: the documents of the term the key
 //! stands for), so the browser prefers frequent terms. A typo in the first character is not
 //! corrected: that is the price of loading one character's chunks.
@@ -24,9 +24,10 @@ pub const MIN_CHARS: usize = 4;
 /// The longest key kept; longer tokens are codes and URLs, not words people mistype.
 pub const MAX_CHARS: usize = 32;
 /// Aimed size of a chunk, in bytes.
-const CHUNK: usize = 6 * 1024;
+const CHUNK: usize = 16 * 1024;
 
-/// One file of the table.
+/// One file of the table: the keys from `(first, min_len)` (first character, length) up to the
+/// next chunk's start, in that order.
 pub struct Chunk {
     pub first: char,
     pub min_len: usize,
@@ -65,30 +66,37 @@ pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
             .or_default()
             .push((len, n, key));
     }
+    // One run over every first character in order: small groups share a chunk.
+    let words: Vec<(char, Word<'_>)> = groups
+        .into_iter()
+        .flat_map(|((_, first), mut words)| {
+            words.sort_unstable_by_key(|&(len, n, key)| (len, Reverse(n), key));
+            words.into_iter().map(move |w| (first, w))
+        })
+        .collect();
     let mut out = Vec::new();
-    for ((_, first), mut words) in groups {
-        words.sort_unstable_by_key(|&(len, n, key)| (len, Reverse(n), key));
-        let mut start = 0;
-        let mut size = 0;
-        for i in 0..words.len() {
-            size += words[i].2.len() + 6;
-            let last = i + 1 == words.len();
-            // Cut between lengths where possible, so a chunk's lengths are a range.
-            if last || (size > CHUNK && words[i + 1].0 != words[i].0) || size > 2 * CHUNK {
-                out.push(chunk(first, &mut words[start..=i]));
-                start = i + 1;
-                size = 0;
-            }
+    let mut start = 0;
+    let mut size = 0;
+    for i in 0..words.len() {
+        size += words[i].1.2.len() + 6;
+        let next = words.get(i + 1).map(|&(c, w)| (c, w.0));
+        let same_length = next == Some((words[i].0, words[i].1.0));
+        // Cut between lengths where possible, so a chunk holds whole lengths.
+        if next.is_none() || (size > CHUNK && !same_length) || size > 2 * CHUNK {
+            out.push(chunk(&words[start..=i]));
+            start = i + 1;
+            size = 0;
         }
     }
     out
 }
 
-fn chunk(first: char, words: &mut [Word<'_>]) -> Chunk {
-    let min_len = words.iter().map(|w| w.0).min().unwrap_or(MIN_CHARS);
-    words.sort_unstable_by_key(|&(_, n, key)| (Reverse(n), key));
+fn chunk(words: &[(char, Word<'_>)]) -> Chunk {
+    let (first, (min_len, _, _)) = words[0];
+    let mut sorted: Vec<&Word<'_>> = words.iter().map(|(_, w)| w).collect();
+    sorted.sort_unstable_by_key(|&&(_, n, key)| (Reverse(n), key));
     let mut payload = String::from("[");
-    for (i, (_, n, key)) in words.iter().enumerate() {
+    for (i, (_, n, key)) in sorted.iter().enumerate() {
         if i > 0 {
             payload.push(',');
         }

@@ -210,12 +210,13 @@
 
   Engine.prototype.init = function () {
     return this.manifest || (this.manifest = this.file("index").then(function (m) {
-      if (m.v !== 2) throw new Error("search index version " + m.v);
+      if (m.v !== 3) throw new Error("search index version " + m.v);
       var first = [], at = 0;
       varints(m.dg).forEach(function (g) { at += g; first.push(at); });
       var pages = [], start = 0;
       varints(m.pg).forEach(function (count) { pages.push(start); start += count; });
-      return { n: m.n, t: m.t, first: first, dh: m.dh, pages: pages, stop: new Set(m.s), ty: m.ty };
+      return { n: m.n, t: m.t, first: first, dh: m.dh, pages: pages, stop: new Set(m.s), ty: m.ty,
+        sizes: varints(m.pg) };
     }));
   };
 
@@ -250,21 +251,24 @@
     return out;
   };
 
+  // Whether typo-table position (first character, length) a comes before b.
+  function before(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]); }
+
   // Dictionary keys within the word's typo distance: [{key, d}], nearest then most frequent.
-  // Loads only the typo-table chunks of the word's first character that hold nearby lengths.
+  // Loads only the typo-table chunks holding the word's first character at nearby lengths: a
+  // chunk runs from its (first character, length) in the manifest to the next one's.
   Engine.prototype.typos = async function (word) {
     var m = await this.init(), chars = Array.from(word), n = chars.length;
     if (n < TYPO_MIN) return [];
     var max = n >= TYPO_TWO ? 2 : 1, found = [];
+    var low = [chars[0], n - max], high = [chars[0], n + max];
     for (var i = 0; i < m.ty.length; i++) {
-      var c = m.ty[i];
-      if (c[0] !== chars[0]) continue;
-      var next = m.ty[i + 1], top = next && next[0] === c[0] ? next[1] : Infinity;
-      if (c[1] > n + max || top < n - max) continue;
+      var c = m.ty[i], next = m.ty[i + 1];
+      if (before(high, c) || (next && before(next, low))) continue;
       var list = await this.file("v." + c[2]);
       for (var k = 0; k < list.length; k += 2) {
         var cand = Array.from(list[k]);
-        if (Math.abs(cand.length - n) > max) continue;
+        if (cand[0] !== chars[0] || Math.abs(cand.length - n) > max) continue;
         var d = editDistance(chars, cand, max);
         if (d <= max && d > 0) found.push({ key: list[k], d: d, df: list[k + 1] });
       }
@@ -272,6 +276,22 @@
     found.sort(function (a, b) { return a.d - b.d || b.df - a.df || (a.key < b.key ? -1 : 1); });
     return found.filter(function (f) { return f.d === found[0].d; }).slice(0, MAX_TYPOS);
   };
+
+  // Single Han characters are posted per page, on the page's first section (src/search/index.rs).
+  function pageLevel(term) { return cps(term) === 1 && isHan(term) ? 1 : 0; }
+
+  // The heading's id by GitHub's rule, as the build writes it (`slug` in src/search/docs.rs):
+  // the build stores a section's anchor only where this would get it wrong.
+  function slug(heading) {
+    var out = "";
+    for (var ch of heading.trim()) {
+      for (var l of ch.toLowerCase()) {
+        if (l === "-" || l === "_" || WORD.test(l)) out += l;
+        else if (l === " ") out += "-";
+      }
+    }
+    return out;
+  }
 
   // The index term an entry stands for: its alias target, or itself if it has postings.
   function target(e) { return e[1] || (e.length > 2 ? e[0] : null); }
@@ -371,16 +391,26 @@
     var words = await this.words(text, typing, m.stop);
     var total = new Float64Array(n), covered = new Float64Array(n), best = new Float64Array(n);
     var touched = [], query = 0;
+    // Words posted per page (single Han characters) come last, to reach the sections the
+    // other words found.
+    words.sort(function (a, b) { return pageLevel(a.w.t) - pageLevel(b.w.t); });
     for (var x of words) {
       var seen = [], top = 0;
       for (var entry of x.terms) {
-        var post = await this.postings(entry[0]), df = post.docs.length;
-        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * entry[1] * x.weight;
+        var post = await this.postings(entry[0]), df = post.docs.length, perPage = pageLevel(entry[0]);
+        var idf = Math.log(1 + ((perPage ? m.pages.length : n) - df + 0.5) / (df + 0.5)) * entry[1] * x.weight;
         if (df && idf > top) top = idf;
         for (var k = 0; k < df; k++) {
           var doc = post.docs[k], v = idf * post.levels[k];
-          if (best[doc] === 0) seen.push(doc);
-          if (v > best[doc]) best[doc] = v;
+          var page = perPage ? floorIndex(m.pages, doc, function (f) { return f; }) : 0;
+          var last = perPage ? doc + m.sizes[page] : doc + 1;
+          // A page posting counts for the page's first section and every section of it
+          // that the words before found.
+          for (var s = doc; s < last; s++) {
+            if (s !== doc && total[s] === 0) continue;
+            if (best[s] === 0) seen.push(s);
+            if (v > best[s]) best[s] = v;
+          }
         }
       }
       query += top;
@@ -425,8 +455,11 @@
     var m = await this.init();
     var c = floorIndex(m.first, id, function (f) { return f; });
     var chunk = await this.file("d." + m.dh.slice(c * 8, c * 8 + 8));
-    var d = chunk.d[id - chunk.f], page = chunk.p[d[0]];
-    return { id: id, url: page[0], title: page[1], anchor: d[1], heading: d[2], parents: d[3], text: d[4] };
+    var d = chunk.d[id - m.first[c]], page = chunk.p[d[0]];
+    // A parent heading is written once: a number is the section of this chunk that has it.
+    var parents = d[2].map(function (p) { return typeof p === "number" ? chunk.d[p][1] : p; });
+    return { id: id, url: page[0], title: page[1], anchor: d.length > 4 ? d[4] : slug(d[1]), heading: d[1],
+      parents: parents, text: d[3] };
   };
 
   // Whether the reader may still be typing the last word: the query does not end in a space or
