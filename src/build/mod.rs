@@ -358,12 +358,7 @@ impl Pipeline {
     }
 
     fn synonyms(&self, site: &Site) -> Result<crate::search::Synonyms, BuildErrors> {
-        let codes: Vec<&str> = site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
+        let codes: Vec<&str> = site.config.language_codes();
         crate::search::Synonyms::load(&self.root, &codes).map_err(synonyms_error)
     }
 }

@@ -12,7 +12,6 @@ use crate::diagnostics::BuildErrors;
 use crate::output::Sink;
 use crate::search::{self, Analysed, Synonyms};
 use crate::site::{Page, PageKey, Site};
-use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 /// Whether a page goes into its language's index. A fallback copy is another language's text:
@@ -136,14 +135,9 @@ impl SearchOutput {
         for (code, fingerprint, paths) in self.indexes.drain(..) {
             cache.indexes.insert(code, (fingerprint, paths));
         }
-        let codes: BTreeSet<&str> = site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
+        let codes = site.config.language_codes();
         cache
             .indexes
-            .retain(|code, _| codes.contains(code.as_str()));
+            .retain(|code, _| codes.contains(&code.as_str()));
     }
 }

@@ -194,6 +194,11 @@ impl Config {
             .unwrap_or(&self.languages[0])
     }
 
+    /// The languages' URL codes, in site.yaml's order.
+    pub fn language_codes(&self) -> Vec<&str> {
+        self.languages.iter().map(|l| l.code.as_str()).collect()
+    }
+
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }

@@ -271,7 +271,7 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
                         .with_hint("move it to content/<lang>/"),
                 );
             } else if config.language(&lang).is_none() {
-                let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+                let codes: Vec<&str> = config.language_codes();
                 errors.push(
                     Diagnostic::new(format!("'{lang}' is not a configured language"))
                         .in_file(&shown)

@@ -108,12 +108,7 @@ fn worker(site: &Site, theme: &Theme, version: &str) -> Result<String, BuildErro
         })
         .map(|(_, path)| path)
         .collect();
-    let codes: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
-        .collect();
+    let codes: Vec<&str> = site.config.language_codes();
     let mut ctx = tera::Context::new();
     ctx.insert("version", version);
     ctx.insert(
