@@ -152,7 +152,10 @@ test('served under /guide/: CSS applies and every local link resolves', { timeou
     // Clicking through: next page, then a sidebar link, each styled.
     const { page, problems } = await open(context, `${base}en/steps/`);
     await Promise.all([page.waitForURL((u) => u.href !== `${base}en/steps/`), page.locator('a[rel=next]').click()]);
-    await Promise.all([page.waitForLoadState('load'), page.locator('#site-nav a').first().click()]);
+    // Wait for the new URL, not for 'load': the page before the click is already loaded, so
+    // waiting for 'load' could return at once and read the page mid-navigation.
+    const before = page.url();
+    await Promise.all([page.waitForURL((u) => u.href !== before, { waitUntil: 'load' }), page.locator('#site-nav a').first().click()]);
     assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).display), 'flex');
     assert.ok(page.url().startsWith(`${base}en/`), page.url());
     assert.deepEqual(problems, []);
