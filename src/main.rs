@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use steppe::build::{self, BuildFailure};
 use steppe::cli::{Cli, Command, InitArgs, ThemeCommand, meant_subcommand};
 
+/// See Cargo.toml: allocation-heavy parallel rendering.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
