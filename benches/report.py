@@ -21,7 +21,7 @@ import sys
 
 CASES = ["clean", "unchanged", "one-page"]
 CASE_NAMES = {"clean": "clean", "unchanged": "nothing changed", "one-page": "one page changed"}
-STAGE = re.compile(r"^\s*(.+?):\s+([0-9.]+) ms$")
+STAGE = re.compile(r"^\s*(.+?):\s+([0-9.]+) ms(?:\s+\(resident (\d+) MiB\))?$")
 COUNTS = re.compile(r"^\s*write counts: (.*)$")
 MIB = 1024
 
@@ -68,8 +68,9 @@ class Size:
         return key_values(read(os.path.join(self.folder, f"watch.{tool}")))
 
     def stages(self, case):
-        """{stage: median ms} in the order printed, and {counter: median} of `write counts`."""
-        times, counts = {}, {}
+        """{stage: median ms} in the order printed, {counter: median} of `write counts`, and
+        {stage: median resident MiB at the stage's end}."""
+        times, counts, resident = {}, {}, {}
         folder = os.path.join(self.folder, "stderr")
         prefix = f"steppe.{case}."
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
@@ -81,8 +82,10 @@ class Size:
                         counts.setdefault(k, []).append(float(v))
                 elif m := STAGE.match(line):
                     times.setdefault(m.group(1), []).append(float(m.group(2)))
+                    if m.group(3):
+                        resident.setdefault(m.group(1), []).append(float(m.group(3)))
         med = lambda d: {k: statistics.median(v) for k, v in d.items()}
-        return med(times), med(counts)
+        return med(times), med(counts), med(resident)
 
 
 def size_name(pages):
@@ -128,6 +131,10 @@ def print_stages(size):
     for name in names:
         cells = [per_case[c][0].get(name) for c in CASES]
         print(f"  {name:<22}" + "".join("         –" if v is None else f"{v:11.1f}" for v in cells))
+    resident = per_case["clean"][2]
+    if resident:
+        print("  resident memory at each stage's end, clean build (MiB): "
+              + ", ".join(f"{k} {v:.0f}" for k, v in resident.items()))
     for case in CASES:
         counts = per_case[case][1]
         if counts:

@@ -137,6 +137,9 @@ pub(crate) struct Pipeline {
     cache: Cache,
     /// Output path → hash of its bytes, as of the last run (see [`Recording`]).
     output_hashes: BTreeMap<String, u64>,
+    /// The inputs' stamp when the caller already took it (a one-off `build` compares it with
+    /// the output's record first); else each run takes its own.
+    stamp: Option<String>,
 }
 
 impl Pipeline {
@@ -152,6 +155,7 @@ impl Pipeline {
                 Cache::none()
             },
             output_hashes: BTreeMap::new(),
+            stamp: None,
         }
     }
 
@@ -174,50 +178,77 @@ impl Pipeline {
         };
         let sink: &dyn Sink = &recording;
         let mut stats = RunStats::start();
-        let stamp = inputs::stamp(&self.root, self.drafts, self.base_url.as_deref());
+        let stamp = match self.stamp.take() {
+            Some(stamp) => stamp,
+            None => inputs::stamp(&self.root, self.drafts, self.base_url.as_deref()),
+        };
         self.cache.invalidate(changes);
         let (config, i18n) = self.settings()?;
         stats.lap("config, i18n, theme");
         let mut site = self.site(config, i18n, changes, &mut stats)?;
         let synonyms = self.synonyms(&site)?;
         let mut paths = BTreeSet::new();
-        let mut search = SearchOutput::new();
-        // One language at a time, so only one language's analysed pages are held at once.
-        let mut analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
         let mut errors = Vec::new();
         let codes: Vec<String> = site
             .config
-            .languages
-            .iter()
-            .map(|l| l.code.clone())
+            .language_codes()
+            .into_iter()
+            .map(str::to_owned)
             .collect();
-        for code in &codes {
-            let only: Vec<usize> = (0..site.pages.len())
-                .filter(|&i| site.pages[i].lang == *code)
-                .collect();
-            match self.pages(&site, &only, sink, &analysed, &mut stats) {
-                Ok(()) => {}
+        // Languages one after another, so at most two languages' analysed pages are held at
+        // once; a language's index is built on its own thread while the next language's
+        // templates run on the pool, so no core waits on the single-threaded index.
+        let mut searches: Vec<SearchOutput> = Vec::new();
+        let mut pending: Option<(&str, Vec<OnceLock<Arc<Analysed>>>)> = None;
+        for code in codes.iter().map(String::as_str).map(Some).chain([None]) {
+            let only: Vec<usize> = code.map_or_else(Vec::new, |code| {
+                (0..site.pages.len())
+                    .filter(|&i| site.pages[i].lang == code)
+                    .collect()
+            });
+            let slots: Vec<OnceLock<Arc<Analysed>>> =
+                site.pages.iter().map(|_| OnceLock::new()).collect();
+            let cache = &self.cache;
+            let (rendered, indexed) = std::thread::scope(|scope| {
+                let index = pending.take().map(|(lang, mut fresh)| {
+                    let (site, synonyms) = (&site, &synonyms);
+                    scope.spawn(move || {
+                        let mut out = SearchOutput::new();
+                        search_stage::run_language(
+                            site, lang, &mut fresh, cache, synonyms, sink, &mut out,
+                        )
+                        .map(|()| out)
+                    })
+                });
+                let rendered = code.map(|_| pages(&site, cache, &only, sink, &slots));
+                let indexed =
+                    index.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+                (rendered, indexed)
+            });
+            if let Some(indexed) = indexed {
+                searches.push(indexed?);
+            }
+            match rendered {
+                Some(Ok(done)) => {
+                    stats
+                        .rendered
+                        .extend(done.fresh.iter().map(|&i| site.pages[i].url.clone()));
+                    for (key, remembered) in done.remember {
+                        self.cache.views.insert(key, remembered);
+                    }
+                }
                 // Every language is rendered, so one run reports every template error.
-                Err(BuildFailure::Content(BuildErrors(e))) => {
+                Some(Err(BuildFailure::Content(BuildErrors(e)))) => {
                     e.into_iter()
                         .for_each(|d| render::add_error(&mut errors, d));
                 }
-                Err(e) => return Err(e),
+                Some(Err(e)) => return Err(e),
+                None => {}
             }
             // Each page's Markdown output was only for its own template.
             site.drop_bodies(&only);
-            if errors.is_empty() {
-                let cache = &self.cache;
-                let s = &synonyms;
-                search_stage::run_language(
-                    &site,
-                    code,
-                    &mut analysed,
-                    cache,
-                    s,
-                    sink,
-                    &mut search,
-                )?;
+            if let Some(code) = code.filter(|_| errors.is_empty()) {
+                pending = Some((code, slots));
             }
         }
         if !errors.is_empty() {
@@ -226,8 +257,10 @@ impl Pipeline {
         let live: BTreeSet<site::PageKey> = site.pages.iter().map(site::Page::key).collect();
         self.cache.views.retain(|key, _| live.contains(key));
         paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
-        paths.extend(search.paths.iter().cloned());
-        stats.search = std::mem::take(&mut search.rebuilt);
+        for search in &mut searches {
+            paths.extend(search.paths.iter().cloned());
+            stats.search.append(&mut search.rebuilt);
+        }
         stats.lap("templates, search, write");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
@@ -247,7 +280,9 @@ impl Pipeline {
         let record = inputs::record(&stamp, site.pages.len(), &site.warnings);
         put_all(sink, vec![OutputFile::new(INPUTS_FILE, record)], &mut paths)?;
         stats.lap("site files");
-        search.commit(&mut self.cache, &site);
+        for mut search in searches {
+            search.commit(&mut self.cache, &site);
+        }
         Ok((Built { site, paths }, stats))
     }
 
@@ -317,50 +352,45 @@ impl Pipeline {
         Ok(site)
     }
 
-    /// Runs the templates of the pages `only`; each page's HTML is analysed for search (into
-    /// `analysed`) and handed to the sink right away, then dropped.
-    fn pages(
-        &mut self,
-        site: &Site,
-        only: &[usize],
-        sink: &dyn Sink,
-        analysed: &[OnceLock<Arc<Analysed>>],
-        stats: &mut RunStats,
-    ) -> Result<(), BuildFailure> {
-        let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
-        let failed: Mutex<Option<OutputError>> = Mutex::new(None);
-        let known = &self.cache.analysed;
-        // A searchable page the search cache lacks must be rendered to be analysed.
-        let must = |i: usize| {
-            let p = &site.pages[i];
-            search_stage::searchable(p) && known.get(&p.key()).is_none()
-        };
-        let emit = |i: usize, html: String| {
-            let p = &site.pages[i];
-            if search_stage::searchable(p) {
-                let _ = analysed[i].set(search_stage::analyse(p, &html));
-            }
-            if let Err(e) = sink.put(render::page_file(site, i, html)) {
-                let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
-                first.get_or_insert(e);
-            }
-        };
-        let done = render::render_pages(site, theme, &self.cache.views, only, &must, &emit)?;
-        if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(e.into());
-        }
-        let urls = done.fresh.iter().map(|&i| site.pages[i].url.clone());
-        stats.rendered.extend(urls);
-        for (key, remembered) in done.remember {
-            self.cache.views.insert(key, remembered);
-        }
-        Ok(())
-    }
-
     fn synonyms(&self, site: &Site) -> Result<crate::search::Synonyms, BuildErrors> {
         let codes: Vec<&str> = site.config.language_codes();
         crate::search::Synonyms::load(&self.root, &codes).map_err(synonyms_error)
     }
+}
+
+/// Runs the templates of the pages `only`; each page's HTML is analysed for search (into
+/// `analysed`) and handed to the sink right away, then dropped. Returns which pages were
+/// rendered and the views to remember.
+fn pages(
+    site: &Site,
+    cache: &Cache,
+    only: &[usize],
+    sink: &dyn Sink,
+    analysed: &[OnceLock<Arc<Analysed>>],
+) -> Result<render::RenderedPages, BuildFailure> {
+    let theme = cache.theme.as_ref().ok_or_else(not_loaded)?;
+    let failed: Mutex<Option<OutputError>> = Mutex::new(None);
+    let known = &cache.analysed;
+    // A searchable page the search cache lacks must be rendered to be analysed.
+    let must = |i: usize| {
+        let p = &site.pages[i];
+        search_stage::searchable(p) && known.get(&p.key()).is_none()
+    };
+    let emit = |i: usize, html: String| {
+        let p = &site.pages[i];
+        if search_stage::searchable(p) {
+            let _ = analysed[i].set(search_stage::analyse(p, &html));
+        }
+        if let Err(e) = sink.put(render::page_file(site, i, html)) {
+            let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert(e);
+        }
+    };
+    let done = render::render_pages(site, theme, &cache.views, only, &must, &emit)?;
+    if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e.into());
+    }
+    Ok(done)
 }
 
 /// Hands `files` to the sink and records their paths.
@@ -470,6 +500,7 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let new = output::NewOutput::begin(&out)?;
     let mut pipeline = Pipeline::new(&opts.root, opts.drafts, opts.base_url.clone(), false);
+    pipeline.stamp = Some(stamp);
     let (built, mut stats) = pipeline.run(&Changes::everything(), &new)?;
     let written = new.commit()?;
     stats.lap("swap");

@@ -15,8 +15,9 @@ pub(crate) struct RunStats {
     pub rendered: Vec<String>,
     /// Languages whose search index was rebuilt.
     pub search: Vec<String>,
-    /// Wall time of each stage, in order (printed with `STEPPE_TIMINGS=1`).
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Wall time of each stage, in order, and the process's resident memory at its end in
+    /// MiB where the system tells (printed with `STEPPE_TIMINGS=1`).
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     started: Option<Instant>,
 }
 
@@ -32,7 +33,7 @@ impl RunStats {
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         let start = self.started.replace(now).unwrap_or(now);
-        self.stages.push((stage, now - start));
+        self.stages.push((stage, now - start, resident_mib()));
     }
 
     /// With `STEPPE_TIMINGS=1`: one line per stage, then one line of counters, stable for
@@ -41,8 +42,11 @@ impl RunStats {
         if std::env::var_os("STEPPE_TIMINGS").is_none() {
             return;
         }
-        for (stage, d) in &self.stages {
-            eprintln!("  {stage:>20}: {:7.1} ms", d.as_secs_f64() * 1000.0);
+        for (stage, d, rss) in &self.stages {
+            let rss = rss
+                .map(|m| format!("  (resident {m} MiB)"))
+                .unwrap_or_default();
+            eprintln!("  {stage:>20}: {:7.1} ms{rss}", d.as_secs_f64() * 1000.0);
         }
         eprintln!(
             "  write counts: written={} linked={} bytes={} renders={} parsed={}",
@@ -53,4 +57,12 @@ impl RunStats {
             self.parsed
         );
     }
+}
+
+/// Resident memory now, from `/proc/self/statm` (Linux); where the memory of a build goes is
+/// read from these per-stage figures, the peak from `/usr/bin/time`.
+fn resident_mib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / (1024 * 1024))
 }
