@@ -254,7 +254,7 @@ impl Pipeline {
         if !errors.is_empty() {
             return Err(BuildErrors(errors).into());
         }
-        let live: BTreeSet<site::PageKey> = site.pages.iter().map(site::Page::key).collect();
+        let live: BTreeSet<site::PageKey> = site.pages.iter().map(|p| p.key()).collect();
         self.cache.views.retain(|key, _| live.contains(key));
         paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
         for search in &mut searches {
@@ -323,7 +323,7 @@ impl Pipeline {
         // Each stage goes on past bad files so one run reports every problem it can find.
         let mut errors = content.errors;
         let site::Planned {
-            mut pages,
+            pages,
             mut warnings,
             errors: mut plan_errors,
             failed,
@@ -331,17 +331,16 @@ impl Pipeline {
         errors.append(&mut plan_errors);
         let failed: Vec<site::PageKey> = content.failed.into_iter().chain(failed).collect();
         let bodies = site::render_bodies(
-            &mut pages,
+            pages,
             &config,
             &i18n,
             &content.assets,
             &failed,
             &mut self.cache.markdown,
-        );
-        match bodies {
-            Ok(n) => stats.markdown = n,
-            Err(BuildErrors(mut e)) => errors.append(&mut e),
-        }
+        )?;
+        stats.markdown = bodies.rendered;
+        errors.extend(bodies.errors);
+        let pages = bodies.pages;
         stats.lap("plan + markdown");
         if !errors.is_empty() {
             return Err(BuildErrors(errors));

@@ -5,7 +5,7 @@
 //! Input: the planned pages of every language. Output: fallback copies, link targets for left-out
 //! pages, and per language the pages that are not translated.
 
-use super::{Kind, Page};
+use super::{Kind, PlannedPage as Page};
 use crate::config::{Config, MissingTranslation};
 use crate::diagnostics::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,15 +25,15 @@ fn can_stand_in(p: &Page, default: &str) -> bool {
 }
 
 /// The default language's pages that `lang` has no page of.
-fn missing_in<'a>(pages: &'a [Page], config: &Config, lang: &str) -> Vec<&'a Page> {
+fn missing_in<'a, P: AsRef<Page>>(pages: &'a [P], config: &Config, lang: &str) -> Vec<&'a Page> {
     let default = config.default_language().code.as_str();
+    let pages = pages.iter().map(AsRef::as_ref);
     let have: BTreeSet<&str> = pages
-        .iter()
+        .clone()
         .filter(|p| p.lang == lang && p.is_translated())
         .map(|p| p.rel.as_str())
         .collect();
     pages
-        .iter()
         .filter(|p| can_stand_in(p, default) && !have.contains(p.rel.as_str()))
         .collect()
 }
@@ -80,7 +80,7 @@ pub(super) fn omitted_targets<'a>(
 
 /// Per language, the default language's pages it has no translation of (both modes); what
 /// `steppe check` and the build report list.
-pub fn fallbacks(config: &Config, pages: &[Page]) -> Fallbacks {
+pub fn fallbacks<P: AsRef<Page>>(config: &Config, pages: &[P]) -> Fallbacks {
     config
         .languages
         .iter()

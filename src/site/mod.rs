@@ -73,7 +73,7 @@ impl Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct PlannedPage {
     pub lang: String,
     /// Source path inside `content/<lang>/` (the translation key), also for synthesized pages.
     pub rel: String,
@@ -83,7 +83,7 @@ pub struct Page {
     pub url: String,
     pub kind: Kind,
     pub front: FrontMatter,
-    /// The Markdown source, shared with the source cache; emptied once the body is rendered.
+    /// The Markdown source, shared with the source cache; the Markdown stage consumes it.
     pub body: Arc<str>,
     pub body_line: usize,
     /// Fingerprint of the source file (0 for pages steppe made up).
@@ -97,9 +97,17 @@ pub struct Page {
     pub fallback_from: Option<String>,
     /// The template that renders the page: front matter's, else the kind's.
     pub template: String,
+}
+
+/// A page of the site model: its plan, the body the Markdown stage rendered from it, and its
+/// place in the tree the site model built. Each stage makes its own part, so no field is a
+/// placeholder waiting for a later stage; the plan's fields read through `Deref`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub plan: PlannedPage,
     /// The rendered body, shared with `watch`'s Markdown memo.
     pub rendered: Arc<Rendered>,
-    /// Fingerprint of everything the body's rendering read (0 before rendering).
+    /// Fingerprint of everything the body's rendering read.
     pub body_key: u64,
     /// Index of the section page this page belongs to (none for a home).
     pub parent: Option<usize>,
@@ -107,7 +115,32 @@ pub struct Page {
     pub children: Vec<usize>,
 }
 
-impl Page {
+impl std::ops::Deref for Page {
+    type Target = PlannedPage;
+    fn deref(&self) -> &PlannedPage {
+        &self.plan
+    }
+}
+
+impl AsRef<PlannedPage> for Page {
+    fn as_ref(&self) -> &PlannedPage {
+        &self.plan
+    }
+}
+
+impl AsRef<PlannedPage> for PlannedPage {
+    fn as_ref(&self) -> &PlannedPage {
+        self
+    }
+}
+
+impl std::ops::DerefMut for Page {
+    fn deref_mut(&mut self) -> &mut PlannedPage {
+        &mut self.plan
+    }
+}
+
+impl PlannedPage {
     pub fn key(&self) -> PageKey {
         PageKey {
             lang: self.lang.clone(),
@@ -210,16 +243,16 @@ pub(crate) type MarkdownMemo = Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>;
 
 /// Renders every page's Markdown in parallel (reusing what `memo` kept where a page's inputs
 /// are unchanged), then checks links into anchors. Each page's Markdown source is dropped once
-/// its body is rendered. Returns how many pages were rendered afresh.
-/// `failed` are pages that exist but did not load: links to them count as resolved.
+/// its body is rendered. `failed` are pages that exist but did not load: links to them count
+/// as resolved. Fails only on an internal error; Markdown problems come back in `Bodies`.
 pub(crate) fn render_bodies(
-    pages: &mut [Page],
+    pages: Vec<PlannedPage>,
     config: &Config,
     i18n: &I18n,
     assets: &[Asset],
     failed: &[PageKey],
     memo: &mut MarkdownMemo,
-) -> Result<usize, BuildErrors> {
+) -> Result<Bodies, BuildErrors> {
     let targets = LinkTargets {
         pages: pages
             .iter()
@@ -230,7 +263,7 @@ pub(crate) fn render_bodies(
                     .iter()
                     .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
             )
-            .chain(fallback::omitted_targets(pages, config))
+            .chain(fallback::omitted_targets(&pages, config))
             .collect(),
         assets: assets
             .iter()
@@ -269,42 +302,58 @@ pub(crate) fn render_bodies(
             Some((Arc::new(rendered), errors))
         })
         .collect();
-    let rendered = results.iter().filter(|r| r.is_some()).count();
+    let fresh = results.iter().filter(|r| r.is_some()).count();
     let mut errors = Vec::new();
     let mut next = MarkdownMemo::keeping();
-    for ((page, key), result) in pages.iter_mut().zip(&keys).zip(&mut results) {
-        let (r, e) = match result.take() {
+    let mut done = Vec::with_capacity(pages.len());
+    for ((mut plan, key), result) in pages.into_iter().zip(keys).zip(&mut results) {
+        let (rendered, e) = match result.take() {
             Some(fresh) => fresh,
-            None => memo.remove(key).ok_or_else(|| lost(page))?,
+            None => memo.remove(&key).ok_or_else(|| lost(&plan))?,
         };
         // Only a keeping memo pays for the copy it keeps.
         if memo.keeps() {
-            next.insert(*key, (r.clone(), e.clone()));
+            next.insert(key, (rendered.clone(), e.clone()));
         }
-        page.rendered = r;
-        page.body_key = *key;
-        page.body = "".into();
+        // The source is consumed: the body is what later stages read.
+        plan.body = "".into();
         // A fallback copy renders the original's text: its problems are the original's.
-        if page.is_translated() {
+        if plan.is_translated() {
             errors.extend(e);
         }
+        done.push(Page {
+            plan,
+            rendered,
+            body_key: key,
+            parent: None,
+            children: Vec::new(),
+        });
     }
     if memo.keeps() {
         *memo = next;
     }
-    if let Err(BuildErrors(mut e)) = check_anchors(pages) {
+    if let Err(BuildErrors(mut e)) = check_anchors(&done) {
         errors.append(&mut e);
     }
-    if errors.is_empty() {
-        Ok(rendered)
-    } else {
-        Err(BuildErrors(errors))
-    }
+    Ok(Bodies {
+        pages: done,
+        rendered: fresh,
+        errors,
+    })
+}
+
+/// What the Markdown stage made: every page with its rendered body, how many were rendered
+/// afresh (the rest came from `watch`'s memo), and the Markdown problems found (the build
+/// goes on to report the other stages' problems too).
+pub(crate) struct Bodies {
+    pub pages: Vec<Page>,
+    pub rendered: usize,
+    pub errors: Vec<Diagnostic>,
 }
 
 /// A page the memo had a moment ago and has no longer: two keys collided within one run.
 /// Cannot happen with distinct pages; reported rather than panicking.
-fn lost(page: &Page) -> BuildErrors {
+fn lost(page: &PlannedPage) -> BuildErrors {
     BuildErrors::one(
         Diagnostic::new("internal: rendered Markdown went missing from the cache")
             .in_file(&page.file)
@@ -320,7 +369,7 @@ pub fn hash_of(value: &impl Hash) -> u64 {
 }
 
 fn render_one(
-    p: &Page,
+    p: &PlannedPage,
     config: &Config,
     i18n: &I18n,
     targets: &LinkTargets,
@@ -347,7 +396,7 @@ fn render_one(
 
 /// Front matter `sources` reach the page as links: each must be an http(s) URL with a host.
 /// The link policy does not apply: sources are where other sites are cited.
-fn check_sources(p: &Page) -> Vec<Diagnostic> {
+fn check_sources(p: &PlannedPage) -> Vec<Diagnostic> {
     let line = p.key_lines.get("sources").copied();
     p.front
         .sources

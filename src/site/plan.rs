@@ -2,7 +2,7 @@
 //! exists (a language's home, a folder's section index, collection items and their index,
 //! fallback copies of untranslated pages).
 
-use super::{Kind, Page, parent_rel};
+use super::{Kind, PlannedPage as Page, parent_rel};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Asset, CONTENT_DIR, FrontMatter, SourcePage};
 use crate::diagnostics::Diagnostic;
@@ -116,10 +116,6 @@ fn from_source(config: &Config, s: SourcePage) -> Result<Page, Diagnostic> {
         written: true,
         fallback_from: None,
         template,
-        rendered: Default::default(),
-        body_key: 0,
-        parent: None,
-        children: Vec::new(),
     })
 }
 
@@ -224,10 +220,6 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
                 written: false,
                 fallback_from: None,
                 template,
-                rendered: Default::default(),
-                body_key: 0,
-                parent: None,
-                children: Vec::new(),
             });
         };
     if !have.contains("_index.md") {
