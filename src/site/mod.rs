@@ -286,28 +286,32 @@ pub(crate) fn render_bodies(
             ))
         })
         .collect();
-    let mut results: Vec<Option<(Arc<Rendered>, Vec<Diagnostic>)>> = pages
-        .par_iter()
+    type Fresh = Option<(Arc<Rendered>, Vec<Diagnostic>)>;
+    let results: Vec<(PlannedPage, Fresh)> = pages
+        .into_par_iter()
         .enumerate()
-        .map(|(i, p)| {
-            if memo.get(&keys[i]).is_some() {
-                return None;
-            }
-            let facts = crate::collections::Facts {
-                config,
-                i18n,
-                lang: p.source_lang(),
-            };
-            let (rendered, errors) = render_one(p, config, i18n, &targets, &facts);
-            Some((Arc::new(rendered), errors))
+        .map(|(i, mut plan)| {
+            let fresh = memo.get(&keys[i]).is_none().then(|| {
+                let facts = crate::collections::Facts {
+                    config,
+                    i18n,
+                    lang: plan.source_lang(),
+                };
+                let (rendered, errors) = render_one(&plan, config, i18n, &targets, &facts);
+                (Arc::new(rendered), errors)
+            });
+            // The source is consumed as soon as its body exists, so the whole site's sources
+            // and bodies are never held at once.
+            plan.body = "".into();
+            (plan, fresh)
         })
         .collect();
-    let fresh = results.iter().filter(|r| r.is_some()).count();
+    let fresh = results.iter().filter(|r| r.1.is_some()).count();
     let mut errors = Vec::new();
     let mut next = MarkdownMemo::keeping();
-    let mut done = Vec::with_capacity(pages.len());
-    for ((mut plan, key), result) in pages.into_iter().zip(keys).zip(&mut results) {
-        let (rendered, e) = match result.take() {
+    let mut done = Vec::with_capacity(results.len());
+    for ((plan, result), key) in results.into_iter().zip(keys) {
+        let (rendered, e) = match result {
             Some(fresh) => fresh,
             None => memo.remove(&key).ok_or_else(|| lost(&plan))?,
         };
@@ -315,8 +319,6 @@ pub(crate) fn render_bodies(
         if memo.keeps() {
             next.insert(key, (rendered.clone(), e.clone()));
         }
-        // The source is consumed: the body is what later stages read.
-        plan.body = "".into();
         // A fallback copy renders the original's text: its problems are the original's.
         if plan.is_translated() {
             errors.extend(e);
