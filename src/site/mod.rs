@@ -220,23 +220,7 @@ pub(crate) fn render_bodies(
     failed: &[PageKey],
     memo: &mut MarkdownMemo,
 ) -> Result<usize, BuildErrors> {
-    let targets = LinkTargets {
-        pages: pages
-            .iter()
-            .filter(|p| p.written)
-            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
-            .chain(
-                failed
-                    .iter()
-                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
-            )
-            .chain(fallback::omitted_targets(pages, config))
-            .collect(),
-        assets: assets
-            .iter()
-            .map(|a| (a.lang.clone(), a.rel.clone()))
-            .collect(),
-    };
+    let targets = link_targets(pages, config, assets, failed);
     // Any page added, removed or moved can change how every link resolves.
     let targets_hash = hash_of(&(&targets.pages, &targets.assets));
     let keys: Vec<u64> = pages
@@ -260,12 +244,7 @@ pub(crate) fn render_bodies(
             if memo.get(&keys[i]).is_some() {
                 return None;
             }
-            let facts = crate::collections::Facts {
-                config,
-                i18n,
-                lang: p.source_lang(),
-            };
-            let (rendered, errors) = render_one(p, config, i18n, &targets, &facts);
+            let (rendered, errors) = render_body(p, config, i18n, &targets);
             Some((Arc::new(rendered), errors))
         })
         .collect();
@@ -300,6 +279,49 @@ pub(crate) fn render_bodies(
     } else {
         Err(BuildErrors(errors))
     }
+}
+
+/// Where links may lead: every written page's URL (pages that failed to load count as
+/// resolved), the targets of omitted translations, and every content asset.
+pub(crate) fn link_targets(
+    pages: &[Page],
+    config: &Config,
+    assets: &[Asset],
+    failed: &[PageKey],
+) -> LinkTargets {
+    LinkTargets {
+        pages: pages
+            .iter()
+            .filter(|p| p.written)
+            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
+            .chain(
+                failed
+                    .iter()
+                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
+            )
+            .chain(fallback::omitted_targets(pages, config))
+            .collect(),
+        assets: assets
+            .iter()
+            .map(|a| (a.lang.clone(), a.rel.clone()))
+            .collect(),
+    }
+}
+
+/// One page's Markdown rendered against `targets`, with its errors (`watch`'s fast path
+/// renders a single edited page this way, exactly as a full run would).
+pub(crate) fn render_body(
+    p: &Page,
+    config: &Config,
+    i18n: &I18n,
+    targets: &LinkTargets,
+) -> (Rendered, Vec<Diagnostic>) {
+    let facts = crate::collections::Facts {
+        config,
+        i18n,
+        lang: p.source_lang(),
+    };
+    render_one(p, config, i18n, targets, &facts)
 }
 
 /// A page the memo had a moment ago and has no longer: two keys collided within one run.

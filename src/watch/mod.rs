@@ -5,12 +5,14 @@
 //! the browser, writes nothing, and the last good site keeps being served.
 
 mod events;
+mod quick;
 pub mod serve;
 mod watcher;
 
 use crate::build::{BuildFailure, Changes, Pipeline, RunStats};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
+use crate::site::Site;
 use events::{Batch, Layout};
 use serve::{Reloader, Status};
 use std::collections::{BTreeSet, HashMap};
@@ -124,7 +126,10 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         .sync(&mut watcher, &layout, &BTreeSet::new())
         .map_err(watch_err)?;
     let mut state = Output::new(out.clone());
-    let mut pipeline = first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
+    let (mut pipeline, site) =
+        first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
+    // The last good site model, for the fast path of the next save (see `quick.rs`).
+    let mut quick = site.map(quick::Quick::new);
     if !opts.quiet {
         println!("watching {} for changes (Ctrl+C to stop)", root.display());
     }
@@ -132,13 +137,14 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rescan(
+        quick = rescan(
             &mut pipeline,
             &mut state,
             &reloader,
             Chatter::of(opts),
             &Changes::default(),
-        );
+        )
+        .map(quick::Quick::new);
     }
     while let Some(batch) = next_batch(&rx, opts.poll) {
         let t0 = Instant::now();
@@ -171,7 +177,12 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         if names.is_empty() && touched.is_empty() && !rewatched {
             continue;
         }
-        rebuild(
+        if let Some(q) = quick.as_mut() {
+            q.save(&pipeline, &root, &changes, &mut state, &reloader, t0);
+        }
+        // Not held through the rebuild, which makes a new one: memory for one model, not two.
+        drop(quick.take());
+        quick = rebuild(
             &mut pipeline,
             &changes,
             &mut state,
@@ -179,18 +190,20 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &names,
             t0,
             Chatter::of(opts),
-        );
+        )
+        .map(quick::Quick::new);
         if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again, with the same kinds of change, once the watch is set.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            rescan(
+            quick = rescan(
                 &mut pipeline,
                 &mut state,
                 &reloader,
                 Chatter::of(opts),
                 &changes,
-            );
+            )
+            .map(quick::Quick::new);
         }
     }
     Ok(())
@@ -258,7 +271,7 @@ fn first_build(
     state: &mut Output,
     reloader: &Reloader,
     chatter: Chatter,
-) -> Result<Pipeline, WatchError> {
+) -> Result<(Pipeline, Option<Site>), WatchError> {
     let started = Instant::now();
     let mut pipeline = Pipeline::new(root, drafts, None, true);
     let new = output::NewOutput::begin(&state.out)?;
@@ -275,11 +288,14 @@ fn first_build(
                 );
             }
             state.succeeded(&built.site.warnings);
+            Ok((pipeline, Some(built.site)))
         }
-        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
-        Err(BuildFailure::Output(e)) => return Err(e.into()),
+        Err(BuildFailure::Content(errors)) => {
+            state.failed(&errors, reloader);
+            Ok((pipeline, None))
+        }
+        Err(BuildFailure::Output(e)) => Err(e.into()),
     }
-    Ok(pipeline)
 }
 
 /// The theme named in site.yaml, read before the rebuild that loads it.
@@ -295,7 +311,7 @@ fn rescan(
     reloader: &Reloader,
     chatter: Chatter,
     changes: &Changes,
-) {
+) -> Option<Site> {
     let t0 = Instant::now();
     rebuild(
         pipeline,
@@ -305,7 +321,7 @@ fn rescan(
         &BTreeSet::new(),
         t0,
         chatter,
-    );
+    )
 }
 
 /// The output folder, what was last written to it, and what the terminal was last told.
@@ -318,6 +334,8 @@ struct Output {
     warnings: BTreeSet<String>,
     /// Errors of the last build, if it failed.
     errors: usize,
+    /// Pages the fast path wrote since the manifest was last updated.
+    quick: Vec<(String, u64, output::Hash)>,
 }
 
 impl Output {
@@ -327,6 +345,7 @@ impl Output {
             last: None,
             warnings: BTreeSet::new(),
             errors: 0,
+            quick: Vec::new(),
         }
     }
 
@@ -415,7 +434,7 @@ fn rebuild(
     names: &BTreeSet<String>,
     t0: Instant,
     chatter: Chatter,
-) {
+) -> Option<Site> {
     // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
     // runs, so its caches take the change in; what it rendered is rendered again next time.
     let writable = output::check_writable_tree(&state.out);
@@ -452,17 +471,22 @@ fn rebuild(
         Err(e) => {
             state.last = Some(last);
             pipeline.forget_written();
-            return match e {
+            match e {
                 BuildFailure::Content(errors) => state.failed(&errors, reloader),
                 BuildFailure::Output(e) => state.unwritable(&e, reloader),
             };
+            return None;
         }
     };
     if let Err(e) = writable {
         state.last = Some(last);
         pipeline.forget_written();
-        return state.unwritable(&e, reloader);
+        state.unwritable(&e, reloader);
+        return None;
     }
+    // The fast path's pages are on disk already: the manifest takes them in with the rest.
+    let mut early = early;
+    early.append(&mut state.quick);
     let result = output::write_changes(&state.out, &mut last, &files, &built.paths, &early);
     state.last = Some(last);
     match result {
@@ -470,18 +494,22 @@ fn rebuild(
             stats.print(&written);
             state.succeeded(&built.site.warnings);
             written.written.extend(early.into_iter().map(|(p, _, _)| p));
+            written.written.sort();
+            written.written.dedup();
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
-                return;
+                return Some(built.site);
             }
             report_success(&what, &stats, &written, t0, chatter);
             let mut paths = written.written;
             paths.extend(written.deleted);
             reloader.send(Status::Ok(paths));
+            Some(built.site)
         }
         Err(e) => {
             pipeline.forget_written();
             eprintln!("error: {e}");
             reloader.send(Status::Failed(format!("error: {e}")));
+            None
         }
     }
 }
@@ -495,7 +523,7 @@ fn rebuild_whole(
     what: &str,
     t0: Instant,
     chatter: Chatter,
-) {
+) -> Option<Site> {
     let run = output::NewOutput::begin(&state.out)
         .map_err(BuildFailure::from)
         .and_then(|new| {
@@ -509,11 +537,16 @@ fn rebuild_whole(
             state.succeeded(&built.site.warnings);
             report_success(what, &stats, &written, t0, chatter);
             reloader.send(Status::Ok(written.written));
+            Some(built.site)
         }
-        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
+        Err(BuildFailure::Content(errors)) => {
+            state.failed(&errors, reloader);
+            None
+        }
         Err(BuildFailure::Output(e)) => {
             pipeline.forget_written();
             state.unwritable(&e, reloader);
+            None
         }
     }
 }
