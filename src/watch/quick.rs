@@ -38,14 +38,16 @@ impl Quick {
         Quick { site, targets }
     }
 
-    /// Renders and writes the page of the content file `path` if only its body changed and it
-    /// renders without errors. `None`: nothing was written; the full rebuild does it all.
+    /// Renders and writes the page of the content file `path` if only its body changed, it
+    /// renders without errors and `writable` (asked once the page is rendered) says the whole
+    /// output could be written. `None`: nothing was written; the full rebuild does it all.
     pub(crate) fn write_page(
         &mut self,
         root: &Path,
         path: &Path,
         theme: &Theme,
         out: &Path,
+        writable: impl FnOnce() -> bool,
     ) -> Option<Written> {
         let index = self.index_of(root, path)?;
         let page = self.edited(index, path)?;
@@ -56,7 +58,7 @@ impl Quick {
         }
         let previous = std::mem::replace(&mut self.site.pages[index], page);
         self.site.pages[index].rendered = Arc::new(rendered);
-        let html = self.render(index, theme);
+        let html = self.render(index, theme).filter(|_| writable());
         // Until the full rebuild replaces this model, it must say what the disk says, or be
         // restored when nothing was written.
         if html.is_none() {
@@ -162,7 +164,15 @@ impl Quick {
         let Some(path) = changes.content.first() else {
             return;
         };
-        let Some(written) = self.write_page(root, path, theme, &state.out) else {
+        // As for every write of `watch`, nothing unless all of the output could be written;
+        // the walk that checks runs beside the rendering.
+        let out = state.out.as_path();
+        let written = std::thread::scope(|s| {
+            let check = s.spawn(|| output::check_writable_tree(out).is_ok());
+            let writable = || check.join().unwrap_or(false);
+            self.write_page(root, path, theme, out, writable)
+        });
+        let Some(written) = written else {
             return;
         };
         last.insert(written.0.clone(), written.2);
