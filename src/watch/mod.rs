@@ -437,7 +437,9 @@ fn rebuild(
 ) -> Option<Site> {
     // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
     // runs, so its caches take the change in; what it rendered is rendered again next time.
+    let mut laps = Laps::start();
     let writable = output::check_writable_tree(&state.out);
+    laps.lap("watch: writable check");
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -461,6 +463,7 @@ fn rebuild(
         written: Mutex::new(Vec::new()),
     };
     let result = pipeline.run(changes, &sink);
+    laps.lap("watch: pipeline");
     let early = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
     let files = sink.kept.into_inner().unwrap_or_else(|e| e.into_inner());
     for (path, _, h) in &early {
@@ -489,6 +492,8 @@ fn rebuild(
     early.append(&mut state.quick);
     let result = output::write_changes(&state.out, &mut last, &files, &built.paths, &early);
     state.last = Some(last);
+    laps.lap("watch: write changes");
+    laps.print();
     match result {
         Ok(mut written) => {
             stats.print(&written);
@@ -547,6 +552,36 @@ fn rebuild_whole(
             pipeline.forget_written();
             state.unwritable(&e, reloader);
             None
+        }
+    }
+}
+
+/// Wall time of `watch`'s own steps around the pipeline, printed with `STEPPE_TIMINGS=1`
+/// after the pipeline's stage times.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    fn print(&self) {
+        if std::env::var_os("STEPPE_TIMINGS").is_some() {
+            for (name, d) in &self.laps {
+                eprintln!("  {name:>20}: {:7.1} ms", d.as_secs_f64() * 1000.0);
+            }
         }
     }
 }
