@@ -492,7 +492,10 @@ fn a_body_edit_takes_the_fast_path_and_the_rest_the_full_one() {
     });
     let quick = watch.lines_with("quick counts:");
     assert_eq!(quick.len(), 1, "{quick:?}");
-    assert!(quick[0].contains("path=en/guide/topup/index.html"), "{quick:?}");
+    assert!(
+        quick[0].contains("path=en/guide/topup/index.html"),
+        "{quick:?}"
+    );
     assert_same_as_fresh(&site);
 
     // The title is in the navigation of other pages: only the full rebuild may write it.

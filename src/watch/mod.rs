@@ -177,11 +177,11 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         if names.is_empty() && touched.is_empty() && !rewatched {
             continue;
         }
-        if let Some(q) = quick.as_mut() {
+        // Used up either way: not held through the rebuild, which makes the next one, so
+        // memory holds one site model, not two.
+        if let Some(q) = quick.take() {
             q.save(&pipeline, &root, &changes, &mut state, &reloader, t0);
         }
-        // Not held through the rebuild, which makes a new one: memory for one model, not two.
-        drop(quick.take());
         quick = rebuild(
             &mut pipeline,
             &changes,

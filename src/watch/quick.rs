@@ -39,15 +39,15 @@ impl Quick {
     }
 
     /// Renders and writes the page of the content file `path` if only its body changed, it
-    /// renders without errors and `writable` (asked once the page is rendered) says the whole
-    /// output could be written. `None`: nothing was written; the full rebuild does it all.
+    /// renders without errors and `writable` says its output file (a path inside `out`) can
+    /// be written. `None`: nothing was written; the full rebuild does it all.
     pub(crate) fn write_page(
-        &mut self,
+        mut self,
         root: &Path,
         path: &Path,
         theme: &Theme,
         out: &Path,
-        writable: impl FnOnce() -> bool,
+        writable: impl FnOnce(&str) -> bool,
     ) -> Option<Written> {
         let index = self.index_of(root, path)?;
         let page = self.edited(index, path)?;
@@ -56,17 +56,12 @@ impl Quick {
         if !errors.is_empty() || !self.anchors_resolve(&page, &rendered) {
             return None;
         }
-        let previous = std::mem::replace(&mut self.site.pages[index], page);
+        // The model is used up here: the full rebuild that follows makes the next one.
+        self.site.pages[index] = page;
         self.site.pages[index].rendered = Arc::new(rendered);
-        let html = self.render(index, theme).filter(|_| writable());
-        // Until the full rebuild replaces this model, it must say what the disk says, or be
-        // restored when nothing was written.
-        if html.is_none() {
-            self.site.pages[index] = previous;
-        }
-        // The source was only for the Markdown stage, as in a full run.
-        self.site.pages[index].body = "".into();
-        let file = crate::render::page_file(&self.site, index, html?);
+        let target = crate::urls::file_of(&self.site.pages[index].url);
+        let html = self.render(index, theme).filter(|_| writable(&target))?;
+        let file = crate::render::page_file(&self.site, index, html);
         output::write_file(out, &file).ok()?;
         let hash = output::hash(&file.bytes);
         Some((file.path, file.bytes.len() as u64, hash))
@@ -146,7 +141,7 @@ impl Quick {
     /// and the last build succeeded. The page goes to disk, the browser reloads it, and
     /// `state` remembers it for the manifest the full rebuild writes.
     pub(super) fn save(
-        &mut self,
+        self,
         pipeline: &Pipeline,
         root: &Path,
         changes: &Changes,
@@ -164,13 +159,11 @@ impl Quick {
         let Some(path) = changes.content.first() else {
             return;
         };
-        // As for every write of `watch`, nothing unless all of the output could be written;
-        // the walk that checks runs beside the rendering.
+        // Nothing unless the folders it goes into are writable; the full rebuild after it
+        // checks the whole output before writing anything else (a walk too slow for here).
         let out = state.out.as_path();
-        let written = std::thread::scope(|s| {
-            let check = s.spawn(|| output::check_writable_tree(out).is_ok());
-            let writable = || check.join().unwrap_or(false);
-            self.write_page(root, path, theme, out, writable)
+        let written = self.write_page(root, path, theme, out, |file| {
+            output::folders_writable(out, file)
         });
         let Some(written) = written else {
             return;
