@@ -7,18 +7,18 @@
 mod events;
 mod quick;
 pub mod serve;
+mod sink;
 mod watcher;
 
 use crate::build::{BuildFailure, Changes, Pipeline, RunStats};
 use crate::diagnostics::{BuildErrors, Diagnostic};
-use crate::output::{self, OutputError, OutputFile};
+use crate::output::{self, OutputError};
 use crate::site::Site;
 use events::{Batch, Layout};
 use serve::{Reloader, Status};
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use watcher::{FsWatcher, POLL_INTERVAL, Watches};
@@ -392,40 +392,6 @@ impl Output {
     }
 }
 
-/// `watch`'s sink: keeps the files a rebuild hands over, except that after a content-only
-/// change an edited page goes to disk at once (its template already ran fine, and nothing
-/// after it can fail for it), so the browser gets it before the search index is rebuilt.
-struct Collect<'a> {
-    out: &'a Path,
-    last: &'a HashMap<String, output::Hash>,
-    early: bool,
-    kept: Mutex<Vec<OutputFile>>,
-    written: Mutex<Vec<(String, u64, output::Hash)>>,
-}
-
-impl output::Sink for Collect<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
-        let is_page = file.path.ends_with(".html");
-        if self.early && is_page {
-            let h = output::hash(&file.bytes);
-            if self.last.get(&file.path) == Some(&h) {
-                return Ok(());
-            }
-            if output::write_file(self.out, &file).is_ok() {
-                let entry = (file.path, file.bytes.len() as u64, h);
-                lock(&self.written).push(entry);
-                return Ok(());
-            }
-        }
-        lock(&self.kept).push(file);
-        Ok(())
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 fn rebuild(
     pipeline: &mut Pipeline,
     changes: &Changes,
@@ -435,11 +401,7 @@ fn rebuild(
     t0: Instant,
     chatter: Chatter,
 ) -> Option<Site> {
-    // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
-    // runs, so its caches take the change in; what it rendered is rendered again next time.
     let mut laps = Laps::start();
-    let writable = output::check_writable_tree(&state.out);
-    laps.lap("watch: writable check");
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -454,18 +416,19 @@ fn rebuild(
         return rebuild_whole(pipeline, changes, state, reloader, &what, t0, chatter);
     };
     // Theme, config and UI-string changes write only at the end, all or nothing.
-    let content_only = writable.is_ok() && !changes.config && !changes.theme && !changes.i18n;
-    let sink = Collect {
-        out: &state.out,
-        last: &last,
-        early: content_only,
-        kept: Mutex::new(Vec::new()),
-        written: Mutex::new(Vec::new()),
-    };
-    let result = pipeline.run(changes, &sink);
+    let content_only = !changes.config && !changes.theme && !changes.i18n;
+    // Nothing is written, not even the edited page, unless all of it can be: a walk of the
+    // whole output, run beside the pipeline (the first page written early waits for it). The
+    // pipeline still runs, so its caches take the change in; what it rendered is rendered
+    // again next time.
+    let (result, writable, early, files) = std::thread::scope(|s| {
+        let out = state.out.as_path();
+        let sink = sink::Collect::new(out, &last, content_only, s);
+        let result = pipeline.run(changes, &sink);
+        let (writable, early, files) = sink.finish();
+        (result, writable, early, files)
+    });
     laps.lap("watch: pipeline");
-    let early = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-    let files = sink.kept.into_inner().unwrap_or_else(|e| e.into_inner());
     for (path, _, h) in &early {
         last.insert(path.clone(), *h);
     }
