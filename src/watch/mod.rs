@@ -6,15 +6,17 @@
 
 mod events;
 mod quick;
+mod report;
 pub mod serve;
 mod sink;
 mod watcher;
 
-use crate::build::{BuildFailure, Changes, Pipeline, RunStats};
+use crate::build::{BuildFailure, Changes, Pipeline};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::{self, OutputError};
 use crate::site::Site;
 use events::{Batch, Layout};
+use report::{Laps, report_success};
 use serve::{Reloader, Status};
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
@@ -130,6 +132,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
     // The last good site model, for the fast path of the next save (see `quick.rs`).
     let mut quick = site.map(quick::Quick::new);
+    release_memory();
     if !opts.quiet {
         println!("watching {} for changes (Ctrl+C to stop)", root.display());
     }
@@ -192,6 +195,7 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             Chatter::of(opts),
         )
         .map(quick::Quick::new);
+        release_memory();
         if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again, with the same kinds of change, once the watch is set.
@@ -519,62 +523,13 @@ fn rebuild_whole(
     }
 }
 
-/// Wall time of `watch`'s own steps around the pipeline, printed with `STEPPE_TIMINGS=1`
-/// after the pipeline's stage times.
-struct Laps {
-    last: Instant,
-    laps: Vec<(&'static str, Duration)>,
-}
-
-impl Laps {
-    fn start() -> Laps {
-        Laps {
-            last: Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.laps.push((name, now - self.last));
-        self.last = now;
-    }
-
-    fn print(&self) {
-        if std::env::var_os("STEPPE_TIMINGS").is_some() {
-            for (name, d) in &self.laps {
-                eprintln!("  {name:>20}: {:7.1} ms", d.as_secs_f64() * 1000.0);
-            }
-        }
-    }
-}
-
-fn report_success(
-    what: &str,
-    stats: &RunStats,
-    written: &output::WriteStats,
-    t0: Instant,
-    chatter: Chatter,
-) {
-    if chatter == Chatter::Quiet {
-        return;
-    }
-    println!(
-        "rebuilt in {} ms ({what}): {} page{} rendered, {} file{} written, {} deleted",
-        t0.elapsed().as_millis(),
-        stats.rendered.len(),
-        if stats.rendered.len() == 1 { "" } else { "s" },
-        written.written.len(),
-        if written.written.len() == 1 { "" } else { "s" },
-        written.deleted.len(),
-    );
-    if chatter == Chatter::Verbose {
-        for url in &stats.rendered {
-            println!("  rendered {url}");
-        }
-        if !stats.search.is_empty() {
-            println!("  search index: {}", stats.search.join(", "));
-        }
+/// `watch` runs for hours: hand the memory a rebuild freed back to the system, which glibc's
+/// allocator otherwise keeps (per thread arena) at the size of the largest rebuild so far.
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only gives free heap pages back; it touches no memory in use.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
