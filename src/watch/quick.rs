@@ -127,16 +127,7 @@ impl Quick {
         crate::render::render_pages(&self.site, theme, &none, &[index], &|_| true, &emit).ok()?;
         html.into_inner().unwrap_or_else(|e| e.into_inner())
     }
-}
 
-/// The line `STEPPE_TIMINGS=1` prints for a save the fast path handled (tests read `quick=1`).
-pub(crate) fn print_counts(written: &Written, ms: f64) {
-    if std::env::var_os("STEPPE_TIMINGS").is_some() {
-        eprintln!("  quick counts: quick=1 path={} ms={ms:.1}", written.0);
-    }
-}
-
-impl Quick {
     /// The fast path for one batch of events: only when the batch is a single content file
     /// and the last build succeeded. The page goes to disk, the browser reloads it, and
     /// `state` remembers it for the manifest the full rebuild writes.
@@ -172,5 +163,12 @@ impl Quick {
         print_counts(&written, t0.elapsed().as_secs_f64() * 1000.0);
         reloader.send(Status::Ok(vec![written.0.clone()]));
         state.quick.push(written);
+    }
+}
+
+/// The line `STEPPE_TIMINGS=1` prints for a save the fast path handled (tests read `quick=1`).
+pub(crate) fn print_counts(written: &Written, ms: f64) {
+    if std::env::var_os("STEPPE_TIMINGS").is_some() {
+        eprintln!("  quick counts: quick=1 path={} ms={ms:.1}", written.0);
     }
 }
