@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use steppe::build::{self, BuildFailure};
 use steppe::cli::{Cli, Command, InitArgs, ThemeCommand, meant_subcommand};
 
-/// See Cargo.toml: allocation-heavy parallel rendering.
+/// See Cargo.toml: allocation-heavy parallel rendering. mimalloc also gives freed memory
+/// back to the system by itself, which `watch` (running for hours) needs; glibc kept each
+/// thread's arena at the size of the largest rebuild.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

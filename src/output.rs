@@ -34,6 +34,7 @@ mod preflight;
 mod stage;
 
 use leftovers::remove_leftovers;
+pub(crate) use preflight::folders_writable;
 use preflight::{check_writable, removable};
 
 /// One file of the built site, held in memory until the writer stages it.

@@ -401,3 +401,124 @@ fn watch_renders_only_the_edited_page() {
     assert!(counts.written <= 20, "{counts:?}");
     assert_same_as_fresh(&site);
 }
+
+/// A running `steppe watch --no-serve` with `STEPPE_TIMINGS=1`, its stderr collected by line.
+#[cfg(unix)]
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+#[cfg(unix)]
+impl Watching {
+    /// Starts watch and waits for its first build.
+    fn start(site: &TestSite) -> Watching {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
+            .args(["watch", "--no-serve"])
+            .env("STEPPE_TIMINGS", "1")
+            .current_dir(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("watching") {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "watch ended");
+        }
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        Watching { child, lines }
+    }
+
+    /// The collected lines that contain `text`.
+    fn lines_with(&self, text: &str) -> Vec<String> {
+        let lines = self.lines.lock().unwrap();
+        lines.iter().filter(|l| l.contains(text)).cloned().collect()
+    }
+
+    fn stop(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// Saves `rel` as an editor that writes a temp file and renames it over the original does:
+/// one event, never a half-written file.
+#[cfg(unix)]
+fn save_by_rename(site: &TestSite, rel: &str, text: &str) {
+    let path = site.path(rel);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+/// The paragraphs of a page of the output, parsed.
+fn paragraphs(site: &TestSite, rel: &str) -> Vec<String> {
+    texts(&site.html(rel), "main p")
+}
+
+/// A body edit under watch: the page is written by the fast path (`quick=1`) before the full
+/// rebuild, which finds it already right; a front-matter edit takes the normal path; a body
+/// edit with a broken anchor link writes nothing at all. After each, the output equals a fresh
+/// build (or, after the failed one, stays as it was).
+#[cfg(unix)]
+#[test]
+fn a_body_edit_takes_the_fast_path_and_the_rest_the_full_one() {
+    let site = TestSite::fixture("basic");
+    let watch = Watching::start(&site);
+    let page = "public/en/guide/topup/index.html";
+    let rel = "content/en/guide/topup.md";
+    let original = site.read(rel);
+    save_by_rename(&site, rel, &format!("{original}\nRoaming charges apply.\n"));
+    wait_for("the fast path", || !watch.lines_with("quick=1").is_empty());
+    assert!(
+        paragraphs(&site, page).contains(&"Roaming charges apply.".to_owned()),
+        "{:?}",
+        paragraphs(&site, page)
+    );
+    wait_for("the full rebuild", || {
+        watch.lines_with("write counts:").len() == 1
+    });
+    let quick = watch.lines_with("quick counts:");
+    assert_eq!(quick.len(), 1, "{quick:?}");
+    assert!(
+        quick[0].contains("path=en/guide/topup/index.html"),
+        "{quick:?}"
+    );
+    assert_same_as_fresh(&site);
+
+    // The title is in the navigation of other pages: only the full rebuild may write it.
+    let retitled = original.replace("title: Top up", "title: Top up now");
+    save_by_rename(&site, rel, &format!("{retitled}\nRoaming charges apply.\n"));
+    wait_for("the second rebuild", || {
+        watch.lines_with("write counts:").len() == 2
+    });
+    assert_eq!(watch.lines_with("quick counts:").len(), 1);
+    assert!(site.read(page).contains("Top up now"));
+    assert_same_as_fresh(&site);
+
+    // A link to an anchor that does not exist: an error, and the page keeps its last good HTML.
+    let before = site.read(page);
+    save_by_rename(
+        &site,
+        rel,
+        &format!("{retitled}\nSee [the FAQ](../faq.md#no-such-question).\n"),
+    );
+    wait_for("the failed rebuild", || {
+        !watch.lines_with("build failed").is_empty()
+    });
+    assert_eq!(watch.lines_with("quick counts:").len(), 1);
+    assert_eq!(site.read(page), before);
+    watch.stop();
+}

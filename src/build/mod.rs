@@ -159,6 +159,11 @@ impl Pipeline {
         }
     }
 
+    /// The theme of the last run, for `watch`'s fast path (`watch::quick`).
+    pub(crate) fn theme(&self) -> Option<&Theme> {
+        self.cache.theme.as_ref()
+    }
+
     /// After a run whose files could not be written: render everything next time.
     pub(crate) fn forget_written(&mut self) {
         self.cache.forget_written();

@@ -60,6 +60,23 @@ pub(super) fn removable(out: &Path, abs: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Whether every existing folder on the way from the output `abs` to the file `rel` inside it
+/// is readable and writable: the cheap check of `watch`'s fast path, which writes that one
+/// file and cannot wait for a walk of the whole tree (the full rebuild after it makes that).
+pub(crate) fn folders_writable(abs: &Path, rel: &str) -> bool {
+    let mut dir = abs.to_path_buf();
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    std::iter::once(None)
+        .chain(parts.into_iter().map(Some))
+        .all(|part| {
+            if let Some(part) = part {
+                dir.push(part);
+            }
+            !dir.is_dir() || (allowed(&dir, Access::List) && allowed(&dir, Access::Enter))
+        })
+}
+
 /// The path as the user would write it: `./public` shown as `public`.
 fn shown_path(path: &Path) -> PathBuf {
     match path.strip_prefix(".") {

@@ -62,8 +62,8 @@ pub(super) fn copies(config: &Config, pages: &[Page]) -> Vec<Page> {
 
 /// With `omit`, link targets that send `(lang, rel)` of a missing page to the original's URL,
 /// so links from translated pages keep working. Empty with `fallback` (the copies are real).
-pub(super) fn omitted_targets<'a>(
-    pages: &'a [Page],
+pub(super) fn omitted_targets<'a, P: AsRef<Page>>(
+    pages: &'a [P],
     config: &'a Config,
 ) -> impl Iterator<Item = ((String, String), String)> + 'a {
     let omit = config.missing_translation == MissingTranslation::Omit;

@@ -253,23 +253,7 @@ pub(crate) fn render_bodies(
     failed: &[PageKey],
     memo: &mut MarkdownMemo,
 ) -> Result<Bodies, BuildErrors> {
-    let targets = LinkTargets {
-        pages: pages
-            .iter()
-            .filter(|p| p.written)
-            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
-            .chain(
-                failed
-                    .iter()
-                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
-            )
-            .chain(fallback::omitted_targets(&pages, config))
-            .collect(),
-        assets: assets
-            .iter()
-            .map(|a| (a.lang.clone(), a.rel.clone()))
-            .collect(),
-    };
+    let targets = link_targets(&pages, config, assets, failed);
     // Any page added, removed or moved can change how every link resolves.
     let targets_hash = hash_of(&(&targets.pages, &targets.assets));
     let keys: Vec<u64> = pages
@@ -292,12 +276,7 @@ pub(crate) fn render_bodies(
         .enumerate()
         .map(|(i, mut plan)| {
             let fresh = memo.get(&keys[i]).is_none().then(|| {
-                let facts = crate::collections::Facts {
-                    config,
-                    i18n,
-                    lang: plan.source_lang(),
-                };
-                let (rendered, errors) = render_one(&plan, config, i18n, &targets, &facts);
+                let (rendered, errors) = render_body(&plan, config, i18n, &targets);
                 (Arc::new(rendered), errors)
             });
             // The source is consumed as soon as its body exists, so the whole site's sources
@@ -351,6 +330,50 @@ pub(crate) struct Bodies {
     pub pages: Vec<Page>,
     pub rendered: usize,
     pub errors: Vec<Diagnostic>,
+}
+
+/// Where links may lead: every written page's URL (pages that failed to load count as
+/// resolved), the targets of omitted translations, and every content asset.
+pub(crate) fn link_targets<P: AsRef<PlannedPage>>(
+    pages: &[P],
+    config: &Config,
+    assets: &[Asset],
+    failed: &[PageKey],
+) -> LinkTargets {
+    LinkTargets {
+        pages: pages
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|p| p.written)
+            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
+            .chain(
+                failed
+                    .iter()
+                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
+            )
+            .chain(fallback::omitted_targets(pages, config))
+            .collect(),
+        assets: assets
+            .iter()
+            .map(|a| (a.lang.clone(), a.rel.clone()))
+            .collect(),
+    }
+}
+
+/// One page's Markdown rendered against `targets`, with its errors (`watch`'s fast path
+/// renders a single edited page this way, exactly as a full run would).
+pub(crate) fn render_body(
+    p: &PlannedPage,
+    config: &Config,
+    i18n: &I18n,
+    targets: &LinkTargets,
+) -> (Rendered, Vec<Diagnostic>) {
+    let facts = crate::collections::Facts {
+        config,
+        i18n,
+        lang: p.source_lang(),
+    };
+    render_one(p, config, i18n, targets, &facts)
 }
 
 /// A page the memo had a moment ago and has no longer: two keys collided within one run.

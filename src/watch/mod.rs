@@ -5,18 +5,22 @@
 //! the browser, writes nothing, and the last good site keeps being served.
 
 mod events;
+mod quick;
+mod report;
 pub mod serve;
+mod sink;
 mod watcher;
 
-use crate::build::{BuildFailure, Changes, Pipeline, RunStats};
+use crate::build::{BuildFailure, Changes, Pipeline};
 use crate::diagnostics::{BuildErrors, Diagnostic};
-use crate::output::{self, OutputError, OutputFile};
+use crate::output::{self, OutputError};
+use crate::site::Site;
 use events::{Batch, Layout};
+use report::{Laps, report_success};
 use serve::{Reloader, Status};
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use watcher::{FsWatcher, POLL_INTERVAL, Watches};
@@ -124,7 +128,10 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         .sync(&mut watcher, &layout, &BTreeSet::new())
         .map_err(watch_err)?;
     let mut state = Output::new(out.clone());
-    let mut pipeline = first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
+    let (mut pipeline, site) =
+        first_build(&root, opts.drafts, &mut state, &reloader, Chatter::of(opts))?;
+    // The last good site model, for the fast path of the next save (see `quick.rs`).
+    let mut quick = site.map(quick::Quick::new);
     if !opts.quiet {
         println!("watching {} for changes (Ctrl+C to stop)", root.display());
     }
@@ -132,13 +139,14 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         // The poll watcher takes its first snapshot in the background: a save made before that
         // would never differ from it, so look once more after the first interval.
         std::thread::sleep(POLL_INTERVAL + Duration::from_millis(50));
-        rescan(
+        quick = rescan(
             &mut pipeline,
             &mut state,
             &reloader,
             Chatter::of(opts),
             &Changes::default(),
-        );
+        )
+        .map(quick::Quick::new);
     }
     while let Some(batch) = next_batch(&rx, opts.poll) {
         let t0 = Instant::now();
@@ -171,7 +179,12 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
         if names.is_empty() && touched.is_empty() && !rewatched {
             continue;
         }
-        rebuild(
+        // Used up either way: not held through the rebuild, which makes the next one, so
+        // memory holds one site model, not two.
+        if let Some(q) = quick.take() {
+            q.save(&pipeline, &root, &changes, &mut state, &reloader, t0);
+        }
+        quick = rebuild(
             &mut pipeline,
             &changes,
             &mut state,
@@ -179,18 +192,20 @@ pub fn run(opts: &WatchOptions) -> Result<(), WatchError> {
             &names,
             t0,
             Chatter::of(opts),
-        );
+        )
+        .map(quick::Quick::new);
         if new_dir || rewatched {
             // A file written into a folder that was just created can arrive without an event
             // of its own: look again, with the same kinds of change, once the watch is set.
             std::thread::sleep(opts.debounce.max(Duration::from_millis(20)));
-            rescan(
+            quick = rescan(
                 &mut pipeline,
                 &mut state,
                 &reloader,
                 Chatter::of(opts),
                 &changes,
-            );
+            )
+            .map(quick::Quick::new);
         }
     }
     Ok(())
@@ -258,7 +273,7 @@ fn first_build(
     state: &mut Output,
     reloader: &Reloader,
     chatter: Chatter,
-) -> Result<Pipeline, WatchError> {
+) -> Result<(Pipeline, Option<Site>), WatchError> {
     let started = Instant::now();
     let mut pipeline = Pipeline::new(root, drafts, None, true);
     let new = output::NewOutput::begin(&state.out)?;
@@ -275,11 +290,14 @@ fn first_build(
                 );
             }
             state.succeeded(&built.site.warnings);
+            Ok((pipeline, Some(built.site)))
         }
-        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
-        Err(BuildFailure::Output(e)) => return Err(e.into()),
+        Err(BuildFailure::Content(errors)) => {
+            state.failed(&errors, reloader);
+            Ok((pipeline, None))
+        }
+        Err(BuildFailure::Output(e)) => Err(e.into()),
     }
-    Ok(pipeline)
 }
 
 /// The theme named in site.yaml, read before the rebuild that loads it.
@@ -295,7 +313,7 @@ fn rescan(
     reloader: &Reloader,
     chatter: Chatter,
     changes: &Changes,
-) {
+) -> Option<Site> {
     let t0 = Instant::now();
     rebuild(
         pipeline,
@@ -305,7 +323,7 @@ fn rescan(
         &BTreeSet::new(),
         t0,
         chatter,
-    );
+    )
 }
 
 /// The output folder, what was last written to it, and what the terminal was last told.
@@ -318,6 +336,8 @@ struct Output {
     warnings: BTreeSet<String>,
     /// Errors of the last build, if it failed.
     errors: usize,
+    /// Pages the fast path wrote since the manifest was last updated.
+    quick: Vec<(String, u64, output::Hash)>,
 }
 
 impl Output {
@@ -327,6 +347,7 @@ impl Output {
             last: None,
             warnings: BTreeSet::new(),
             errors: 0,
+            quick: Vec::new(),
         }
     }
 
@@ -373,40 +394,6 @@ impl Output {
     }
 }
 
-/// `watch`'s sink: keeps the files a rebuild hands over, except that after a content-only
-/// change an edited page goes to disk at once (its template already ran fine, and nothing
-/// after it can fail for it), so the browser gets it before the search index is rebuilt.
-struct Collect<'a> {
-    out: &'a Path,
-    last: &'a HashMap<String, output::Hash>,
-    early: bool,
-    kept: Mutex<Vec<OutputFile>>,
-    written: Mutex<Vec<(String, u64, output::Hash)>>,
-}
-
-impl output::Sink for Collect<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
-        let is_page = file.path.ends_with(".html");
-        if self.early && is_page {
-            let h = output::hash(&file.bytes);
-            if self.last.get(&file.path) == Some(&h) {
-                return Ok(());
-            }
-            if output::write_file(self.out, &file).is_ok() {
-                let entry = (file.path, file.bytes.len() as u64, h);
-                lock(&self.written).push(entry);
-                return Ok(());
-            }
-        }
-        lock(&self.kept).push(file);
-        Ok(())
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 fn rebuild(
     pipeline: &mut Pipeline,
     changes: &Changes,
@@ -415,10 +402,8 @@ fn rebuild(
     names: &BTreeSet<String>,
     t0: Instant,
     chatter: Chatter,
-) {
-    // Nothing is written, not even the edited page, unless all of it can be. The pipeline still
-    // runs, so its caches take the change in; what it rendered is rendered again next time.
-    let writable = output::check_writable_tree(&state.out);
+) -> Option<Site> {
+    let mut laps = Laps::start();
     let what = match names.len() {
         0 => "rescan".to_owned(),
         1..=3 => names.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -433,17 +418,19 @@ fn rebuild(
         return rebuild_whole(pipeline, changes, state, reloader, &what, t0, chatter);
     };
     // Theme, config and UI-string changes write only at the end, all or nothing.
-    let content_only = writable.is_ok() && !changes.config && !changes.theme && !changes.i18n;
-    let sink = Collect {
-        out: &state.out,
-        last: &last,
-        early: content_only,
-        kept: Mutex::new(Vec::new()),
-        written: Mutex::new(Vec::new()),
-    };
-    let result = pipeline.run(changes, &sink);
-    let early = sink.written.into_inner().unwrap_or_else(|e| e.into_inner());
-    let files = sink.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    let content_only = !changes.config && !changes.theme && !changes.i18n;
+    // Nothing is written, not even the edited page, unless all of it can be: a walk of the
+    // whole output, run beside the pipeline (the first page written early waits for it). The
+    // pipeline still runs, so its caches take the change in; what it rendered is rendered
+    // again next time.
+    let (result, writable, early, files) = std::thread::scope(|s| {
+        let out = state.out.as_path();
+        let sink = sink::Collect::new(out, &last, content_only, s);
+        let result = pipeline.run(changes, &sink);
+        let (writable, early, files) = sink.finish();
+        (result, writable, early, files)
+    });
+    laps.lap("watch: pipeline");
     for (path, _, h) in &early {
         last.insert(path.clone(), *h);
     }
@@ -452,36 +439,47 @@ fn rebuild(
         Err(e) => {
             state.last = Some(last);
             pipeline.forget_written();
-            return match e {
+            match e {
                 BuildFailure::Content(errors) => state.failed(&errors, reloader),
                 BuildFailure::Output(e) => state.unwritable(&e, reloader),
             };
+            return None;
         }
     };
     if let Err(e) = writable {
         state.last = Some(last);
         pipeline.forget_written();
-        return state.unwritable(&e, reloader);
+        state.unwritable(&e, reloader);
+        return None;
     }
+    // The fast path's pages are on disk already: the manifest takes them in with the rest.
+    let mut early = early;
+    early.append(&mut state.quick);
     let result = output::write_changes(&state.out, &mut last, &files, &built.paths, &early);
     state.last = Some(last);
+    laps.lap("watch: write changes");
+    laps.print();
     match result {
         Ok(mut written) => {
             stats.print(&written);
             state.succeeded(&built.site.warnings);
             written.written.extend(early.into_iter().map(|(p, _, _)| p));
+            written.written.sort();
+            written.written.dedup();
             if names.is_empty() && written.written.is_empty() && written.deleted.is_empty() {
-                return;
+                return Some(built.site);
             }
             report_success(&what, &stats, &written, t0, chatter);
             let mut paths = written.written;
             paths.extend(written.deleted);
             reloader.send(Status::Ok(paths));
+            Some(built.site)
         }
         Err(e) => {
             pipeline.forget_written();
             eprintln!("error: {e}");
             reloader.send(Status::Failed(format!("error: {e}")));
+            None
         }
     }
 }
@@ -495,7 +493,7 @@ fn rebuild_whole(
     what: &str,
     t0: Instant,
     chatter: Chatter,
-) {
+) -> Option<Site> {
     let run = output::NewOutput::begin(&state.out)
         .map_err(BuildFailure::from)
         .and_then(|new| {
@@ -509,40 +507,16 @@ fn rebuild_whole(
             state.succeeded(&built.site.warnings);
             report_success(what, &stats, &written, t0, chatter);
             reloader.send(Status::Ok(written.written));
+            Some(built.site)
         }
-        Err(BuildFailure::Content(errors)) => state.failed(&errors, reloader),
+        Err(BuildFailure::Content(errors)) => {
+            state.failed(&errors, reloader);
+            None
+        }
         Err(BuildFailure::Output(e)) => {
             pipeline.forget_written();
             state.unwritable(&e, reloader);
-        }
-    }
-}
-
-fn report_success(
-    what: &str,
-    stats: &RunStats,
-    written: &output::WriteStats,
-    t0: Instant,
-    chatter: Chatter,
-) {
-    if chatter == Chatter::Quiet {
-        return;
-    }
-    println!(
-        "rebuilt in {} ms ({what}): {} page{} rendered, {} file{} written, {} deleted",
-        t0.elapsed().as_millis(),
-        stats.rendered.len(),
-        if stats.rendered.len() == 1 { "" } else { "s" },
-        written.written.len(),
-        if written.written.len() == 1 { "" } else { "s" },
-        written.deleted.len(),
-    );
-    if chatter == Chatter::Verbose {
-        for url in &stats.rendered {
-            println!("  rendered {url}");
-        }
-        if !stats.search.is_empty() {
-            println!("  search index: {}", stats.search.join(", "));
+            None
         }
     }
 }
