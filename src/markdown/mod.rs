@@ -307,6 +307,9 @@ pub fn render(
         .collect();
     out.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    // The body is held until its language's templates have run (and by `watch` until the
+    // page changes): the room left by growing it would be up to as large again.
+    out.html.shrink_to_fit();
     (out, errors)
 }
 
