@@ -4,6 +4,7 @@
 #
 #   benches/site.sh                 # N = 250 and 2,500 pages per language (1k and 10k pages)
 #   benches/site.sh --big           # also N = 10,000 per language (40k pages), steppe only
+#   benches/site.sh --pages 10000 --big --runs 1   # only the 40k size, steppe only
 #   benches/site.sh --big --big-hugo   # ... and Hugo (and Zola) at 40k too (minutes per build)
 #   benches/site.sh --pages 10 --runs 1 --edits 3   # only these sizes (repeatable); quick check
 #   options: --runs R (default 3), --edits E (watch edits per tool and size, default 20),
@@ -49,6 +50,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ ${#sizes[@]} -eq 0 ]] && sizes=(250 2500)
 [[ $big -eq 1 ]] && sizes+=(10000)
+# Each size once, in the order given (`--pages 10000 --big` measures only the 40k size).
+mapfile -t sizes < <(printf '%s\n' "${sizes[@]}" | awk '!seen[$0]++')
 [[ $drop == auto ]] && { [[ $(id -u) -eq 0 ]] && drop=yes || drop=no; }
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 
