@@ -228,6 +228,7 @@ impl Pipeline {
         paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
         paths.extend(search.paths.iter().cloned());
         stats.search = std::mem::take(&mut search.rebuilt);
+        stats.search_index = search.index_time;
         stats.lap("templates, search, write");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;

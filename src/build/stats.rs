@@ -17,6 +17,9 @@ pub(crate) struct RunStats {
     pub search: Vec<String>,
     /// Wall time of each stage, in order (printed with `STEPPE_TIMINGS=1`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// Time spent building search indexes (`search::build_index_from`, all languages), part of
+    /// the stage that runs templates, search and writes; printed as its own line.
+    pub search_index: Duration,
     started: Option<Instant>,
 }
 
@@ -44,6 +47,8 @@ impl RunStats {
         for (stage, d) in &self.stages {
             eprintln!("  {stage:>20}: {:7.1} ms", d.as_secs_f64() * 1000.0);
         }
+        let index_ms = self.search_index.as_secs_f64() * 1000.0;
+        eprintln!("  {:>20}: {index_ms:7.1} ms", "search index");
         eprintln!(
             "  write counts: written={} linked={} bytes={} renders={} parsed={}",
             written.written.len(),

