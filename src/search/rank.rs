@@ -1,4 +1,4 @@
-//! Build-time ranking: term statistics of one section in, a quantised weight (1–8) out.
+//! Build-time ranking: term statistics of one section in, a quantised weight (1–31) out.
 //!
 //! BM25F-like: the body's term frequency is saturated and normalised by section length (BM25's
 //! `k1` and `b`), then a term found in the section's own heading adds [`HEADING_BOOST`] and one
@@ -17,8 +17,8 @@ pub const HEADING_BOOST: f32 = 3.0;
 pub const PARENT_BOOST: f32 = 1.0;
 /// The largest weight: saturated body frequency plus both boosts.
 const MAX_WEIGHT: f32 = K1 + 1.0 + HEADING_BOOST + PARENT_BOOST;
-/// Quantisation steps: three bits of a posting's varint.
-pub const LEVELS: u8 = 8;
+/// Quantisation steps: five bits of a posting's varint.
+pub const LEVELS: u8 = 31;
 
 /// Flag: the term occurs in the section's heading.
 pub const IN_HEADING: u8 = 1;

@@ -146,17 +146,17 @@
     return out;
   }
 
-  // A posting string → {docs, levels}: per posting one varint, (gap − 1) × 8 + level − 1
-  // (levels 1–8; src/search/encode.rs).
+  // A posting string → {docs, levels}: per posting one varint, (gap − 1) × 32 + level − 1
+  // (levels 1–31; src/search/encode.rs).
   function decodePostings(s) {
     var docs = [], levels = [], v = 0, next = 0;
     for (var i = 0; i < s.length; i++) {
       var x = DIGIT[s[i]];
       v = v * 32 + (x & 31);
       if (x < 32) {
-        next += Math.floor(v / 8);
+        next += Math.floor(v / 32);
         docs.push(next);
-        levels.push((v % 8) + 1);
+        levels.push((v % 32) + 1);
         next++;
         v = 0;
       }
