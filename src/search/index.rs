@@ -392,10 +392,7 @@ pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::utf16_cmp;
-    use std::borrow::Cow;
     use std::cmp::Ordering;
-
-    use rayon::prelude::*;
 
     #[test]
     fn orders_like_javascript() {
