@@ -265,6 +265,7 @@ impl Pipeline {
         for search in &mut searches {
             paths.extend(search.paths.iter().cloned());
             stats.search.append(&mut search.rebuilt);
+            stats.search_index += search.index_time;
         }
         stats.lap("templates, search, write");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;

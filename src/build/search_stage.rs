@@ -13,6 +13,7 @@ use crate::output::Sink;
 use crate::search::{self, Analysed, Synonyms};
 use crate::site::{Page, PageKey, Site};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Whether a page goes into its language's index. A fallback copy is another language's text:
 /// it would only add noise to this index.
@@ -36,6 +37,8 @@ pub(crate) struct SearchOutput {
     pub paths: Vec<String>,
     /// Languages whose index was rebuilt.
     pub rebuilt: Vec<String>,
+    /// Time spent in `search::build_index_from`, summed over the rebuilt languages.
+    pub index_time: Duration,
     /// Cache updates, applied by `commit` once the run has succeeded.
     analysed: Vec<(PageKey, Arc<Analysed>)>,
     indexes: Vec<(String, u64, Vec<String>)>,
@@ -100,7 +103,9 @@ pub(crate) fn run_language(
         );
     };
     let refs: Vec<&Analysed> = pages.iter().map(Arc::as_ref).collect();
+    let started = Instant::now();
     let files = search::build_index_from(lang, &refs, synonyms);
+    out.index_time += started.elapsed();
     drop(refs);
     drop(pages);
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
@@ -118,6 +123,7 @@ impl SearchOutput {
         SearchOutput {
             paths: Vec::new(),
             rebuilt: Vec::new(),
+            index_time: Duration::ZERO,
             analysed: Vec::new(),
             indexes: Vec::new(),
         }

@@ -18,6 +18,10 @@ pub(crate) struct RunStats {
     /// Wall time of each stage, in order, and the process's resident memory at its end in
     /// MiB where the system tells (printed with `STEPPE_TIMINGS=1`).
     pub stages: Vec<(&'static str, Duration, Option<u64>)>,
+    /// Time spent building search indexes (`search::build_index_from`, all languages), part of
+    /// the stage that runs templates, search and writes; printed as its own line. Indexes
+    /// are built beside the next language's templates, so this overlaps that stage's time.
+    pub search_index: Duration,
     started: Option<Instant>,
 }
 
@@ -48,6 +52,8 @@ impl RunStats {
                 .unwrap_or_default();
             eprintln!("  {stage:>20}: {:7.1} ms{rss}", d.as_secs_f64() * 1000.0);
         }
+        let index_ms = self.search_index.as_secs_f64() * 1000.0;
+        eprintln!("  {:>20}: {index_ms:7.1} ms", "search index");
         eprintln!(
             "  write counts: written={} linked={} bytes={} renders={} parsed={}",
             written.written.len(),

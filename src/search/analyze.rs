@@ -16,8 +16,38 @@ use super::tokenize::for_each_token;
 #[derive(Clone)]
 pub struct Page {
     /// Distinct surface tokens; documents refer to them by index.
-    pub surfaces: Vec<String>,
+    pub surfaces: Surfaces,
     pub docs: Vec<Doc>,
+}
+
+/// A page's distinct surface tokens in one buffer. A `String` each cost ~40 bytes besides the
+/// token (a Chinese page has ~1,700 of them, mostly 3–6 bytes long), and both a build's
+/// language and `watch`'s cache hold every page's analysis.
+#[derive(Clone, Default)]
+pub struct Surfaces {
+    text: String,
+    /// End of each token in `text`; a token starts where the one before ends.
+    ends: Vec<u32>,
+}
+
+impl Surfaces {
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.text[start as usize..end as usize])
+    }
+
+    fn of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Surfaces {
+        let mut out = Surfaces::default();
+        for t in tokens {
+            out.text.push_str(t);
+            out.ends.push(out.text.len() as u32);
+        }
+        out.text.shrink_to_fit();
+        out.ends.shrink_to_fit();
+        out
+    }
 }
 
 /// A section with the statistics of its tokens.
@@ -63,13 +93,18 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         let mut section = section;
         section.text = snippet_text(&section.text).to_owned();
         section.low = String::new();
+        let mut terms = stats.terms;
+        // Kept until the language's index is built (and by `watch` until the next change):
+        // no room for growth.
+        terms.shrink_to_fit();
         docs.push(Doc {
             section,
-            terms: stats.terms,
+            terms,
             len,
         });
     }
-    let surfaces = interner.surfaces.iter().map(|s| (*s).to_owned()).collect();
+    let surfaces = Surfaces::of(interner.surfaces.iter().copied());
+    docs.shrink_to_fit();
     Page { surfaces, docs }
 }
 
@@ -137,5 +172,18 @@ impl DocStats {
         for &(id, _, _) in &self.terms {
             interner.slots[id as usize] = u32::MAX;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Surfaces;
+
+    #[test]
+    fn surfaces_give_back_each_token_in_order() {
+        let tokens = ["续费", "sim", "", "карта", "*111#"];
+        let s = Surfaces::of(tokens);
+        assert_eq!(s.iter().collect::<Vec<_>>(), tokens);
+        assert_eq!(Surfaces::of([]).iter().count(), 0);
     }
 }

@@ -4,6 +4,8 @@
 //! JavaScript literals. Posting lists are strings over a 64-letter alphabet that needs no escaping,
 //! decoded by `decodePostings` in `search.js`.
 
+use super::rank::LEVELS;
+
 /// The alphabet of posting strings: letters 0–31 end a number, 32–63 continue it.
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -59,14 +61,16 @@ pub fn push_varint(out: &mut String, n: u32) {
     }
 }
 
-/// Encodes a posting list: for each `(doc, level)` in ascending doc order, the gap to the previous
-/// doc (minus one) as a varint, then the level (1–31) as one letter.
+/// Encodes a posting list: for each `(doc, level)` in ascending doc order, one varint of the gap
+/// to the previous doc (minus one) times 32 plus the level (1–31) minus one: one letter for
+/// the next document (frequent terms' lists are full of those), two up to a gap of 32, never
+/// more than a gap and a level letter each.
 pub fn postings(list: &[(u32, u8)]) -> String {
     let mut out = String::with_capacity(list.len() * 2);
     let mut next = 0;
     for &(doc, level) in list {
-        push_varint(&mut out, doc - next);
-        out.push(ALPHABET[usize::from(level & 31)] as char);
+        let code = u32::from(level.clamp(1, LEVELS) - 1);
+        push_varint(&mut out, ((doc - next) << 5) | code);
         next = doc + 1;
     }
     out
@@ -88,10 +92,9 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_and_levels() {
-        assert_eq!(
-            postings(&[(0, 5), (1, 31), (40, 1)]),
-            "05 0V X61".replace(' ', "")
-        );
+        // (0 << 5 | 4), (0 << 5 | 30), (38 << 5 | 0) = 4, 30, 38 × 32 + 0:
+        // "4", "U", then "X" (1, continued), "c" (6, continued) and "0".
+        assert_eq!(postings(&[(0, 5), (1, 31), (40, 1)]), "4UXc0");
     }
 
     #[test]

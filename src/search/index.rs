@@ -4,7 +4,10 @@
 //! Surface forms are interned and stemmed once each. Every document gets an id in page order
 //! (pages sorted by URL), so posting lists are ascending and the output is deterministic.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+
+use rayon::prelude::*;
 
 use super::analyze::Page;
 use super::encode;
@@ -46,115 +49,84 @@ pub fn build<'a>(
     stemmer: LangStemmer,
     synonyms: &[(&str, &str)],
 ) -> Index<'a> {
-    // Language-wide surface ids in first-seen order (deterministic: pages are in URL order),
-    // and each page's local ids mapped onto them.
-    let mut surface_ids: FastMap<String, u32> = FastMap::default();
-    let mut surfaces: Vec<String> = Vec::new();
-    let local_to_global: Vec<Vec<u32>> = analysed
-        .iter()
-        .map(|page| {
-            page.surfaces
-                .iter()
-                .map(|s| match surface_ids.get(s.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = surfaces.len() as u32;
-                        surface_ids.insert(s.clone(), id);
-                        surfaces.push(s.clone());
-                        id
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    // Pages are handled in runs on every core; each step below keeps page (URL) order, so the
+    // output does not depend on how the runs were scheduled.
+    let run = analysed
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
     // Synonym words are surfaces too, so the dictionary maps their forms to their stems.
-    let rule_surfaces: Vec<(Vec<u32>, Vec<u32>)> = synonyms
+    let rule_tokens: Vec<(Vec<String>, Vec<String>)> = synonyms
+        .iter()
+        .map(|(variant, target)| (tokens(variant), tokens(target)))
+        .collect();
+    let (mut surfaces, mut surface_ids, local_to_global) = intern_surfaces(analysed, run);
+    let rule_surfaces: Vec<(Vec<u32>, Vec<u32>)> = rule_tokens
         .iter()
         .map(|(variant, target)| {
-            let mut intern = |text: &str| -> Vec<u32> {
-                tokens(text)
-                    .into_iter()
-                    .map(|s| match surface_ids.get(s.as_str()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = surfaces.len() as u32;
-                            surface_ids.insert(s.clone(), id);
-                            surfaces.push(s);
-                            id
-                        }
-                    })
-                    .collect()
-            };
-            (intern(variant), intern(target))
+            let variant = intern_words(variant, &mut surface_ids, &mut surfaces);
+            (
+                variant,
+                intern_words(target, &mut surface_ids, &mut surfaces),
+            )
         })
         .collect();
-    // Stem each surface once; intern the stems as term ids.
-    let mut term_ids: FastMap<String, u32> = FastMap::default();
-    let mut terms: Vec<String> = Vec::new();
-    let surface_term: Vec<u32> = surfaces
-        .iter()
-        .map(|s| {
-            let stem = stemmer.stem(s).into_owned();
-            *term_ids.entry(stem).or_insert_with_key(|stem| {
-                terms.push(stem.clone());
-                (terms.len() - 1) as u32
-            })
-        })
-        .collect();
-
+    let (terms, surface_term) = stem_surfaces(&surfaces, &stemmer);
     let rules: Vec<Rule> = rule_surfaces
         .iter()
         .map(|(variant, target)| Rule::new(variant, target, &surface_term))
         .filter(|r| !r.target.is_empty() && !r.variant.is_empty())
         .collect();
 
+    let mut docs = Vec::new();
+    let mut doc_start = Vec::with_capacity(analysed.len());
+    for (page, analysed_page) in analysed.iter().enumerate() {
+        doc_start.push(docs.len() as u32);
+        docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
+            page: page as u32,
+            section: &doc.section,
+        }));
+    }
     let all_docs = || analysed.iter().flat_map(|p| &p.docs);
     let total_len: u64 = all_docs().map(|d| u64::from(d.len)).sum();
-    let doc_count = all_docs().count();
-    let avg_len = total_len as f32 / doc_count.max(1) as f32;
-
-    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); terms.len()];
-    let mut docs = Vec::with_capacity(doc_count);
-    let mut merged: Vec<(u32, u32, u8)> = Vec::new();
-    for (page, (analysed_page, globals)) in analysed.iter().zip(&local_to_global).enumerate() {
-        for doc in &analysed_page.docs {
-            let id = docs.len() as u32;
-            // Several surface forms of one stem in a section add up.
-            merged.clear();
-            merged.extend(doc.terms.iter().map(|&(local, tf, flags)| {
-                (surface_term[globals[local as usize] as usize], tf, flags)
-            }));
-            merged.sort_unstable_by_key(|m| m.0);
-            merged.dedup_by(|next, kept| {
-                if next.0 != kept.0 {
-                    return false;
-                }
-                kept.1 += next.1;
-                kept.2 |= next.2;
-                true
-            });
-            apply_synonyms(&rules, &mut merged);
-            for &(term, tf, flags) in &merged {
-                postings[term as usize].push((id, level(tf, doc.len, avg_len, flags)));
-            }
-            docs.push(DocMeta {
-                page: page as u32,
-                section: &doc.section,
-            });
-        }
-    }
+    let avg_len = total_len as f32 / docs.len().max(1) as f32;
+    let ctx = PostingContext {
+        analysed,
+        local_to_global: &local_to_global,
+        surface_term: &surface_term,
+        rules: &rules,
+        terms: terms.len(),
+        avg_len,
+    };
+    let page_ids: Vec<usize> = (0..analysed.len()).collect();
+    let parts: Vec<Vec<Vec<(u32, u8)>>> = page_ids
+        .par_chunks(run)
+        .map(|pages| ctx.postings(pages, &doc_start))
+        .collect();
 
     let page_first = first_sections(&docs);
+    // Each term's list is its runs' lists in page order, encoded on every core.
+    let encoded: Vec<Option<(u32, String)>> = (0..terms.len())
+        .into_par_iter()
+        .map(|term| {
+            let mut list: Vec<(u32, u8)> = parts.iter().flat_map(|p| &p[term]).copied().collect();
+            if list.is_empty() {
+                return None; // a synonym's word that no section received
+            }
+            if is_han_char(&terms[term]) {
+                list = per_page(&list, &docs, &page_first);
+            }
+            Some((list.len() as u32, encode::postings(&list)))
+        })
+        .collect();
     let mut entries: FastMap<&str, Entry> = FastMap::default();
-    for (term, list) in terms.iter().zip(&mut postings) {
-        if list.is_empty() {
-            continue; // a synonym's word that no section received
+    for (term, postings) in terms.iter().zip(encoded) {
+        if postings.is_some() {
+            entries
+                .entry(term)
+                .or_insert_with(|| Entry::new(term))
+                .postings = postings;
         }
-        if is_han_char(term) {
-            *list = per_page(list, &docs, &page_first);
-        }
-        let entry = entries.entry(term).or_insert_with(|| Entry::new(term));
-        entry.postings = Some((list.len() as u32, encode::postings(list)));
     }
     for (surface, &term) in surfaces.iter().zip(&surface_term) {
         let stem = &terms[term as usize];
@@ -166,11 +138,143 @@ pub fn build<'a>(
         }
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
-    entries.sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
+    entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
     Index {
         pages,
         docs,
         entries,
+    }
+}
+
+/// Language-wide surface ids in first-seen order (pages are in URL order) and each page's
+/// local ids mapped onto them. Runs of `run` pages are interned on every core, then the runs'
+/// distinct surfaces are merged in run order, which is the first-seen order of the whole.
+fn intern_surfaces<'a>(
+    analysed: &[&'a Page],
+    run: usize,
+) -> (Vec<&'a str>, FastMap<&'a str, u32>, Vec<Vec<u32>>) {
+    let runs: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = analysed
+        .par_chunks(run)
+        .map(|pages| {
+            let mut ids: FastMap<&'a str, u32> = FastMap::default();
+            let mut order: Vec<&'a str> = Vec::new();
+            let mut local = |s: &'a str| {
+                *ids.entry(s).or_insert_with(|| {
+                    order.push(s);
+                    (order.len() - 1) as u32
+                })
+            };
+            let pages: Vec<Vec<u32>> = pages
+                .iter()
+                .map(|&p: &&'a Page| p.surfaces.iter().map(&mut local).collect())
+                .collect();
+            (order, pages)
+        })
+        .collect();
+    let mut global: FastMap<&'a str, u32> = FastMap::default();
+    let mut surfaces: Vec<&'a str> = Vec::new();
+    let mut local_to_global = Vec::with_capacity(analysed.len());
+    for (order, pages) in runs {
+        let to_global: Vec<u32> = order
+            .iter()
+            .map(|&s| {
+                *global.entry(s).or_insert_with(|| {
+                    surfaces.push(s);
+                    (surfaces.len() - 1) as u32
+                })
+            })
+            .collect();
+        let pages = pages.into_par_iter().map(|ids| {
+            ids.into_iter()
+                .map(|i| to_global[i as usize])
+                .collect::<Vec<u32>>()
+        });
+        local_to_global.par_extend(pages);
+    }
+    (surfaces, global, local_to_global)
+}
+
+/// The ids of `words`, interning the new ones.
+fn intern_words<'s>(
+    words: &'s [String],
+    ids: &mut FastMap<&'s str, u32>,
+    surfaces: &mut Vec<&'s str>,
+) -> Vec<u32> {
+    let mut id = |w: &'s String| {
+        *ids.entry(w.as_str()).or_insert_with(|| {
+            surfaces.push(w.as_str());
+            (surfaces.len() - 1) as u32
+        })
+    };
+    words.iter().map(&mut id).collect()
+}
+
+/// Stems each surface once (on every core) and interns the stems as term ids, in surface order.
+fn stem_surfaces(surfaces: &[&str], stemmer: &LangStemmer) -> (Vec<String>, Vec<u32>) {
+    let stems: Vec<Cow<'_, str>> = surfaces.par_iter().map(|s| stemmer.stem(s)).collect();
+    let mut term_ids: FastMap<String, u32> = FastMap::default();
+    let mut terms: Vec<String> = Vec::new();
+    let surface_term = stems
+        .into_iter()
+        .map(|stem| match term_ids.get(stem.as_ref()) {
+            Some(&id) => id,
+            None => {
+                let stem = stem.into_owned();
+                terms.push(stem.clone());
+                term_ids.insert(stem, (terms.len() - 1) as u32);
+                (terms.len() - 1) as u32
+            }
+        })
+        .collect();
+    (terms, surface_term)
+}
+
+/// What a run of pages needs to make its share of the posting lists.
+struct PostingContext<'p, 'a> {
+    analysed: &'p [&'a Page],
+    local_to_global: &'p [Vec<u32>],
+    surface_term: &'p [u32],
+    rules: &'p [Rule],
+    terms: usize,
+    avg_len: f32,
+}
+
+impl PostingContext<'_, '_> {
+    /// The posting lists of `pages` (consecutive), indexed by term; documents are numbered
+    /// from `doc_start` of each page.
+    fn postings(&self, pages: &[usize], doc_start: &[u32]) -> Vec<Vec<(u32, u8)>> {
+        let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms];
+        let mut merged: Vec<(u32, u32, u8)> = Vec::new();
+        for &page in pages {
+            let globals = &self.local_to_global[page];
+            for (k, doc) in self.analysed[page].docs.iter().enumerate() {
+                let id = doc_start[page] + k as u32;
+                // Several surface forms of one stem in a section add up.
+                merged.clear();
+                merged.extend(doc.terms.iter().map(|&(local, tf, flags)| {
+                    (
+                        self.surface_term[globals[local as usize] as usize],
+                        tf,
+                        flags,
+                    )
+                }));
+                merged.sort_unstable_by_key(|m| m.0);
+                merged.dedup_by(|next, kept| {
+                    if next.0 != kept.0 {
+                        return false;
+                    }
+                    kept.1 += next.1;
+                    kept.2 |= next.2;
+                    true
+                });
+                apply_synonyms(self.rules, &mut merged);
+                for &(term, tf, flags) in &merged {
+                    let level = level(tf, doc.len, self.avg_len, flags);
+                    postings[term as usize].push((id, level));
+                }
+            }
+        }
+        postings
     }
 }
 
@@ -267,10 +371,22 @@ impl Entry {
 /// Orders strings as JavaScript compares them (by UTF-16 code units), which differs from Rust's
 /// byte order for characters above U+FFFF; the browser binary-searches shard boundaries.
 pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        return a.cmp(b);
+    // Byte order is code point order; UTF-16 differs from it only between a character above
+    // U+FFFF and one in U+E000–U+FFFF, so only the first differing characters can disagree.
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let at = (0..=common)
+        .rev()
+        .find(|&i| a.is_char_boundary(i))
+        .unwrap_or(0);
+    match (a[at..].chars().next(), b[at..].chars().next()) {
+        // Different characters: the strings differ here.
+        (Some(x), Some(y)) => {
+            let (mut bx, mut by) = ([0; 2], [0; 2]);
+            let ux: &[u16] = x.encode_utf16(&mut bx);
+            ux.cmp(y.encode_utf16(&mut by))
+        }
+        _ => a.len().cmp(&b.len()),
     }
-    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 #[cfg(test)]
@@ -283,5 +399,29 @@ mod tests {
         // U+FF21 (Ａ) is above the surrogates in UTF-16 but below U+20000 in bytes.
         assert_eq!(utf16_cmp("\u{FF21}", "\u{20000}"), Ordering::Greater);
         assert_eq!(utf16_cmp("ab", "b"), Ordering::Less);
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "é",
+            "ее",
+            "е",
+            "充值",
+            "充",
+            "\u{FF21}x",
+            "\u{20000}",
+            "a\u{20000}",
+            "\u{20001}",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(
+                    utf16_cmp(x, y),
+                    x.encode_utf16().cmp(y.encode_utf16()),
+                    "{x} {y}"
+                );
+            }
+        }
     }
 }

@@ -17,15 +17,15 @@ pub const HEADING_BOOST: f32 = 3.0;
 pub const PARENT_BOOST: f32 = 1.0;
 /// The largest weight: saturated body frequency plus both boosts.
 const MAX_WEIGHT: f32 = K1 + 1.0 + HEADING_BOOST + PARENT_BOOST;
-/// Quantisation steps; one letter of the posting alphabet's terminal half.
-const LEVELS: f32 = 31.0;
+/// Quantisation steps: five bits of a posting's varint.
+pub const LEVELS: u8 = 31;
 
 /// Flag: the term occurs in the section's heading.
 pub const IN_HEADING: u8 = 1;
 /// Flag: the term occurs in a heading above the section.
 pub const IN_PARENT: u8 = 2;
 
-/// The weight level (1–31) of a term in a section.
+/// The weight level (1–[`LEVELS`]) of a term in a section.
 pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
     let tf = tf as f32;
     let norm = K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0));
@@ -40,7 +40,8 @@ pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
     if flags & IN_PARENT != 0 {
         weight += PARENT_BOOST;
     }
-    (weight / MAX_WEIGHT * LEVELS).round().clamp(1.0, LEVELS) as u8
+    let levels = f32::from(LEVELS);
+    (weight / MAX_WEIGHT * levels).round().clamp(1.0, levels) as u8
 }
 
 #[cfg(test)]
@@ -52,7 +53,7 @@ mod tests {
         let body_many = level(20, 100, 100.0, 0);
         let heading_once = level(0, 100, 100.0, IN_HEADING);
         assert!(heading_once > body_many, "{heading_once} > {body_many}");
-        assert_eq!(level(50, 10, 100.0, IN_HEADING | IN_PARENT), 31);
+        assert_eq!(level(50, 10, 100.0, IN_HEADING | IN_PARENT), super::LEVELS);
         assert!(level(1, 10, 100.0, 0) > level(1, 1000, 100.0, 0));
         assert!(level(1, 1000, 100.0, 0) >= 1);
     }

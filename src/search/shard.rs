@@ -25,16 +25,28 @@ const INLINE_POSTINGS: usize = 2 * 1024;
 /// Aimed size of a dictionary shard, in bytes.
 const DICT_SHARD: usize = 16 * 1024;
 /// Manifest format version, checked by the browser.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// Writes all files of one language's index.
 pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
-    let mut out = Files {
+    // The dictionary, the document chunks and the typo table are independent: built side by
+    // side (this runs on the pipeline's thread while the render threads wait).
+    let files = || Files {
         lang,
         files: Vec::new(),
     };
-    let dict = dictionary(&mut out, index);
-    let chunks = docs::chunks(&mut out, index);
+    let (mut out, mut docs_out, mut typo_out) = (files(), files(), files());
+    let ((dict, chunks), typos) = rayon::join(
+        || {
+            rayon::join(
+                || dictionary(&mut out, index),
+                || docs::chunks(&mut docs_out, index),
+            )
+        },
+        || typo_files(&mut typo_out, index),
+    );
+    out.files.append(&mut docs_out.files);
+    out.files.append(&mut typo_out.files);
 
     let mut m = String::new();
     m.push_str(&format!(
@@ -74,19 +86,26 @@ pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
         push_str_lit(&mut m, w);
     }
     m.push_str("],\"ty\":[");
-    for (i, c) in typo::chunks(index).iter().enumerate() {
-        let hash = out.push_hashed("v", &c.payload);
+    for (i, (first, min_len, hash)) in typos.iter().enumerate() {
         if i > 0 {
             m.push(',');
         }
         m.push('[');
-        push_str_lit(&mut m, c.first.encode_utf8(&mut [0; 4]));
-        m.push_str(&format!(",{},\"{hash}\"]", c.min_len));
+        push_str_lit(&mut m, first.encode_utf8(&mut [0; 4]));
+        m.push_str(&format!(",{min_len},\"{hash}\"]"));
     }
     m.push_str("]}");
     out.push_named("index", &m);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files
+}
+
+/// Writes the typo table's chunks; returns `(first character, length, hash)` per chunk.
+fn typo_files(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(char, usize, String)> {
+    typo::chunks(index)
+        .into_iter()
+        .map(|c| (c.first, c.min_len, out.push_hashed("v", &c.payload)))
+        .collect()
 }
 
 pub(super) struct Files<'a> {

@@ -104,15 +104,19 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 fn han_run<'a>(run: &'a str, emit: &mut impl FnMut(&'a str)) {
-    // Byte offsets of every character, plus the end: character k is bounds[k]..bounds[k + 1].
-    let mut bounds: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
-    bounds.push(run.len());
-    let n = bounds.len() - 1;
-    for k in 0..n {
-        emit(&run[bounds[k]..bounds[k + 1]]);
-        if k + 1 < n {
-            emit(&run[bounds[k]..bounds[k + 2]]);
-        }
+    // Each character, then the pair it starts (up to the end of the character after it).
+    let mut starts = run.char_indices().map(|(i, _)| i).peekable();
+    while let Some(start) = starts.next() {
+        let Some(&next) = starts.peek() else {
+            emit(&run[start..]);
+            break;
+        };
+        emit(&run[start..next]);
+        let after = run[next..]
+            .chars()
+            .next()
+            .map_or(run.len(), |c| next + c.len_utf8());
+        emit(&run[start..after]);
     }
 }
 

@@ -146,14 +146,20 @@
     return out;
   }
 
-  // A posting string → {docs, levels}: varint gap (minus one) then one level letter per posting.
+  // A posting string → {docs, levels}: per posting one varint, (gap − 1) × 32 + level − 1
+  // (levels 1–31; src/search/encode.rs).
   function decodePostings(s) {
-    var docs = [], levels = [], v = 0, next = 0, wantLevel = false;
+    var docs = [], levels = [], v = 0, next = 0;
     for (var i = 0; i < s.length; i++) {
       var x = DIGIT[s[i]];
-      if (wantLevel) { levels.push(x); wantLevel = false; continue; }
       v = v * 32 + (x & 31);
-      if (x < 32) { next += v; docs.push(next); next++; v = 0; wantLevel = true; }
+      if (x < 32) {
+        next += Math.floor(v / 32);
+        docs.push(next);
+        levels.push((v % 32) + 1);
+        next++;
+        v = 0;
+      }
     }
     return { docs: docs, levels: levels };
   }
@@ -210,7 +216,7 @@
 
   Engine.prototype.init = function () {
     return this.manifest || (this.manifest = this.file("index").then(function (m) {
-      if (m.v !== 3) throw new Error("search index version " + m.v);
+      if (m.v !== 4) throw new Error("search index version " + m.v);
       var first = [], at = 0;
       varints(m.dg).forEach(function (g) { at += g; first.push(at); });
       var pages = [], start = 0;
