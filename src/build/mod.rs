@@ -200,60 +200,43 @@ impl Pipeline {
             .into_iter()
             .map(str::to_owned)
             .collect();
-        // Languages one after another, so at most two languages' analysed pages are held at
-        // once; a language's index is built on its own thread while the next language's
-        // templates run on the pool, so no core waits on the single-threaded index.
-        let mut searches: Vec<SearchOutput> = Vec::new();
-        let mut pending: Option<(&str, Vec<OnceLock<Arc<Analysed>>>)> = None;
-        for code in codes.iter().map(String::as_str).map(Some).chain([None]) {
-            let only: Vec<usize> = code.map_or_else(Vec::new, |code| {
-                (0..site.pages.len())
-                    .filter(|&i| site.pages[i].lang == code)
-                    .collect()
-            });
-            let slots: Vec<OnceLock<Arc<Analysed>>> =
-                site.pages.iter().map(|_| OnceLock::new()).collect();
-            let cache = &self.cache;
-            let (rendered, indexed) = std::thread::scope(|scope| {
-                let index = pending.take().map(|(lang, mut fresh)| {
-                    let (site, synonyms) = (&site, &synonyms);
-                    scope.spawn(move || {
-                        let mut out = SearchOutput::new();
-                        search_stage::run_language(
-                            site, lang, &mut fresh, cache, synonyms, sink, &mut out,
-                        )
-                        .map(|()| out)
-                    })
-                });
-                let rendered = code.map(|_| pages(&site, cache, &only, sink, &slots));
-                let indexed =
-                    index.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-                (rendered, indexed)
-            });
-            if let Some(indexed) = indexed {
-                searches.push(indexed?);
-            }
-            match rendered {
-                Some(Ok(done)) => {
-                    stats
-                        .rendered
-                        .extend(done.fresh.iter().map(|&i| site.pages[i].url.clone()));
+        // One language at a time, so only one language's analysed pages are held at once.
+        // (Building a language's index on its own thread beside the next language's
+        // templates was measured: no faster once the index used both cores, and 60 MiB more.)
+        let mut search = SearchOutput::new();
+        let mut analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
+        for code in &codes {
+            let only: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].lang == *code)
+                .collect();
+            match pages(&site, &self.cache, &only, sink, &analysed) {
+                Ok(done) => {
+                    let urls = done.fresh.iter().map(|&i| site.pages[i].url.clone());
+                    stats.rendered.extend(urls);
                     for (key, remembered) in done.remember {
                         self.cache.views.insert(key, remembered);
                     }
                 }
                 // Every language is rendered, so one run reports every template error.
-                Some(Err(BuildFailure::Content(BuildErrors(e)))) => {
+                Err(BuildFailure::Content(BuildErrors(e))) => {
                     e.into_iter()
                         .for_each(|d| render::add_error(&mut errors, d));
                 }
-                Some(Err(e)) => return Err(e),
-                None => {}
+                Err(e) => return Err(e),
             }
             // Each page's Markdown output was only for its own template.
             site.drop_bodies(&only);
-            if let Some(code) = code.filter(|_| errors.is_empty()) {
-                pending = Some((code, slots));
+            if errors.is_empty() {
+                let (cache, s) = (&self.cache, &synonyms);
+                search_stage::run_language(
+                    &site,
+                    code,
+                    &mut analysed,
+                    cache,
+                    s,
+                    sink,
+                    &mut search,
+                )?;
             }
         }
         if !errors.is_empty() {
@@ -262,11 +245,9 @@ impl Pipeline {
         let live: BTreeSet<site::PageKey> = site.pages.iter().map(|p| p.key()).collect();
         self.cache.views.retain(|key, _| live.contains(key));
         paths.extend(site.pages.iter().map(|p| crate::urls::file_of(&p.url)));
-        for search in &mut searches {
-            paths.extend(search.paths.iter().cloned());
-            stats.search.append(&mut search.rebuilt);
-            stats.search_index += search.index_time;
-        }
+        paths.extend(search.paths.iter().cloned());
+        stats.search = std::mem::take(&mut search.rebuilt);
+        stats.search_index = search.index_time;
         stats.lap("templates, search, write");
         let theme = self.cache.theme.as_ref().ok_or_else(not_loaded)?;
         put_all(sink, render::render_site(&site, theme)?, &mut paths)?;
@@ -286,9 +267,7 @@ impl Pipeline {
         let record = inputs::record(&stamp, site.pages.len(), &site.warnings);
         put_all(sink, vec![OutputFile::new(INPUTS_FILE, record)], &mut paths)?;
         stats.lap("site files");
-        for mut search in searches {
-            search.commit(&mut self.cache, &site);
-        }
+        search.commit(&mut self.cache, &site);
         Ok((Built { site, paths }, stats))
     }
 

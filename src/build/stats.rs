@@ -19,8 +19,7 @@ pub(crate) struct RunStats {
     /// MiB where the system tells (printed with `STEPPE_TIMINGS=1`).
     pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     /// Time spent building search indexes (`search::build_index_from`, all languages), part of
-    /// the stage that runs templates, search and writes; printed as its own line. Indexes
-    /// are built beside the next language's templates, so this overlaps that stage's time.
+    /// the stage that runs templates, search and writes; printed as its own line.
     pub search_index: Duration,
     started: Option<Instant>,
 }
