@@ -239,7 +239,9 @@ def other_rows(size):
                      f"≤ pages/8 = {limit:,.0f}" if p == 10000 else "–",
                      check(s[0], limit) if p == 10000 else "–"))
     stages = size.stages("clean")[0]
-    search = next((v for k, v in stages.items() if "search" in k), None)
+    # The index's own line (`search index`) where steppe prints it, else the stage holding it.
+    search = stages.get("search index",
+                        next((v for k, v in stages.items() if "search" in k), None))
     if search is not None:
         rows.append(("search index", "stage time, clean", fmt_ms(search), "–", "–",
                      "≤ 400 ms" if p == 10000 else "–",
