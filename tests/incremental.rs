@@ -345,31 +345,8 @@ fn a_build_after_watch_and_a_reverted_edit_is_a_fresh_build() {
 #[cfg(unix)]
 #[test]
 fn watch_renders_only_the_edited_page() {
-    use std::io::{BufRead, BufReader};
     let site = TestSite::fixture("basic");
-    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_steppe"))
-        .args(["watch", "--no-serve"])
-        .env("STEPPE_TIMINGS", "1")
-        .current_dir(site.root())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = lines.clone();
-    let stderr = watch.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let mut stdout = BufReader::new(watch.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("watching") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "watch ended");
-    }
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let watch = Watching::start(&site);
     let page = site.path("public/en/guide/topup/index.html");
     let original = site.read("content/en/guide/topup.md");
     site.write(
@@ -379,18 +356,10 @@ fn watch_renders_only_the_edited_page() {
     wait_for("the edit", || {
         std::fs::read_to_string(&page).is_ok_and(|s| s.contains("roaming charges"))
     });
-    let counts_line = || {
-        lines
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|l| l.contains("write counts:"))
-            .cloned()
-    };
+    let counts_line = || watch.lines_with("write counts:").into_iter().next();
     wait_for("the counters", || counts_line().is_some());
-    watch.kill().unwrap();
-    watch.wait().unwrap();
     let line = counts_line().unwrap();
+    watch.stop();
     let fake = Output {
         status: std::process::ExitStatus::default(),
         stdout: Vec::new(),
