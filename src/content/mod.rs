@@ -181,11 +181,7 @@ pub fn load(
             Ok(p) if drafts || !p.front.draft => content.pages.push(p),
             Ok(_) => {}
             Err(BuildErrors(e)) => {
-                let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
-                let mut parts = rel.iter().map(|c| crate::urls::nfc(&c.to_string_lossy()));
-                let lang = parts.next().unwrap_or_default();
-                let rel = parts.collect::<Vec<_>>().join("/");
-                content.failed.push(PageKey::new(lang, rel));
+                content.failed.extend(key_of(&content_dir, &path));
                 content.errors.extend(e);
             }
         }
@@ -214,6 +210,23 @@ fn io_pool(files: usize) -> Option<rayon::ThreadPool> {
         .thread_name(|i| format!("steppe-read-{i}"))
         .build()
         .ok()
+}
+
+/// A path under `content/` as names in NFC, so keys, URLs and links agree whichever form the
+/// file system keeps: its language (the first name) and the names after it.
+fn names_of(rel: &Path) -> (String, Vec<String>) {
+    let mut parts = rel
+        .components()
+        .map(|c| crate::urls::nfc(&c.as_os_str().to_string_lossy()));
+    let lang = parts.next().unwrap_or_default();
+    (lang, parts.collect())
+}
+
+/// The page key of the content file at `path` (under `content_dir`), as the content stage
+/// keys it.
+pub(crate) fn key_of(content_dir: &Path, path: &Path) -> Option<PageKey> {
+    let (lang, rest) = names_of(path.strip_prefix(content_dir).ok()?);
+    Some(PageKey::new(lang, rest.join("/")))
 }
 
 fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
@@ -277,12 +290,7 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             .strip_prefix(content_dir)
             .unwrap_or(entry.path());
         let shown = Path::new(CONTENT_DIR).join(rel_to_content);
-        // Names in NFC, so keys, URLs and links agree whichever form the file system keeps.
-        let mut parts = rel_to_content
-            .components()
-            .map(|c| crate::urls::nfc(&c.as_os_str().to_string_lossy()));
-        let lang = parts.next().unwrap_or_default();
-        let rest: Vec<String> = parts.collect();
+        let (lang, rest) = names_of(rel_to_content);
         if entry.depth() == 1 {
             if !entry.file_type().is_dir() {
                 errors.push(

@@ -69,16 +69,8 @@ impl Quick {
 
     /// The index of the written, translated page whose source is `path`.
     fn index_of(&self, root: &Path, path: &Path) -> Option<usize> {
-        let rel = path
-            .strip_prefix(root.join(crate::content::CONTENT_DIR))
-            .ok()?;
-        // Names in NFC, as the content stage keys them.
-        let mut parts = rel
-            .components()
-            .map(|c| crate::urls::nfc(&c.as_os_str().to_string_lossy()));
-        let lang = parts.next()?;
-        let rel = parts.collect::<Vec<_>>().join("/");
-        let index = *self.site.by_key.get(&PageKey::new(lang, rel))?;
+        let key = crate::content::key_of(&root.join(crate::content::CONTENT_DIR), path)?;
+        let index = *self.site.by_key.get(&key)?;
         let page = &self.site.pages[index];
         (page.written && page.is_translated()).then_some(index)
     }
