@@ -371,6 +371,35 @@ fn watch_renders_only_the_edited_page() {
     assert_same_as_fresh(&site);
 }
 
+/// `watch` keeps each page's front matter between rebuilds but not its text. A new page moves
+/// where links lead, so every page's Markdown renders again: the rebuild parses only the new
+/// file and reads the other texts back, and the output equals a fresh build.
+#[cfg(unix)]
+#[test]
+fn watch_reads_texts_back_when_every_page_renders_again() {
+    let site = TestSite::fixture("basic");
+    let watch = Watching::start(&site);
+    site.write(
+        "content/en/guide/roaming.md",
+        "---\ntitle: Roaming\n---\n\nSee [top-up](topup.md).\n",
+    );
+    let counts_line = || watch.lines_with("write counts:").into_iter().next();
+    wait_for("the rebuild", || counts_line().is_some());
+    let line = counts_line().unwrap();
+    watch.stop();
+    let fake = Output {
+        status: std::process::ExitStatus::default(),
+        stdout: Vec::new(),
+        stderr: line.into_bytes(),
+    };
+    assert_eq!(counts(&fake).parsed, 1);
+    assert!(
+        paragraphs(&site, "public/en/guide/topup/index.html").len() > 1,
+        "the unchanged page lost its text"
+    );
+    assert_same_as_fresh(&site);
+}
+
 /// A running `steppe watch --no-serve` with `STEPPE_TIMINGS=1`, its stderr collected by line.
 #[cfg(unix)]
 struct Watching {

@@ -195,13 +195,13 @@ impl Pipeline {
         let synonyms = self.synonyms(&site)?;
         let mut paths = BTreeSet::new();
         let mut errors = Vec::new();
-        // One language at a time, so only one language's analysed pages are held at once, the
-        // heaviest last (see `order.rs`).
+        // One language at a time, so a one-off build holds only one language's analysed pages
+        // at once; in the order of `order.rs`.
         // (Building a language's index on its own thread beside the next language's
         // templates was measured: no faster once the index used both cores, and 60 MiB more.)
         let mut search = SearchOutput::new();
         let mut analysed: Vec<OnceLock<_>> = site.pages.iter().map(|_| OnceLock::new()).collect();
-        for code in &order::by_index_weight(&site) {
+        for code in &order::languages(&site, self.cache.analysed.keeps()) {
             let only: Vec<usize> = (0..site.pages.len())
                 .filter(|&i| site.pages[i].lang == *code)
                 .collect();

@@ -38,7 +38,9 @@ pub(crate) fn collect(config: &Config, pages: &Pages) -> Urls {
     };
     for p in &pages.pages {
         let file = p.file.to_string_lossy().replace('\\', "/");
-        for (url, line) in body_links(&p.body, p.body_line) {
+        // `check` loads every text afresh: none is left on disk.
+        let body = p.body.text(&p.file).unwrap_or_default();
+        for (url, line) in body_links(&body, p.body_line) {
             add(&url, &file, Some(line));
         }
         let line = p.key_lines.get("sources").copied();

@@ -9,8 +9,9 @@ pub use front_matter::{FRONT_MATTER_KEYS, FrontMatter, Schema, parse_file};
 use crate::config::Config;
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -24,8 +25,7 @@ pub struct SourcePage {
     /// Path relative to the site root, for messages (`content/en/steps/online.md`).
     pub file: PathBuf,
     pub front: FrontMatter,
-    /// Shared, so the pages built from it (fallback copies, `watch`'s cache) need no copy.
-    pub body: std::sync::Arc<str>,
+    pub body: Body,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
     /// 1-based line of each top-level front matter key.
@@ -44,6 +44,52 @@ impl SourcePage {
     pub fn dir(&self) -> &str {
         self.rel.rfind('/').map_or("", |i| &self.rel[..=i])
     }
+}
+
+/// A page's Markdown text, or where to read it again. `watch` keeps every page's parsed front
+/// matter between rebuilds but not its text (~95 MB at 10,000 pages): a page whose rendered
+/// body is cached never needs its text, and one that must render again reads it back.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Shared, so the pages built from it (fallback copies) need no copy.
+    Held(Arc<str>),
+    /// Left on disk: the file, and the fingerprint its bytes had when they were parsed.
+    OnDisk { path: Arc<Path>, source_hash: u64 },
+}
+
+impl Body {
+    pub fn held(text: impl Into<Arc<str>>) -> Body {
+        Body::Held(text.into())
+    }
+
+    /// The text, read back if it was left on disk. `file` names the page in messages. A file
+    /// that is gone or changed since it was parsed is an error: its front matter is stale, and
+    /// the watcher's event for that change brings another rebuild.
+    pub fn text(&self, file: &Path) -> Result<Arc<str>, Diagnostic> {
+        let (path, hash) = match self {
+            Body::Held(text) => return Ok(text.clone()),
+            Body::OnDisk { path, source_hash } => (path, *source_hash),
+        };
+        let changed = || {
+            Diagnostic::new("the file changed while the site was being built")
+                .in_file(file)
+                .with_hint("save it again, or run the build again")
+        };
+        let bytes = std::fs::read(path).map_err(|_| changed())?;
+        if fingerprint(&bytes) != hash {
+            return Err(changed());
+        }
+        let split = parse_file(file, &bytes).map_err(|_| changed())?;
+        Ok(split.body.into())
+    }
+}
+
+/// The fingerprint of a content file's bytes (`SourcePage::source_hash`).
+fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// A page's identity: its language and its path inside `content/<lang>/`.
@@ -159,15 +205,33 @@ pub fn load(
         let entry = old.remove(&f.path).expect("reused entries are cached");
         cache.entries.insert(f.path, entry);
     }
-    for (f, page) in fresh {
+    // `watch`'s cache keeps each page's front matter but not its text (~95 MB at 10k pages):
+    // the text read now goes to this run only, and a later run that must render the page
+    // again reads it back (`Body::text`).
+    let mut texts: HashMap<PathBuf, Body> = HashMap::new();
+    for (f, mut page) in fresh {
+        if let (true, Ok(p)) = (cache.keep, &mut page) {
+            let on_disk = Body::OnDisk {
+                path: Arc::from(f.path.as_path()),
+                source_hash: p.source_hash,
+            };
+            texts.insert(f.path.clone(), std::mem::replace(&mut p.body, on_disk));
+        }
         cache.entries.insert(f.path, (f.stamp, page));
     }
     let mut content = Content::default();
     let entries: Vec<(PathBuf, Result<SourcePage, BuildErrors>)> = if cache.keep {
+        let mut with_text = |path: &PathBuf, page: &Result<SourcePage, BuildErrors>| {
+            let mut page = page.clone();
+            if let (Ok(p), Some(text)) = (&mut page, texts.remove(path)) {
+                p.body = text;
+            }
+            (path.clone(), page)
+        };
         cache
             .entries
             .iter()
-            .map(|(path, (_, page))| (path.clone(), page.clone()))
+            .map(|(path, (_, page))| with_text(path, page))
             .collect()
     } else {
         std::mem::take(&mut cache.entries)
@@ -240,15 +304,10 @@ fn read_page(f: &Found) -> Result<SourcePage, BuildErrors> {
         rel: f.rel.clone(),
         file,
         front: split.front,
-        body: split.body.into(),
+        body: Body::held(split.body),
         body_line: split.body_line,
         key_lines: split.key_lines,
-        source_hash: {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
-            bytes.hash(&mut h);
-            h.finish()
-        },
+        source_hash: fingerprint(&bytes),
     })
 }
 
@@ -382,5 +441,29 @@ mod tests {
         for name in ["page.md", "photo.png", "_index.md"] {
             assert!(!is_ignored_name(name), "{name}");
         }
+    }
+
+    /// A text left on disk reads back as the body the file's front matter came with, and a
+    /// file changed or gone since it was parsed is an error, never a body that does not match
+    /// the front matter.
+    #[test]
+    fn a_text_left_on_disk_reads_back_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.md");
+        let bytes = "---\ntitle: T\n---\n\nThe body.\n";
+        std::fs::write(&path, bytes).unwrap();
+        let file = Path::new("content/en/page.md");
+        let body = Body::OnDisk {
+            path: Arc::from(path.as_path()),
+            source_hash: fingerprint(bytes.as_bytes()),
+        };
+        let held = parse_file(file, bytes.as_bytes()).unwrap().body;
+        assert_eq!(&*body.text(file).unwrap(), held.as_str());
+        assert!(held.contains("The body."));
+        std::fs::write(&path, bytes.replace("body", "text")).unwrap();
+        let e = body.text(file).unwrap_err();
+        assert!(e.to_string().contains("changed while"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(body.text(file).is_err());
     }
 }

@@ -83,8 +83,9 @@ pub struct PlannedPage {
     pub url: String,
     pub kind: Kind,
     pub front: FrontMatter,
-    /// The Markdown source, shared with the source cache; the Markdown stage consumes it.
-    pub body: Arc<str>,
+    /// The Markdown source (or where to read it), shared with the source cache; the Markdown
+    /// stage consumes it.
+    pub body: crate::content::Body,
     pub body_line: usize,
     /// Fingerprint of the source file (0 for pages steppe made up).
     pub source_hash: u64,
@@ -281,7 +282,7 @@ pub(crate) fn render_bodies(
             });
             // The source is consumed as soon as its body exists, so the whole site's sources
             // and bodies are never held at once.
-            plan.body = "".into();
+            plan.body = crate::content::Body::held("");
             (plan, fresh)
         })
         .collect();
@@ -400,9 +401,13 @@ fn render_one(
     targets: &LinkTargets,
     facts: &dyn DataSource,
 ) -> (Rendered, Vec<Diagnostic>) {
+    let body = match p.body.text(&p.file) {
+        Ok(body) => body,
+        Err(d) => return (Rendered::default(), vec![d]),
+    };
     let input = PageInput {
         file: &p.file,
-        body: &p.body,
+        body: &body,
         body_line: p.body_line,
         strings: i18n.strings(p.source_lang()),
     };

@@ -213,7 +213,7 @@ fn add_missing(config: &Config, lang: &str, pages: &mut Vec<Page>, warnings: &mu
                     weight,
                     ..empty_front()
                 },
-                body: "".into(),
+                body: crate::content::Body::held(""),
                 body_line: 1,
                 source_hash: 0,
                 key_lines: BTreeMap::new(),

@@ -88,7 +88,7 @@ impl Quick {
             return None;
         }
         let mut page = old.clone();
-        page.body = split.body.into();
+        page.body = crate::content::Body::held(split.body);
         Some(page)
     }
 
