@@ -251,11 +251,11 @@ impl PostingContext<'_, '_> {
                 let id = doc_start[page] + k as u32;
                 // Several surface forms of one stem in a section add up.
                 merged.clear();
-                merged.extend(doc.terms.iter().map(|&(local, tf, flags)| {
+                merged.extend(doc.terms.iter().map(|t| {
                     (
-                        self.surface_term[globals[local as usize] as usize],
-                        tf,
-                        flags,
+                        self.surface_term[globals[t.surface as usize] as usize],
+                        u32::from(t.tf),
+                        t.flags,
                     )
                 }));
                 merged.sort_unstable_by_key(|m| m.0);
