@@ -199,6 +199,27 @@ impl DocStats {
 mod tests {
     use super::Surfaces;
 
+    /// A word repeated past what a term's 16-bit frequency holds: the frequency saturates and
+    /// the section's length still counts every word.
+    #[test]
+    fn a_frequency_past_u16_saturates_and_the_length_counts_all() {
+        let words = 70_000;
+        let html = format!(
+            "<main data-search-body><p>{}</p></main>",
+            "roaming ".repeat(words)
+        );
+        let page = super::page(&crate::search::SearchPage {
+            url: "en/a/",
+            title: "A",
+            html: &html,
+        });
+        let doc = &page.docs[0];
+        let roaming = page.surfaces.iter().position(|s| s == "roaming").unwrap();
+        let term = doc.terms.iter().find(|t| t.surface as usize == roaming);
+        assert_eq!(term.map(|t| t.tf), Some(u16::MAX));
+        assert_eq!(doc.len as usize, words);
+    }
+
     #[test]
     fn surfaces_give_back_each_token_in_order() {
         let tokens = ["续费", "sim", "", "карта", "*111#"];
