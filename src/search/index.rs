@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::analyze::Page;
 use super::encode;
 use super::extract::Section;
-use super::fxhash::FastMap;
+use super::fxhash::{FastMap, StrIds};
 use super::rank::level;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
@@ -152,17 +152,18 @@ pub fn build<'a>(
 fn intern_surfaces<'a>(
     analysed: &[&'a Page],
     run: usize,
-) -> (Vec<&'a str>, FastMap<&'a str, u32>, Vec<Vec<u32>>) {
+) -> (Vec<&'a str>, StrIds<'a>, Vec<Vec<u32>>) {
     let runs: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = analysed
         .par_chunks(run)
         .map(|pages| {
-            let mut ids: FastMap<&'a str, u32> = FastMap::default();
+            let mut ids = StrIds::default();
             let mut order: Vec<&'a str> = Vec::new();
             let mut local = |s: &'a str| {
-                *ids.entry(s).or_insert_with(|| {
+                let id = ids.get_or_insert(s, order.len() as u32);
+                if id as usize == order.len() {
                     order.push(s);
-                    (order.len() - 1) as u32
-                })
+                }
+                id
             };
             let pages: Vec<Vec<u32>> = pages
                 .iter()
@@ -171,18 +172,13 @@ fn intern_surfaces<'a>(
             (order, pages)
         })
         .collect();
-    let mut global: FastMap<&'a str, u32> = FastMap::default();
+    let mut global = StrIds::default();
     let mut surfaces: Vec<&'a str> = Vec::new();
     let mut local_to_global = Vec::with_capacity(analysed.len());
     for (order, pages) in runs {
         let to_global: Vec<u32> = order
             .iter()
-            .map(|&s| {
-                *global.entry(s).or_insert_with(|| {
-                    surfaces.push(s);
-                    (surfaces.len() - 1) as u32
-                })
-            })
+            .map(|&s| intern(s, &mut global, &mut surfaces))
             .collect();
         let pages = pages.into_par_iter().map(|ids| {
             ids.into_iter()
@@ -194,19 +190,22 @@ fn intern_surfaces<'a>(
     (surfaces, global, local_to_global)
 }
 
+/// The id of `s` in `surfaces`, appended when new.
+fn intern<'s>(s: &'s str, ids: &mut StrIds<'s>, surfaces: &mut Vec<&'s str>) -> u32 {
+    let id = ids.get_or_insert(s, surfaces.len() as u32);
+    if id as usize == surfaces.len() {
+        surfaces.push(s);
+    }
+    id
+}
+
 /// The ids of `words`, interning the new ones.
 fn intern_words<'s>(
     words: &'s [String],
-    ids: &mut FastMap<&'s str, u32>,
+    ids: &mut StrIds<'s>,
     surfaces: &mut Vec<&'s str>,
 ) -> Vec<u32> {
-    let mut id = |w: &'s String| {
-        *ids.entry(w.as_str()).or_insert_with(|| {
-            surfaces.push(w.as_str());
-            (surfaces.len() - 1) as u32
-        })
-    };
-    words.iter().map(&mut id).collect()
+    words.iter().map(|w| intern(w, ids, surfaces)).collect()
 }
 
 /// Stems each surface once (on every core) and interns the stems as term ids, in surface order.
