@@ -243,6 +243,9 @@ impl PostingContext<'_, '_> {
     /// from `doc_start` of each page.
     fn postings(&self, pages: &[usize], doc_start: &[u32]) -> Vec<Vec<(u32, u8)>> {
         let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms];
+        // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
+        // through it needs no sort (each term gets one posting per section, in any order).
+        let mut slots: Vec<u32> = vec![u32::MAX; self.terms];
         let mut merged: Vec<(u32, u32, u8)> = Vec::new();
         for &page in pages {
             let globals = &self.local_to_global[page];
@@ -250,24 +253,21 @@ impl PostingContext<'_, '_> {
                 let id = doc_start[page] + k as u32;
                 // Several surface forms of one stem in a section add up.
                 merged.clear();
-                merged.extend(doc.terms.iter().map(|&(local, tf, flags)| {
-                    (
-                        self.surface_term[globals[local as usize] as usize],
-                        tf,
-                        flags,
-                    )
-                }));
-                merged.sort_unstable_by_key(|m| m.0);
-                merged.dedup_by(|next, kept| {
-                    if next.0 != kept.0 {
-                        return false;
+                for &(local, tf, flags) in &doc.terms {
+                    let term = self.surface_term[globals[local as usize] as usize];
+                    let slot = &mut slots[term as usize];
+                    if *slot == u32::MAX {
+                        *slot = merged.len() as u32;
+                        merged.push((term, tf, flags));
+                    } else {
+                        let m = &mut merged[*slot as usize];
+                        m.1 += tf;
+                        m.2 |= flags;
                     }
-                    kept.1 += next.1;
-                    kept.2 |= next.2;
-                    true
-                });
-                apply_synonyms(self.rules, &mut merged);
+                }
+                apply_synonyms(self.rules, &mut merged, &slots);
                 for &(term, tf, flags) in &merged {
+                    slots[term as usize] = u32::MAX;
                     let level = level(tf, doc.len, self.avg_len, flags);
                     postings[term as usize].push((id, level));
                 }
@@ -333,28 +333,23 @@ impl Rule {
 
 /// Adds the variant terms of every rule whose target terms the section has, with the frequency
 /// and heading flags of the target's first term, so the variant ranks as the target does.
-/// `merged` is sorted by term and stays so.
-fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>) {
+/// `slots[term]` is the term's index in `merged`, or `u32::MAX` when the section lacks it.
+fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>, slots: &[u32]) {
     let mut added: Vec<(u32, u32, u8)> = Vec::new();
+    let has = |t: u32| slots[t as usize] != u32::MAX;
     for rule in rules {
-        let has = |t: u32| merged.binary_search_by_key(&t, |m| m.0);
-        let Ok(first) = has(rule.target[0]) else {
-            continue;
-        };
-        if !rule.target.iter().all(|&t| has(t).is_ok()) {
+        let first = slots[rule.target[0] as usize];
+        if first == u32::MAX || !rule.target.iter().all(|&t| has(t)) {
             continue;
         }
-        let (_, tf, flags) = merged[first];
+        let (_, tf, flags) = merged[first as usize];
         for &v in &rule.variant {
-            if has(v).is_err() && !added.iter().any(|m| m.0 == v) {
+            if !has(v) && !added.iter().any(|m| m.0 == v) {
                 added.push((v, tf, flags));
             }
         }
     }
-    if !added.is_empty() {
-        merged.append(&mut added);
-        merged.sort_unstable_by_key(|m| m.0);
-    }
+    merged.append(&mut added);
 }
 
 impl Entry {
