@@ -66,18 +66,10 @@ impl Hasher for U64Hasher {
 /// Interned ids of strings. Tokens are short (a Han character is 3 bytes, a pair 6, most words
 /// under 9), so a token of up to 8 bytes is keyed by its bytes packed in a `u64`: no string
 /// hashing and no `memcmp` on a hit. Longer tokens use a string map.
+#[derive(Default)]
 pub struct StrIds<'a> {
     short: HashMap<u64, u32, BuildHasherDefault<U64Hasher>>,
     long: FastMap<&'a str, u32>,
-}
-
-impl Default for StrIds<'_> {
-    fn default() -> Self {
-        StrIds {
-            short: HashMap::default(),
-            long: FastMap::default(),
-        }
-    }
 }
 
 impl<'a> StrIds<'a> {
@@ -112,7 +104,18 @@ mod tests {
 
     #[test]
     fn ids_of_short_long_and_odd_strings_stay_apart() {
-        let words = ["", "a", "a\0", "ab", "充值", "充值卡", "abcdefgh", "abcdefghi", "\0", "ba"];
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "充值",
+            "充值卡",
+            "abcdefgh",
+            "abcdefghi",
+            "\0",
+            "ba",
+        ];
         let mut ids = StrIds::default();
         for (i, w) in words.iter().enumerate() {
             assert_eq!(ids.get_or_insert(w, i as u32), i as u32, "{w:?} is new");

@@ -22,7 +22,10 @@ pub fn fold(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         // A run of ASCII is copied and lowercased whole.
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         if ascii > 0 {
             let start = out.len();
             out.push_str(&rest[..ascii]);
