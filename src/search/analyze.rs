@@ -82,6 +82,8 @@ pub fn page(page: &SearchPage<'_>) -> Page {
     // repeated words in other scripts): growing the map step by step was a tenth of its cost.
     let bytes: usize = folded.iter().map(|f| f.body.len() + f.low.len()).sum();
     interner.ids.reserve(bytes / 6);
+    interner.surfaces.reserve(bytes / 6);
+    interner.slots.reserve(bytes / 6);
     let mut docs = Vec::with_capacity(sections.len());
     for (section, f) in sections.into_iter().zip(&folded) {
         let mut stats = DocStats::default();

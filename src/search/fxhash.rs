@@ -90,12 +90,17 @@ impl<'a> StrIds<'a> {
 /// strings get distinct keys (a NUL could be confused with padding; tokens never hold one).
 fn pack(s: &str) -> Option<u64> {
     let bytes = s.as_bytes();
-    if bytes.is_empty() || bytes.len() > 8 || bytes.contains(&0) {
+    if bytes.is_empty() || bytes.len() > 8 {
         return None;
     }
-    let mut word = [0u8; 8];
-    word[..bytes.len()].copy_from_slice(bytes);
-    Some(u64::from_le_bytes(word))
+    let mut key = 0u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == 0 {
+            return None;
+        }
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
 }
 
 #[cfg(test)]
