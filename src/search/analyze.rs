@@ -7,7 +7,7 @@
 use super::SearchPage;
 use super::docs::snippet_text;
 use super::extract::{Section, sections};
-use super::fxhash::FastMap;
+use super::fxhash::StrIds;
 use super::normalize::fold;
 use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::for_each_token;
@@ -91,6 +91,12 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         .map(|s| fold_section(page.title, s))
         .collect();
     let mut interner = Interner::default();
+    // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
+    // repeated words in other scripts): growing the map step by step was a tenth of its cost.
+    let bytes: usize = folded.iter().map(|f| f.body.len() + f.low.len()).sum();
+    interner.ids.reserve(bytes / 6);
+    interner.surfaces.reserve(bytes / 6);
+    interner.slots.reserve(bytes / 6);
     let mut docs = Vec::with_capacity(sections.len());
     for (section, f) in sections.into_iter().zip(&folded) {
         let mut stats = DocStats::default();
@@ -149,7 +155,7 @@ fn fold_section(title: &str, section: &Section) -> Folded {
 /// Page-local token ids, plus each id's slot in the document being counted.
 #[derive(Default)]
 struct Interner<'a> {
-    ids: FastMap<&'a str, u32>,
+    ids: StrIds<'a>,
     surfaces: Vec<&'a str>,
     /// Per id: index into the current document's `terms`, or `u32::MAX`.
     slots: Vec<u32>,
@@ -158,7 +164,7 @@ struct Interner<'a> {
 impl<'a> Interner<'a> {
     fn id(&mut self, token: &'a str) -> (u32, &mut u32) {
         let next = self.surfaces.len() as u32;
-        let id = *self.ids.entry(token).or_insert(next);
+        let id = self.ids.get_or_insert(token, next);
         if id == next {
             self.surfaces.push(token);
             self.slots.push(u32::MAX);

@@ -127,6 +127,16 @@ impl Chunk {
 fn slug(heading: &str) -> Option<String> {
     let mut out = String::with_capacity(heading.len());
     for c in heading.trim().chars() {
+        // ASCII without the Unicode tables (most headings' characters).
+        if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            if l.is_ascii_alphanumeric() || l == '-' || l == '_' {
+                out.push(l);
+            } else if l == ' ' {
+                out.push('-');
+            }
+            continue;
+        }
         let plain = c.is_ascii() || ('\u{400}'..='\u{4ff}').contains(&c) || is_han(c);
         if !plain {
             return None;

@@ -482,16 +482,45 @@ fn heading_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Collapses whitespace runs to one space and trims.
+/// Collapses whitespace runs to one space and trims (whitespace as `char::is_whitespace`).
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < text.len() {
+        let (space, width) = whitespace_at(text, i);
+        if !space {
+            word.get_or_insert(i);
+        } else if let Some(start) = word.take() {
+            push_word(&mut out, &text[start..i]);
         }
-        out.push_str(word);
+        i += width;
+    }
+    if let Some(start) = word {
+        push_word(&mut out, &text[start..]);
     }
     out
+}
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+}
+
+/// Whether the character at byte `i` is whitespace, and how many bytes to step. Only ASCII and
+/// the lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1), U+2000–U+205F (0xE2) and U+3000
+/// (0xE3) can start whitespace; any other byte steps one byte, inside a word.
+fn whitespace_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b'\t'..=b'\r' | b' ' => (true, 1),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => match text[i..].chars().next() {
+            Some(c) => (c.is_whitespace(), c.len_utf8()),
+            None => (false, 1),
+        },
+        _ => (false, 1),
+    }
 }
 
 #[cfg(test)]
@@ -550,6 +579,21 @@ mod tests {
         let s = &sections(html)[0];
         assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
+    }
+
+    #[test]
+    fn collapse_agrees_with_split_whitespace() {
+        let texts = [
+            "",
+            "  a  b\t\nc ",
+            "x\u{a0}y\u{85}z\u{3000}充值\u{2003}w\u{202f}v\u{205f}u\u{1680}t",
+            "é\u{c2a0}ü — 。、「」 \u{b}\u{c}\r",
+            "\u{2028}line\u{2029}",
+        ];
+        for text in texts {
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(super::collapse(text), want, "{text:?}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::analyze::Page;
 use super::encode;
 use super::extract::Section;
-use super::fxhash::FastMap;
+use super::fxhash::{FastMap, StrIds};
 use super::rank::level;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
@@ -152,17 +152,18 @@ pub fn build<'a>(
 fn intern_surfaces<'a>(
     analysed: &[&'a Page],
     run: usize,
-) -> (Vec<&'a str>, FastMap<&'a str, u32>, Vec<Vec<u32>>) {
+) -> (Vec<&'a str>, StrIds<'a>, Vec<Vec<u32>>) {
     let runs: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = analysed
         .par_chunks(run)
         .map(|pages| {
-            let mut ids: FastMap<&'a str, u32> = FastMap::default();
+            let mut ids = StrIds::default();
             let mut order: Vec<&'a str> = Vec::new();
             let mut local = |s: &'a str| {
-                *ids.entry(s).or_insert_with(|| {
+                let id = ids.get_or_insert(s, order.len() as u32);
+                if id as usize == order.len() {
                     order.push(s);
-                    (order.len() - 1) as u32
-                })
+                }
+                id
             };
             let pages: Vec<Vec<u32>> = pages
                 .iter()
@@ -171,18 +172,13 @@ fn intern_surfaces<'a>(
             (order, pages)
         })
         .collect();
-    let mut global: FastMap<&'a str, u32> = FastMap::default();
+    let mut global = StrIds::default();
     let mut surfaces: Vec<&'a str> = Vec::new();
     let mut local_to_global = Vec::with_capacity(analysed.len());
     for (order, pages) in runs {
         let to_global: Vec<u32> = order
             .iter()
-            .map(|&s| {
-                *global.entry(s).or_insert_with(|| {
-                    surfaces.push(s);
-                    (surfaces.len() - 1) as u32
-                })
-            })
+            .map(|&s| intern(s, &mut global, &mut surfaces))
             .collect();
         let pages = pages.into_par_iter().map(|ids| {
             ids.into_iter()
@@ -194,19 +190,22 @@ fn intern_surfaces<'a>(
     (surfaces, global, local_to_global)
 }
 
+/// The id of `s` in `surfaces`, appended when new.
+fn intern<'s>(s: &'s str, ids: &mut StrIds<'s>, surfaces: &mut Vec<&'s str>) -> u32 {
+    let id = ids.get_or_insert(s, surfaces.len() as u32);
+    if id as usize == surfaces.len() {
+        surfaces.push(s);
+    }
+    id
+}
+
 /// The ids of `words`, interning the new ones.
 fn intern_words<'s>(
     words: &'s [String],
-    ids: &mut FastMap<&'s str, u32>,
+    ids: &mut StrIds<'s>,
     surfaces: &mut Vec<&'s str>,
 ) -> Vec<u32> {
-    let mut id = |w: &'s String| {
-        *ids.entry(w.as_str()).or_insert_with(|| {
-            surfaces.push(w.as_str());
-            (surfaces.len() - 1) as u32
-        })
-    };
-    words.iter().map(&mut id).collect()
+    words.iter().map(|w| intern(w, ids, surfaces)).collect()
 }
 
 /// Stems each surface once (on every core) and interns the stems as term ids, in surface order.
@@ -244,6 +243,9 @@ impl PostingContext<'_, '_> {
     /// from `doc_start` of each page.
     fn postings(&self, pages: &[usize], doc_start: &[u32]) -> Vec<Vec<(u32, u8)>> {
         let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms];
+        // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
+        // through it needs no sort (each term gets one posting per section, in any order).
+        let mut slots: Vec<u32> = vec![u32::MAX; self.terms];
         let mut merged: Vec<(u32, u32, u8)> = Vec::new();
         for &page in pages {
             let globals = &self.local_to_global[page];
@@ -251,24 +253,22 @@ impl PostingContext<'_, '_> {
                 let id = doc_start[page] + k as u32;
                 // Several surface forms of one stem in a section add up.
                 merged.clear();
-                merged.extend(doc.terms.iter().map(|t| {
-                    (
-                        self.surface_term[globals[t.surface as usize] as usize],
-                        u32::from(t.tf),
-                        t.flags,
-                    )
-                }));
-                merged.sort_unstable_by_key(|m| m.0);
-                merged.dedup_by(|next, kept| {
-                    if next.0 != kept.0 {
-                        return false;
+                for t in &doc.terms {
+                    let (tf, flags) = (u32::from(t.tf), t.flags);
+                    let term = self.surface_term[globals[t.surface as usize] as usize];
+                    let slot = &mut slots[term as usize];
+                    if *slot == u32::MAX {
+                        *slot = merged.len() as u32;
+                        merged.push((term, tf, flags));
+                    } else {
+                        let m = &mut merged[*slot as usize];
+                        m.1 += tf;
+                        m.2 |= flags;
                     }
-                    kept.1 += next.1;
-                    kept.2 |= next.2;
-                    true
-                });
-                apply_synonyms(self.rules, &mut merged);
+                }
+                apply_synonyms(self.rules, &mut merged, &slots);
                 for &(term, tf, flags) in &merged {
+                    slots[term as usize] = u32::MAX;
                     let level = level(tf, doc.len, self.avg_len, flags);
                     postings[term as usize].push((id, level));
                 }
@@ -334,28 +334,23 @@ impl Rule {
 
 /// Adds the variant terms of every rule whose target terms the section has, with the frequency
 /// and heading flags of the target's first term, so the variant ranks as the target does.
-/// `merged` is sorted by term and stays so.
-fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>) {
+/// `slots[term]` is the term's index in `merged`, or `u32::MAX` when the section lacks it.
+fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>, slots: &[u32]) {
     let mut added: Vec<(u32, u32, u8)> = Vec::new();
+    let has = |t: u32| slots[t as usize] != u32::MAX;
     for rule in rules {
-        let has = |t: u32| merged.binary_search_by_key(&t, |m| m.0);
-        let Ok(first) = has(rule.target[0]) else {
-            continue;
-        };
-        if !rule.target.iter().all(|&t| has(t).is_ok()) {
+        let first = slots[rule.target[0] as usize];
+        if first == u32::MAX || !rule.target.iter().all(|&t| has(t)) {
             continue;
         }
-        let (_, tf, flags) = merged[first];
+        let (_, tf, flags) = merged[first as usize];
         for &v in &rule.variant {
-            if has(v).is_err() && !added.iter().any(|m| m.0 == v) {
+            if !has(v) && !added.iter().any(|m| m.0 == v) {
                 added.push((v, tf, flags));
             }
         }
     }
-    if !added.is_empty() {
-        merged.append(&mut added);
-        merged.sort_unstable_by_key(|m| m.0);
-    }
+    merged.append(&mut added);
 }
 
 impl Entry {

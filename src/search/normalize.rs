@@ -19,10 +19,30 @@ pub fn fold(text: &str) -> String {
     // Fast path: characters known to be unchanged by NFKC (or, for full-width ASCII, changed in
     // one known way) are folded directly. Anything else, including every combining mark that
     // could compose with a neighbour, sends the whole text through the real normaliser.
-    for c in text.chars() {
-        match fast_nfkc(c) {
-            Some(c) => push_folded(c, &mut out),
-            None => return slow_fold(text),
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII is copied and lowercased whole.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        if ascii > 0 {
+            let start = out.len();
+            out.push_str(&rest[..ascii]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[ascii..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        match c {
+            // Basic Russian letters and Han: NFKC-stable, no folding beyond lowercase.
+            '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            '\u{430}'..='\u{44F}' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
+            _ => match fast_nfkc(c) {
+                Some(c) => push_folded(c, &mut out),
+                None => return slow_fold(text),
+            },
         }
     }
     out
@@ -150,6 +170,15 @@ mod tests {
             if let Some(lower) = super::cyrillic_lower(c) {
                 assert_eq!(lower.to_string(), c.to_lowercase().to_string(), "U+{u:04X}");
             }
+        }
+    }
+
+    #[test]
+    fn fast_folding_agrees_with_the_normaliser() {
+        for u in 0..=0xFFFF {
+            let Some(c) = char::from_u32(u) else { continue };
+            let text = format!("Ab{c}Яz{c}");
+            assert_eq!(fold(&text), super::slow_fold(&text), "U+{u:04X}");
         }
     }
 

@@ -57,10 +57,12 @@ enum Class {
 }
 
 fn class(c: char) -> Class {
-    if is_word(c) || is_joiner(c) {
-        Class::Word
-    } else if is_han(c) {
+    // Han first: it is neither a word character nor a joiner, and is most of Chinese text
+    // (which would otherwise go through the Unicode Alphabetic table).
+    if is_han(c) {
         Class::Han
+    } else if is_word(c) || is_joiner(c) {
+        Class::Word
     } else {
         Class::Separator
     }
