@@ -102,11 +102,12 @@ pub struct Comparison {
 }
 
 #[derive(Serialize, Hash)]
-pub struct PageView {
+pub struct PageView<'a> {
     pub title: String,
     pub description: Option<String>,
-    /// The body's HTML, from the Markdown stage.
-    pub content: String,
+    /// The body's HTML, from the Markdown stage (borrowed: it is the largest value of a view,
+    /// and the template's context takes its own copy anyway).
+    pub content: &'a str,
     pub toc: Vec<TocEntry>,
     /// Pretty URL relative to the output root.
     pub url: String,
@@ -133,8 +134,8 @@ pub struct PageView {
 
 /// Everything a page template sees besides the per-language constants.
 #[derive(Serialize, Hash)]
-pub struct PageContext {
-    pub page: PageView,
+pub struct PageContext<'a> {
+    pub page: PageView<'a>,
     pub root: String,
     /// Link to the language's home.
     pub home: String,
@@ -173,7 +174,7 @@ impl Views<'_> {
         }
     }
 
-    pub fn page_context(&self, index: usize) -> PageContext {
+    pub fn page_context(&self, index: usize) -> PageContext<'_> {
         let site = self.site;
         let page = &site.pages[index];
         let order = &site.reading_order[&page.lang];
@@ -303,7 +304,7 @@ impl Views<'_> {
         }
     }
 
-    fn page_view(&self, index: usize) -> PageView {
+    fn page_view(&self, index: usize) -> PageView<'_> {
         let site = self.site;
         let page = &site.pages[index];
         let item = self
@@ -321,7 +322,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: page.rendered.html.clone(),
+            content: &page.rendered.html,
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),
