@@ -266,7 +266,9 @@ fn write_atomic_with(
         });
     }
     let new = NewOutput::begin(given)?;
-    files.par_iter().try_for_each(|f| new.staging.put(f).map(drop))?;
+    files
+        .par_iter()
+        .try_for_each(|f| new.staging.put(f).map(drop))?;
     new.commit_with(rename)
 }
 
