@@ -468,6 +468,28 @@ mod tests {
         assert!(is_safe_path("zh/steps/online/index.html"));
     }
 
+    /// `Sink::put` returns the manifest's hash of each file however it was staged (written,
+    /// linked from the current output, a repeat, the inputs' record): the service worker's
+    /// version is made from these, without hashing the files again.
+    #[test]
+    fn put_returns_each_files_hash() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "a")]).unwrap();
+        let new = NewOutput::begin(&out).unwrap();
+        let files = [
+            ("a/index.html", "a"),
+            ("b.txt", "b"),
+            ("b.txt", "b"),
+            (RECORD, "r"),
+        ];
+        for (path, bytes) in files {
+            let returned = new.put(OutputFile::new(path, bytes)).unwrap();
+            assert_eq!(returned, hash(bytes.as_bytes()), "{path}");
+        }
+        assert_eq!(new.commit().unwrap().linked, 1);
+    }
+
     #[test]
     fn swap_replaces_and_refuses_unsafe() {
         let tmp = tempfile::tempdir().unwrap();
