@@ -192,7 +192,10 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 /// Where built files go as they are made: a new output folder (`build`) or `watch`'s writer.
 /// Called from many threads at once.
 pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError>;
+    /// Takes one file; returns the SHA-256 of its bytes ([`hash`]), which every sink takes
+    /// anyway (to link unchanged files, to skip unchanged writes), so that the pipeline can
+    /// use it (the service worker's version) without hashing the file again.
+    fn put(&self, file: OutputFile) -> Result<Hash, OutputError>;
 }
 
 /// A build's new output: a staging folder beside `out`, filled file by file (files the current
@@ -237,7 +240,7 @@ impl NewOutput {
 }
 
 impl Sink for NewOutput {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+    fn put(&self, file: OutputFile) -> Result<Hash, OutputError> {
         self.staging.put(&file)
     }
 }
@@ -263,7 +266,9 @@ fn write_atomic_with(
         });
     }
     let new = NewOutput::begin(given)?;
-    files.par_iter().try_for_each(|f| new.staging.put(f))?;
+    files
+        .par_iter()
+        .try_for_each(|f| new.staging.put(f).map(drop))?;
     new.commit_with(rename)
 }
 
@@ -461,6 +466,28 @@ mod tests {
             assert!(!is_safe_path(bad), "{bad:?}");
         }
         assert!(is_safe_path("zh/steps/online/index.html"));
+    }
+
+    /// `Sink::put` returns the manifest's hash of each file however it was staged (written,
+    /// linked from the current output, a repeat, the inputs' record): the service worker's
+    /// version is made from these, without hashing the files again.
+    #[test]
+    fn put_returns_each_files_hash() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "a")]).unwrap();
+        let new = NewOutput::begin(&out).unwrap();
+        let files = [
+            ("a/index.html", "a"),
+            ("b.txt", "b"),
+            ("b.txt", "b"),
+            (RECORD, "r"),
+        ];
+        for (path, bytes) in files {
+            let returned = new.put(OutputFile::new(path, bytes)).unwrap();
+            assert_eq!(returned, hash(bytes.as_bytes()), "{path}");
+        }
+        assert_eq!(new.commit().unwrap().linked, 1);
     }
 
     #[test]

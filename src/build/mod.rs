@@ -103,30 +103,33 @@ impl Changes {
     }
 }
 
-/// A sink that drops every file: `check` needs only the site model and its warnings.
+/// A sink that drops every file: `check` needs only the site model and its warnings. It
+/// still hashes each file, as the trait promises (`check` then makes the same service worker).
 struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _: OutputFile) -> Result<(), OutputError> {
-        Ok(())
+    fn put(&self, file: OutputFile) -> Result<output::Hash, OutputError> {
+        Ok(output::hash(&file.bytes))
     }
 }
 
-/// Hands each file on to the real sink and remembers a hash of it: the service worker's
-/// version covers every output file, including those a `watch` run does not hand over again.
+/// Hands each file on to the real sink and remembers the hash the sink took of it: the
+/// service worker's version covers every output file, including those a `watch` run does not
+/// hand over again.
 struct Recording<'a> {
     sink: &'a dyn Sink,
-    hashes: std::sync::Mutex<BTreeMap<String, u64>>,
+    hashes: std::sync::Mutex<BTreeMap<String, output::Hash>>,
 }
 
 impl Sink for Recording<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
-        let hash = site::hash_of(&file.bytes);
+    fn put(&self, file: OutputFile) -> Result<output::Hash, OutputError> {
+        let path = file.path.clone();
+        let hash = self.sink.put(file)?;
         self.hashes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(file.path.clone(), hash);
-        self.sink.put(file)
+            .insert(path, hash);
+        Ok(hash)
     }
 }
 
@@ -137,10 +140,7 @@ pub(crate) struct Pipeline {
     base_url: Option<String>,
     cache: Cache,
     /// Output path → hash of its bytes, as of the last run (see [`Recording`]).
-    output_hashes: BTreeMap<String, u64>,
-    /// The inputs' stamp when the caller already took it (a one-off `build` compares it with
-    /// the output's record first); else each run takes its own.
-    stamp: Option<String>,
+    output_hashes: BTreeMap<String, output::Hash>,
 }
 
 impl Pipeline {
@@ -156,7 +156,6 @@ impl Pipeline {
                 Cache::none()
             },
             output_hashes: BTreeMap::new(),
-            stamp: None,
         }
     }
 
@@ -173,10 +172,13 @@ impl Pipeline {
     /// Runs every stage, reusing what `changes` leaves valid, and hands each new or possibly
     /// changed output file to `sink` as soon as it exists (pages first, as their templates
     /// run). Pages whose view is unchanged since the last run are not rendered or handed over.
+    /// `stamp`: the inputs' stamp when the caller already took it (a one-off `build` compares
+    /// it with the output's record first); `None`, and the run takes its own.
     pub(crate) fn run(
         &mut self,
         changes: &Changes,
         sink: &dyn Sink,
+        stamp: Option<String>,
     ) -> Result<(Built, RunStats), BuildFailure> {
         let recording = Recording {
             sink,
@@ -184,10 +186,8 @@ impl Pipeline {
         };
         let sink: &dyn Sink = &recording;
         let mut stats = RunStats::start();
-        let stamp = match self.stamp.take() {
-            Some(stamp) => stamp,
-            None => inputs::stamp(&self.root, self.drafts, self.base_url.as_deref()),
-        };
+        let stamp = stamp
+            .unwrap_or_else(|| inputs::stamp(&self.root, self.drafts, self.base_url.as_deref()));
         self.cache.invalidate(changes);
         let (config, i18n) = self.settings()?;
         stats.lap("config, i18n, theme");
@@ -443,7 +443,7 @@ pub(crate) fn build_site(
     base_url: Option<String>,
 ) -> Result<Built, BuildErrors> {
     let mut pipeline = Pipeline::new(root, drafts, base_url, false);
-    match pipeline.run(&Changes::everything(), &Discard) {
+    match pipeline.run(&Changes::everything(), &Discard, None) {
         Ok((built, _)) => Ok(built),
         Err(BuildFailure::Content(e)) => Err(e),
         Err(BuildFailure::Output(e)) => Err(Diagnostic::new(e.to_string()).into()),
@@ -480,8 +480,7 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let new = output::NewOutput::begin(&out)?;
     let mut pipeline = Pipeline::new(&opts.root, opts.drafts, opts.base_url.clone(), false);
-    pipeline.stamp = Some(stamp);
-    let (built, mut stats) = pipeline.run(&Changes::everything(), &new)?;
+    let (built, mut stats) = pipeline.run(&Changes::everything(), &new, Some(stamp))?;
     let written = new.commit()?;
     stats.lap("swap");
     stats.print(&written);

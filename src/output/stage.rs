@@ -67,23 +67,25 @@ impl Staging {
 
     /// Places one file. The same path twice is accepted only with the same bytes
     /// (content-named search shards can come twice); other bytes would make the output depend
-    /// on which write lands last, so they are refused.
-    pub(super) fn put(&self, f: &OutputFile) -> Result<(), OutputError> {
+    /// on which write lands last, so they are refused. Returns the bytes' hash.
+    pub(super) fn put(&self, f: &OutputFile) -> Result<Hash, OutputError> {
         if !is_safe_path(&f.path) {
             return Err(OutputError::UnsafePath {
                 path: f.path.clone(),
             });
         }
+        let hash = manifest::hash(&f.bytes);
         if f.path == RECORD {
             let path = self.dir.join(RECORD);
-            return std::fs::write(&path, &f.bytes).map_err(io_err(&path));
+            return std::fs::write(&path, &f.bytes)
+                .map(|()| hash)
+                .map_err(io_err(&path));
         }
         let size = f.bytes.len() as u64;
-        let hash = manifest::hash(&f.bytes);
         let new_dir = {
             let mut ledger = self.lock();
             match ledger.entries.insert(f.path.clone(), (size, hash)) {
-                Some(first) if first == (size, hash) => return Ok(()),
+                Some(first) if first == (size, hash) => return Ok(hash),
                 Some(_) => {
                     return Err(OutputError::Duplicate {
                         path: f.path.clone(),
@@ -108,7 +110,7 @@ impl Staging {
                 ledger.stats.written.push(f.path.clone());
             }
         }
-        Ok(())
+        Ok(hash)
     }
 
     /// Writes the manifest, after every file, and hands back what staging cost. The caller

@@ -173,10 +173,7 @@ pub(crate) fn render_pages(
         .map(|l| (l.code.as_str(), globals(site, &l.code)))
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
-    let views = Views {
-        site,
-        assets: &theme.assets,
-    };
+    let views = Views::new(site, &theme.assets);
     // A memo that keeps nothing can never match: skip the fingerprints.
     let structure = memo.keeps().then(|| structure_fingerprints(site));
     let render = |index: usize, view: &views::PageContext| -> Result<String, Diagnostic> {
@@ -292,10 +289,7 @@ mod tests {
     fn fingerprints(site: &Site) -> Vec<(u64, u64)> {
         let structure = structure_fingerprints(site);
         let assets = std::collections::BTreeMap::new();
-        let views = Views {
-            site,
-            assets: &assets,
-        };
+        let views = Views::new(site, &assets);
         (0..site.pages.len())
             .map(|i| {
                 let view = crate::site::hash_of(&views.page_context(i));

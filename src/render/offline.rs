@@ -10,7 +10,7 @@
 
 use super::Theme;
 use crate::diagnostics::BuildErrors;
-use crate::output::OutputFile;
+use crate::output::{self, OutputFile};
 use crate::site::Site;
 use crate::urls::file_of;
 use serde::Serialize;
@@ -33,7 +33,7 @@ struct List<'a> {
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,
-    files: &BTreeMap<String, u64>,
+    files: &BTreeMap<String, output::Hash>,
 ) -> Result<Vec<OutputFile>, BuildErrors> {
     if !site.config.offline.enabled {
         return Ok(Vec::new());
@@ -48,17 +48,17 @@ pub(crate) fn render(
             OutputFile::new(format!("{LISTS}/{}.json", l.code), json)
         })
         .collect();
-    let lists: Vec<(String, u64)> = out
+    let lists: Vec<(String, output::Hash)> = out
         .iter()
-        .map(|f| (f.path.clone(), crate::site::hash_of(&f.bytes)))
+        .map(|f| (f.path.clone(), output::hash(&f.bytes)))
         .collect();
-    let version = version(files.iter().map(|(p, h)| (p.as_str(), *h)), &lists);
+    let version = version(files.iter().map(|(p, h)| (p.as_str(), h)), &lists);
     out.push(OutputFile::new("sw.js", worker(site, theme, &version)?));
     Ok(out)
 }
 
 /// The pages and search files stored for a reader of `lang`.
-fn list<'a>(site: &Site, files: &'a BTreeMap<String, u64>, lang: &str) -> List<'a> {
+fn list<'a>(site: &Site, files: &'a BTreeMap<String, output::Hash>, lang: &str) -> List<'a> {
     let max = site.config.offline.max_pages;
     let mut seen = BTreeSet::new();
     let mut ordered: Vec<usize> = site.reading_order.get(lang).cloned().unwrap_or_default();
@@ -85,9 +85,12 @@ fn list<'a>(site: &Site, files: &'a BTreeMap<String, u64>, lang: &str) -> List<'
 
 /// A hash of every file's path and content hash (the site's files and the lists), in path
 /// order, as 16 hex digits.
-fn version<'a>(files: impl Iterator<Item = (&'a str, u64)>, lists: &'a [(String, u64)]) -> String {
-    let mut all: Vec<(&str, u64)> = files
-        .chain(lists.iter().map(|(p, h)| (p.as_str(), *h)))
+fn version<'a>(
+    files: impl Iterator<Item = (&'a str, &'a output::Hash)>,
+    lists: &'a [(String, output::Hash)],
+) -> String {
+    let mut all: Vec<(&str, &output::Hash)> = files
+        .chain(lists.iter().map(|(p, h)| (p.as_str(), h)))
         .collect();
     all.sort();
     let mut h = std::hash::DefaultHasher::new();
@@ -133,11 +136,11 @@ mod tests {
     #[test]
     fn the_version_follows_every_byte_and_path() {
         let v = |files: &[(&str, &str)]| {
-            let hashed: Vec<(&str, u64)> = files
+            let hashed: Vec<(&str, output::Hash)> = files
                 .iter()
-                .map(|(p, b)| (*p, crate::site::hash_of(b)))
+                .map(|(p, b)| (*p, output::hash(b.as_bytes())))
                 .collect();
-            version(hashed.into_iter(), &[])
+            version(hashed.iter().map(|(p, h)| (*p, h)), &[])
         };
         let a = v(&[("a.html", "x"), ("b.html", "y")]);
         assert_eq!(a, v(&[("b.html", "y"), ("a.html", "x")]));

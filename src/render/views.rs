@@ -102,11 +102,12 @@ pub struct Comparison {
 }
 
 #[derive(Serialize, Hash)]
-pub struct PageView {
+pub struct PageView<'a> {
     pub title: String,
     pub description: Option<String>,
-    /// The body's HTML, from the Markdown stage.
-    pub content: String,
+    /// The body's HTML, from the Markdown stage (borrowed: it is the largest value of a view,
+    /// and the template's context takes its own copy anyway).
+    pub content: &'a str,
     pub toc: Vec<TocEntry>,
     /// Pretty URL relative to the output root.
     pub url: String,
@@ -133,8 +134,8 @@ pub struct PageView {
 
 /// Everything a page template sees besides the per-language constants.
 #[derive(Serialize, Hash)]
-pub struct PageContext {
-    pub page: PageView,
+pub struct PageContext<'a> {
+    pub page: PageView<'a>,
     pub root: String,
     /// Link to the language's home.
     pub home: String,
@@ -152,6 +153,41 @@ pub struct Views<'a> {
     pub site: &'a Site,
     /// The theme's static files by name → hashed output path (the logo, the sharing image).
     pub assets: &'a BTreeMap<String, String>,
+    /// Per page, where it stands in lists every page of its language looks it up in.
+    places: Vec<Place>,
+}
+
+/// A page's position in its language's reading order and among its parent's children, found
+/// once: searched for on every page, they cost time linear per page, quadratic per site.
+#[derive(Clone, Copy, Default)]
+struct Place {
+    reading: Option<usize>,
+    sibling: Option<usize>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site, assets: &'a BTreeMap<String, String>) -> Views<'a> {
+        let mut places = vec![Place::default(); site.pages.len()];
+        for (lang, order) in &site.reading_order {
+            for (pos, &i) in order.iter().enumerate() {
+                if site.pages.get(i).is_some_and(|p| p.lang == *lang) {
+                    places[i].reading.get_or_insert(pos);
+                }
+            }
+        }
+        for page in &site.pages {
+            for (pos, &child) in page.children.iter().enumerate() {
+                if let Some(place) = places.get_mut(child) {
+                    place.sibling.get_or_insert(pos);
+                }
+            }
+        }
+        Views {
+            site,
+            assets,
+            places,
+        }
+    }
 }
 
 impl Views<'_> {
@@ -173,11 +209,11 @@ impl Views<'_> {
         }
     }
 
-    pub fn page_context(&self, index: usize) -> PageContext {
+    pub fn page_context(&self, index: usize) -> PageContext<'_> {
         let site = self.site;
         let page = &site.pages[index];
         let order = &site.reading_order[&page.lang];
-        let pos = order.iter().position(|&i| i == index);
+        let pos = self.places[index].reading;
         let prev = pos
             .filter(|&p| p > 0)
             .map(|p| self.link(page, order[p - 1]));
@@ -303,7 +339,7 @@ impl Views<'_> {
         }
     }
 
-    fn page_view(&self, index: usize) -> PageView {
+    fn page_view(&self, index: usize) -> PageView<'_> {
         let site = self.site;
         let page = &site.pages[index];
         let item = self
@@ -321,7 +357,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: page.rendered.html.clone(),
+            content: &page.rendered.html,
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),
@@ -411,7 +447,14 @@ impl Views<'_> {
     ) {
         let site = self.site;
         let children = &site.pages[section].children;
-        let focus = children.iter().position(|c| ancestors.contains(c));
+        // The ancestor among the section's children (each page is the child of one section).
+        let focus = ancestors
+            .iter()
+            .filter_map(|&a| {
+                let p = self.places[a].sibling?;
+                (children.get(p) == Some(&a)).then_some(p)
+            })
+            .min();
         let (from, to) = match focus {
             _ if children.len() <= NAV_WINDOW * 2 => (0, children.len()),
             Some(f) => (

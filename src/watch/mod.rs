@@ -277,7 +277,7 @@ fn first_build(
     let started = Instant::now();
     let mut pipeline = Pipeline::new(root, drafts, None, true);
     let new = output::NewOutput::begin(&state.out)?;
-    match pipeline.run(&Changes::everything(), &new) {
+    match pipeline.run(&Changes::everything(), &new, None) {
         Ok((built, _)) => {
             new.commit()?;
             state.last = output::recorded(&state.out);
@@ -426,7 +426,7 @@ fn rebuild(
     let (result, writable, early, files) = std::thread::scope(|s| {
         let out = state.out.as_path();
         let sink = sink::Collect::new(out, &last, content_only, s);
-        let result = pipeline.run(changes, &sink);
+        let result = pipeline.run(changes, &sink, None);
         let (writable, early, files) = sink.finish();
         (result, writable, early, files)
     });
@@ -497,7 +497,7 @@ fn rebuild_whole(
     let run = output::NewOutput::begin(&state.out)
         .map_err(BuildFailure::from)
         .and_then(|new| {
-            let (built, stats) = pipeline.run(changes, &new)?;
+            let (built, stats) = pipeline.run(changes, &new, None)?;
             Ok((built, stats, new.commit()?))
         });
     match run {

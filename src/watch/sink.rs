@@ -69,21 +69,21 @@ impl<'a, 's> Collect<'a, 's> {
 }
 
 impl output::Sink for Collect<'_, '_> {
-    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+    fn put(&self, file: OutputFile) -> Result<output::Hash, OutputError> {
+        let h = output::hash(&file.bytes);
         let is_page = file.path.ends_with(".html");
         if self.early && is_page && self.writable() {
-            let h = output::hash(&file.bytes);
             if self.last.get(&file.path) == Some(&h) {
-                return Ok(());
+                return Ok(h);
             }
             if output::write_file(self.out, &file).is_ok() {
                 let entry = (file.path, file.bytes.len() as u64, h);
                 lock(&self.written).push(entry);
-                return Ok(());
+                return Ok(h);
             }
         }
         lock(&self.kept).push(file);
-        Ok(())
+        Ok(h)
     }
 }
 
