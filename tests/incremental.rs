@@ -356,16 +356,7 @@ fn watch_renders_only_the_edited_page() {
     wait_for("the edit", || {
         std::fs::read_to_string(&page).is_ok_and(|s| s.contains("roaming charges"))
     });
-    let counts_line = || watch.lines_with("write counts:").into_iter().next();
-    wait_for("the counters", || counts_line().is_some());
-    let line = counts_line().unwrap();
-    watch.stop();
-    let fake = Output {
-        status: std::process::ExitStatus::default(),
-        stdout: Vec::new(),
-        stderr: line.into_bytes(),
-    };
-    let counts = counts(&fake);
+    let counts = watch.first_counts();
     assert_eq!((counts.renders, counts.parsed), (1, 1), "{counts:?}");
     assert!(counts.written <= 20, "{counts:?}");
     assert_same_as_fresh(&site);
@@ -383,16 +374,7 @@ fn watch_reads_texts_back_when_every_page_renders_again() {
         "content/en/guide/roaming.md",
         "---\ntitle: Roaming\n---\n\nSee [top-up](topup.md).\n",
     );
-    let counts_line = || watch.lines_with("write counts:").into_iter().next();
-    wait_for("the rebuild", || counts_line().is_some());
-    let line = counts_line().unwrap();
-    watch.stop();
-    let fake = Output {
-        status: std::process::ExitStatus::default(),
-        stdout: Vec::new(),
-        stderr: line.into_bytes(),
-    };
-    assert_eq!(counts(&fake).parsed, 1);
+    assert_eq!(watch.first_counts().parsed, 1);
     assert!(
         paragraphs(&site, "public/en/guide/topup/index.html").len() > 1,
         "the unchanged page lost its text"
@@ -442,6 +424,19 @@ impl Watching {
     fn lines_with(&self, text: &str) -> Vec<String> {
         let lines = self.lines.lock().unwrap();
         lines.iter().filter(|l| l.contains(text)).cloned().collect()
+    }
+
+    /// Waits for the counters of the first rebuild, stops watch and reads them.
+    fn first_counts(self) -> Counts {
+        let counts_line = || self.lines_with("write counts:").into_iter().next();
+        wait_for("the rebuild's counters", || counts_line().is_some());
+        let line = counts_line().unwrap();
+        self.stop();
+        counts(&Output {
+            status: std::process::ExitStatus::default(),
+            stdout: Vec::new(),
+            stderr: line.into_bytes(),
+        })
     }
 
     fn stop(mut self) {
