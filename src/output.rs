@@ -365,8 +365,8 @@ pub fn intact_record(out: &Path, name: &str) -> Option<String> {
     manifest::Manifest::load(out).is_intact(out).then_some(text)
 }
 
-/// Brings an existing output folder up to date: writes the files of `new` whose bytes differ
-/// from what `old` (path → hash) records (each through a temp file and a rename, so a reader
+/// Brings an existing output folder up to date: writes the files of `new` (each with the hash
+/// its sink already took of it) whose bytes differ from what `old` (path → hash) records (each through a temp file and a rename, so a reader
 /// never sees half a file), deletes the files of `old` that are not in `paths` (every file of
 /// the new site), then updates the manifest for them and for `early`, the files already
 /// written through `write_file` since `old`. `old` is brought up to date too. Used by
@@ -374,21 +374,20 @@ pub fn intact_record(out: &Path, name: &str) -> Option<String> {
 pub(crate) fn write_changes(
     out: &Path,
     old: &mut HashMap<String, Hash>,
-    new: &[OutputFile],
+    new: &[(OutputFile, Hash)],
     paths: &BTreeSet<String>,
     early: &[(String, u64, Hash)],
 ) -> Result<WriteStats, OutputError> {
-    if let Some(bad) = new.iter().find(|f| !is_safe_path(&f.path)) {
+    if let Some((bad, _)) = new.iter().find(|(f, _)| !is_safe_path(&f.path)) {
         return Err(OutputError::UnsafePath {
             path: bad.path.clone(),
         });
     }
     check_writable_tree(out)?;
-    let (record, new): (Vec<&OutputFile>, Vec<&OutputFile>) =
-        new.iter().partition(|f| f.path == RECORD);
+    let (record, new): (Vec<_>, Vec<_>) = new.iter().partition(|(f, _)| f.path == RECORD);
     let changed: Vec<(&OutputFile, Hash)> = new
-        .par_iter()
-        .map(|&f| (f, hash(&f.bytes)))
+        .into_iter()
+        .map(|(f, h)| (f, *h))
         .filter(|(f, h)| old.get(&f.path) != Some(h))
         .collect();
     changed
@@ -418,7 +417,9 @@ pub(crate) fn write_changes(
     let list = out.join(manifest::MANIFEST);
     manifest::update(out, &touched, &deleted).map_err(io_err(&list))?;
     // Last: the record says the output matches the inputs only once it does.
-    record.into_iter().try_for_each(|f| write_file(out, f))?;
+    record
+        .into_iter()
+        .try_for_each(|(f, _)| write_file(out, f))?;
     let mut written: Vec<String> = changed.iter().map(|(f, _)| f.path.clone()).collect();
     written.sort();
     Ok(WriteStats {
@@ -525,6 +526,10 @@ mod tests {
             OutputFile::new("d.txt", "d"),
         ];
         let paths = new.iter().map(|f| f.path.clone()).collect();
+        let new: Vec<_> = new
+            .into_iter()
+            .map(|f| (f.clone(), hash(&f.bytes)))
+            .collect();
         let stats = write_changes(&out, &mut old, &new, &paths, &[]).unwrap();
         assert_eq!(
             old,

@@ -31,9 +31,14 @@ pub(crate) fn languages(site: &Site, keeps_analysed: bool) -> Vec<String> {
         .enumerate()
         .map(|(position, code)| (weight(site, code), position, code))
         .collect();
-    weighed.sort_by_key(|&(weight, position, _)| {
-        let weight = weight as i128;
-        (if keeps_analysed { -weight } else { weight }, position)
+    weighed.sort_by(|a, b| {
+        let by_weight = a.0.cmp(&b.0);
+        let by_weight = if keeps_analysed {
+            by_weight.reverse()
+        } else {
+            by_weight
+        };
+        by_weight.then(a.1.cmp(&b.1))
     });
     weighed
         .into_iter()

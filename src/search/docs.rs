@@ -126,27 +126,21 @@ impl Chunk {
 /// the two languages' Unicode tables might disagree: then the anchor is always written.
 fn slug(heading: &str) -> Option<String> {
     let mut out = String::with_capacity(heading.len());
+    let mut push = |l: char| {
+        if l.is_alphanumeric() || l == '-' || l == '_' {
+            out.push(l);
+        } else if l == ' ' {
+            out.push('-');
+        }
+    };
     for c in heading.trim().chars() {
         // ASCII without the Unicode tables (most headings' characters).
         if c.is_ascii() {
-            let l = c.to_ascii_lowercase();
-            if l.is_ascii_alphanumeric() || l == '-' || l == '_' {
-                out.push(l);
-            } else if l == ' ' {
-                out.push('-');
-            }
-            continue;
-        }
-        let plain = c.is_ascii() || ('\u{400}'..='\u{4ff}').contains(&c) || is_han(c);
-        if !plain {
+            push(c.to_ascii_lowercase());
+        } else if ('\u{400}'..='\u{4ff}').contains(&c) || is_han(c) {
+            c.to_lowercase().for_each(&mut push);
+        } else {
             return None;
-        }
-        for l in c.to_lowercase() {
-            if l.is_alphanumeric() || l == '-' || l == '_' {
-                out.push(l);
-            } else if l == ' ' {
-                out.push('-');
-            }
         }
     }
     Some(out)

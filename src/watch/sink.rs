@@ -11,6 +11,10 @@ use std::thread::{Scope, ScopedJoinHandle};
 /// A page written before the end of the rebuild: its path, size and content hash.
 pub(super) type Early = (String, u64, output::Hash);
 
+/// A file kept for the end of the rebuild, with the hash taken of it in `put` (so writing it
+/// need not hash it again).
+pub(super) type Kept = (OutputFile, output::Hash);
+
 /// Keeps the files a rebuild hands over, except that after a content-only change an edited
 /// page goes to disk at once (its template already ran fine, and nothing after it can fail for
 /// it), so the browser gets it before the search index is rebuilt; but only once the check
@@ -21,7 +25,7 @@ pub(super) struct Collect<'a, 's> {
     early: bool,
     check: Mutex<Option<ScopedJoinHandle<'s, Result<(), OutputError>>>>,
     writable: Mutex<Option<Result<(), OutputError>>>,
-    kept: Mutex<Vec<OutputFile>>,
+    kept: Mutex<Vec<Kept>>,
     written: Mutex<Vec<Early>>,
 }
 
@@ -61,7 +65,7 @@ impl<'a, 's> Collect<'a, 's> {
     }
 
     /// The check's result, the pages written early and the files kept for the end.
-    pub(super) fn finish(self) -> (Result<(), OutputError>, Vec<Early>, Vec<OutputFile>) {
+    pub(super) fn finish(self) -> (Result<(), OutputError>, Vec<Early>, Vec<Kept>) {
         self.writable();
         let writable = into_inner(self.writable).unwrap_or(Ok(()));
         (writable, into_inner(self.written), into_inner(self.kept))
@@ -82,7 +86,7 @@ impl output::Sink for Collect<'_, '_> {
                 return Ok(h);
             }
         }
-        lock(&self.kept).push(file);
+        lock(&self.kept).push((file, h));
         Ok(h)
     }
 }
