@@ -25,18 +25,26 @@ pub fn root_prefix(dir: &str) -> String {
 
 /// A relative link from a file in folder `from_dir` to output `target` (a file path or a pretty
 /// URL, which is linked as its `index.html`).
+///
+/// Called for every link of every page (navigation, breadcrumbs, alternates, body links), so
+/// it walks the two paths in place and allocates only its result.
 pub fn relative(from_dir: &str, target: &str) -> String {
-    let target = file_of(target);
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = target.split('/').collect();
-    let common = from
-        .iter()
-        .zip(&to)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to.len() - 1);
-    let mut out = "../".repeat(from.len() - common);
-    out.push_str(&to[common..].join("/"));
+    // The target's folders (`None`: it has none) and its file name.
+    let (dir, name) = match target.rfind('/') {
+        _ if target.is_empty() => (None, "index.html"),
+        Some(i) if i + 1 == target.len() => (Some(&target[..i]), "index.html"),
+        Some(i) => (Some(&target[..i]), &target[i + 1..]),
+        None => (None, target),
+    };
+    let from = || from_dir.split('/').filter(|s| !s.is_empty());
+    let to = || dir.into_iter().flat_map(|d| d.split('/'));
+    let common = from().zip(to()).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from().count() - common);
+    for folder in to().skip(common) {
+        out.push_str(folder);
+        out.push('/');
+    }
+    out.push_str(name);
     out
 }
 
@@ -56,32 +64,23 @@ pub fn join_normalized(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Percent-decodes a link path (`%20` → space) so it can be matched against file names.
+/// Percent-decodes a link path (`%20` → space) so it can be matched against file names. A `%`
+/// not followed by two hex digits stays as it is; bytes that are not UTF-8 become U+FFFD.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The NFC form of a file name or link path. macOS writes names decomposed (NFD) while editors
 /// type links composed (NFC); content names and link paths are both compared in NFC.
 pub fn nfc(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    // Nearly every name is already composed; the quick check answers without building a copy
+    // character by character.
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s.to_owned();
+    }
     s.nfc().collect()
 }
 
@@ -103,6 +102,63 @@ mod tests {
             "../../static/style.css"
         );
         assert_eq!(relative("en/faq/", "en/faq/"), "index.html");
+    }
+
+    /// The rule `relative` implements, written the direct way: both paths as segment lists,
+    /// the common folders dropped, `../` for each folder left to climb.
+    fn relative_by_segments(from_dir: &str, target: &str) -> String {
+        let target = file_of(target);
+        let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+        let to: Vec<&str> = target.split('/').collect();
+        let common = from
+            .iter()
+            .zip(&to)
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(to.len() - 1);
+        let mut out = "../".repeat(from.len() - common);
+        out.push_str(&to[common..].join("/"));
+        out
+    }
+
+    #[test]
+    fn relative_agrees_with_the_segment_rule() {
+        let paths = [
+            "",
+            "en/",
+            "en",
+            "en/faq/",
+            "en/faq",
+            "en/faq/index.html",
+            "en/faq/x/",
+            "zh/faq/",
+            "static/style.css",
+            "/x",
+            "a//b/",
+            "en/en/",
+            "faq/",
+            "en/faq/faq/",
+            "sw.js",
+        ];
+        for from in paths {
+            let from_dir = dir_of(from);
+            for target in paths {
+                assert_eq!(
+                    relative(from_dir, target),
+                    relative_by_segments(from_dir, target),
+                    "from {from_dir:?} to {target:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nfc_composes_only_what_needs_it() {
+        assert_eq!(nfc("operators/kcell.md"), "operators/kcell.md");
+        assert_eq!(nfc("қазақ"), "қазақ");
+        // `й` typed as `и` + combining breve, as macOS writes names.
+        assert_eq!(nfc("и\u{306}"), "й");
+        assert_eq!(nfc("e\u{301}"), "é");
     }
 
     #[test]
@@ -129,5 +185,7 @@ mod tests {
     fn percent_decoding() {
         assert_eq!(percent_decode("my%20photo.png"), "my photo.png");
         assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%D0%B0.md"), "а.md");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 }

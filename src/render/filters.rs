@@ -8,6 +8,28 @@ use tera::{Kwargs, State, TeraResult};
 pub(super) fn register(tera: &mut tera::Tera) {
     tera.register_filter("local_date", local_date);
     tera.register_filter("og_locale", og_locale);
+    tera.set_escape_fn(escape_html);
+}
+
+/// The same five escapes as tera's `escape_html` (`& < > " '`), written as runs: tera's own
+/// writes every byte with its own `write_all`, about 5 % of a 10k-page build's CPU.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut done = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[done..i])?;
+        out.write_all(escaped)?;
+        done = i + 1;
+    }
+    out.write_all(&bytes[done..])
 }
 
 /// A `YYYY-MM-DD` date written the way the language `lang` writes it.
@@ -23,4 +45,24 @@ fn local_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 fn og_locale(value: &str, _: Kwargs, _: &State) -> String {
     locale::og_locale(value)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_as_tera_does() {
+        for input in [
+            "",
+            "plain",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "&&<<>>\"\"''",
+            "Қазақ «тілі» & 中文 <b>",
+            "ends with &",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(input, &mut ours).unwrap();
+            tera::escape_html(input, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{input}");
+        }
+    }
 }
