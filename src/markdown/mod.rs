@@ -6,6 +6,7 @@
 //! links to `.md` files are rewritten to the built pages; every URL of the body, in Markdown or
 //! in raw HTML (read by `raw_html`), is checked by `LinkSite::check_url`.
 
+mod body_html;
 mod code;
 mod headings;
 mod links;
@@ -13,6 +14,7 @@ mod raw_html;
 mod shortcodes;
 mod ussd;
 
+pub use body_html::{BodyHtml, BodyLost};
 pub use headings::slugify;
 pub use links::{AnchorRef, Checked, LinkSite, LinkTargets};
 pub use shortcodes::DataSource;
@@ -35,7 +37,7 @@ pub struct TocEntry {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub html: BodyHtml,
     pub toc: Vec<TocEntry>,
     /// Every id a link may target on this page.
     pub ids: Vec<String>,
@@ -305,11 +307,12 @@ pub fn render(
                 .with_hint(hint)
         })
         .collect();
-    out.html.reserve(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // The body is held until its language's templates have run (and by `watch` until the
     // page changes): the room left by growing it would be up to as large again.
-    out.html.shrink_to_fit();
+    html.shrink_to_fit();
+    out.html = BodyHtml::Plain(html);
     (out, errors)
 }
 

@@ -211,7 +211,13 @@ pub(crate) fn render_pages(
             if remembered.is_some_and(|m| m.quick == quick) {
                 return Ok(Outcome::Kept);
             }
-            let view = views.page_context(index);
+            // Unpacked only here, for the pages whose template may run, and dropped with it.
+            let body = page
+                .rendered
+                .html
+                .text()
+                .map_err(|e| Diagnostic::new(e.to_string()).in_file(&page.file))?;
+            let view = views.page_context(index, &body);
             let full = match memo.keeps() {
                 true => crate::site::hash_of(&(&view, page.body_key, page.template())),
                 false => 0,
@@ -292,7 +298,8 @@ mod tests {
         let views = Views::new(site, &assets);
         (0..site.pages.len())
             .map(|i| {
-                let view = crate::site::hash_of(&views.page_context(i));
+                let body = site.pages[i].rendered.html.text().unwrap();
+                let view = crate::site::hash_of(&views.page_context(i, &body));
                 (view, quick_fingerprint(&structure, &site.pages[i]))
             })
             .collect()
@@ -332,7 +339,8 @@ mod tests {
             ("template", |p| p.template = "other.html".into()),
             ("body", |p| {
                 let mut r = (*p.rendered).clone();
-                r.html.push_str("<p>more</p>");
+                let more = format!("{}<p>more</p>", r.html.text().unwrap());
+                r.html = crate::markdown::BodyHtml::Plain(more);
                 p.rendered = Arc::new(r);
                 p.body_key += 1;
             }),

@@ -24,9 +24,9 @@ use html5ever::tokenizer::{
 use serde_json::{Value, json};
 use std::cell::RefCell;
 
-/// The JSON-LD of page `index`, or `None` when no type applies. `logo` is the output path of
-/// the organisation's logo (the theme's `icon-512.png`).
-pub(crate) fn json_ld(site: &Site, index: usize, logo: Option<&str>) -> Option<String> {
+/// The JSON-LD of page `index` (whose body HTML is `body`), or `None` when no type applies.
+/// `logo` is the output path of the organisation's logo (the theme's `icon-512.png`).
+pub(crate) fn json_ld(site: &Site, index: usize, body: &str, logo: Option<&str>) -> Option<String> {
     let page = &site.pages[index];
     let base = site
         .config
@@ -46,8 +46,8 @@ pub(crate) fn json_ld(site: &Site, index: usize, logo: Option<&str>) -> Option<S
         let lang = site.config.language(&page.lang).map(|l| l.tag.as_str());
         let url = permalink(&page.url);
         match wanted(page) {
-            Some(Schema::Faq) => graph.extend(faq(page, lang)),
-            Some(Schema::Howto) => graph.extend(howto(page, lang, url.as_deref())),
+            Some(Schema::Faq) => graph.extend(faq(page, body, lang)),
+            Some(Schema::Howto) => graph.extend(howto(page, body, lang, url.as_deref())),
             _ => {}
         }
     }
@@ -163,7 +163,7 @@ fn home(
 
 /// `FAQPage`: one `Question` per question heading (with `schema: faq` and no question
 /// headings, one per h2), its answer the text below it.
-fn faq(page: &Page, lang: Option<&str>) -> Option<Value> {
+fn faq(page: &Page, body: &str, lang: Option<&str>) -> Option<Value> {
     let toc = &page.rendered.toc;
     let any_question = toc.iter().any(is_question);
     let asked = |t: &TocEntry| {
@@ -173,7 +173,7 @@ fn faq(page: &Page, lang: Option<&str>) -> Option<Value> {
             t.level == 2
         }
     };
-    let sections = sections(&page.rendered.html);
+    let sections = sections(body);
     let questions: Vec<Value> = toc
         .iter()
         .filter(|t| asked(t))
@@ -217,9 +217,9 @@ fn answer_text(sections: &[Section], toc: &[TocEntry], q: &TocEntry) -> String {
 
 /// `HowTo`: one `HowToStep` per h2 (named by it, its text below it, linked to its anchor), or
 /// per item of the first ordered list.
-fn howto(page: &Page, lang: Option<&str>, url: Option<&str>) -> Option<Value> {
+fn howto(page: &Page, body: &str, lang: Option<&str>, url: Option<&str>) -> Option<Value> {
     let toc = &page.rendered.toc;
-    let sections = sections(&page.rendered.html);
+    let sections = sections(body);
     let mut steps: Vec<Value> = toc
         .iter()
         .filter(|t| t.level == 2)
@@ -236,7 +236,7 @@ fn howto(page: &Page, lang: Option<&str>, url: Option<&str>) -> Option<Value> {
         })
         .collect();
     if steps.is_empty() {
-        steps = first_ordered_list(&page.rendered.html)
+        steps = first_ordered_list(body)
             .into_iter()
             .map(|text| json!({ "@type": "HowToStep", "text": text }))
             .collect();

@@ -209,7 +209,8 @@ impl Views<'_> {
         }
     }
 
-    pub fn page_context(&self, index: usize) -> PageContext<'_> {
+    /// The context of page `index`'s template; `body` is its body HTML, unpacked.
+    pub fn page_context<'a>(&'a self, index: usize, body: &'a str) -> PageContext<'a> {
         let site = self.site;
         let page = &site.pages[index];
         let order = &site.reading_order[&page.lang];
@@ -221,7 +222,7 @@ impl Views<'_> {
             .and_then(|p| order.get(p + 1))
             .map(|&i| self.link(page, i));
         PageContext {
-            page: self.page_view(index),
+            page: self.page_view(index, body),
             root: crate::urls::root_prefix(&page.url),
             home: relative(&page.url, &site.pages[site.home(&page.lang)].url),
             nav: self.nav(index),
@@ -339,7 +340,7 @@ impl Views<'_> {
         }
     }
 
-    fn page_view(&self, index: usize) -> PageView<'_> {
+    fn page_view<'a>(&'a self, index: usize, body: &'a str) -> PageView<'a> {
         let site = self.site;
         let page = &site.pages[index];
         let item = self
@@ -357,7 +358,7 @@ impl Views<'_> {
         PageView {
             title: page.front.title.clone(),
             description: page.front.description.clone(),
-            content: &page.rendered.html,
+            content: body,
             toc: page.rendered.toc.clone(),
             url: page.url.clone(),
             permalink: self.permalink(&page.url),
@@ -373,6 +374,7 @@ impl Views<'_> {
             json_ld: super::structured_data::json_ld(
                 site,
                 index,
+                body,
                 self.assets.get("icon-512.png").map(String::as_str),
             ),
             og_image: super::sharing::og_image(site, self.assets, page),

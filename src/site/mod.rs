@@ -193,7 +193,7 @@ impl Site {
     pub(crate) fn drop_bodies(&mut self, pages: &[usize]) {
         for &i in pages {
             if let Some(r) = Arc::get_mut(&mut self.pages[i].rendered) {
-                r.html = String::new();
+                r.html = crate::markdown::BodyHtml::default();
             }
         }
     }
@@ -272,12 +272,18 @@ pub(crate) fn render_bodies(
         })
         .collect();
     type Fresh = Option<(Arc<Rendered>, Vec<Diagnostic>)>;
+    // A memo that keeps bodies keeps them packed, from the start: each page's template run
+    // unpacks its own body, so `watch` never holds every body at full size.
+    let pack = memo.keeps();
     let results: Vec<(PlannedPage, Fresh)> = pages
         .into_par_iter()
         .enumerate()
         .map(|(i, mut plan)| {
             let fresh = memo.get(&keys[i]).is_none().then(|| {
-                let (rendered, errors) = render_body(&plan, config, i18n, &targets);
+                let (mut rendered, errors) = render_body(&plan, config, i18n, &targets);
+                if pack {
+                    rendered.html = std::mem::take(&mut rendered.html).packed();
+                }
                 (Arc::new(rendered), errors)
             });
             // The source is consumed as soon as its body exists, so the whole site's sources
