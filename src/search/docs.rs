@@ -170,7 +170,7 @@ fn slug(heading: &str) -> Option<String> {
 /// always written.
 fn slug_into(heading: &str, out: &mut String) -> bool {
     out.clear();
-    let mut push = |l: char| {
+    let push = |out: &mut String, l: char| {
         if l.is_alphanumeric() || l == '-' || l == '_' {
             out.push(l);
         } else if l == ' ' {
@@ -180,9 +180,16 @@ fn slug_into(heading: &str, out: &mut String) -> bool {
     for c in heading.trim().chars() {
         // ASCII without the Unicode tables (most headings' characters).
         if c.is_ascii() {
-            push(c.to_ascii_lowercase());
+            push(out, c.to_ascii_lowercase());
+        } else if ('а'..='я').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            // Lowercase letters without the Unicode tables, whose searches were most of a
+            // Russian or Kazakh chunk's time: Russian lowercase, and the main Han block (every
+            // code point assigned, letters without case).
+            out.push(c);
+        } else if ('А'..='Я').contains(&c) {
+            out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
         } else if ('\u{400}'..='\u{4ff}').contains(&c) || is_han(c) {
-            c.to_lowercase().for_each(&mut push);
+            c.to_lowercase().for_each(|l| push(out, l));
         } else {
             return false;
         }

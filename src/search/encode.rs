@@ -65,9 +65,9 @@ pub fn push_varint(out: &mut String, n: u32) {
 /// to the previous doc (minus one) times 32 plus the level (1–31) minus one: one letter for
 /// the next document (frequent terms' lists are full of those), two up to a gap of 32, never
 /// more than a gap and a level letter each.
-pub fn postings(list: impl IntoIterator<Item = (u32, u8)>) -> String {
-    let list = list.into_iter();
-    let mut out = String::with_capacity(list.size_hint().0 * 2);
+/// `len` is the list's length, for the buffer's size.
+pub fn postings(list: impl IntoIterator<Item = (u32, u8)>, len: usize) -> String {
+    let mut out = String::with_capacity(len * 2);
     let mut next = 0;
     for (doc, level) in list {
         let code = u32::from(level.clamp(1, LEVELS) - 1);
@@ -95,7 +95,7 @@ mod tests {
     fn postings_are_gaps_and_levels() {
         // (0 << 5 | 4), (0 << 5 | 30), (38 << 5 | 0) = 4, 30, 38 × 32 + 0:
         // "4", "U", then "X" (1, continued), "c" (6, continued) and "0".
-        assert_eq!(postings([(0, 5), (1, 31), (40, 1)]), "4UXc0");
+        assert_eq!(postings([(0, 5), (1, 31), (40, 1)], 3), "4UXc0");
     }
 
     #[test]

@@ -95,7 +95,10 @@ pub fn build<'a>(
         local_to_global: &local_to_global,
         surface_term: &surface_term,
         rules: &rules,
-        terms: terms.len(),
+        han_char: &terms
+            .par_iter()
+            .map(|t| is_han_char(t))
+            .collect::<Vec<bool>>(),
         avg_len,
     };
     let page_ids: Vec<usize> = (0..analysed.len()).collect();
@@ -104,21 +107,14 @@ pub fn build<'a>(
         .map(|pages| ctx.postings(pages, &doc_start))
         .collect();
 
-    let page_first = first_sections(&docs);
     // Each term's list is its runs' lists in page order, encoded on every core.
     let encoded: Vec<Option<(u32, String)>> = (0..terms.len())
         .into_par_iter()
         .map(|term| {
+            let df: usize = parts.iter().map(|p| p.of(term).len()).sum();
             let list = parts.iter().flat_map(|p| p.of(term)).copied();
-            let (df, postings) = if is_han_char(&terms[term]) {
-                let list = per_page(list, &docs, &page_first);
-                (list.len(), encode::postings(list))
-            } else {
-                let df = parts.iter().map(|p| p.of(term).len()).sum();
-                (df, encode::postings(list))
-            };
             // An empty list: a synonym's word that no section received.
-            (df > 0).then(|| (df as u32, postings))
+            (df > 0).then(|| (df as u32, encode::postings(list, df)))
         })
         .collect();
     drop(parts);
@@ -237,7 +233,8 @@ struct PostingContext<'p, 'a> {
     local_to_global: &'p [Vec<u32>],
     surface_term: &'p [u32],
     rules: &'p [Rule],
-    terms: usize,
+    /// Per term: whether it is one Han character, posted per page (see [`PagePostings`]).
+    han_char: &'p [bool],
     avg_len: f32,
 }
 
@@ -250,8 +247,10 @@ impl PostingContext<'_, '_> {
         let mut flat: Vec<(u32, u32, u8)> = Vec::new();
         // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
         // through it needs no sort (each term gets one posting per section, in any order).
-        let mut slots: Vec<u32> = vec![u32::MAX; self.terms];
+        let terms = self.han_char.len();
+        let mut slots: Vec<u32> = vec![u32::MAX; terms];
         let mut merged: Vec<(u32, u32, u8)> = Vec::new();
+        let mut per_page = PagePostings::new(terms);
         for &page in pages {
             let globals = &self.local_to_global[page];
             for (k, doc) in self.analysed[page].docs.iter().enumerate() {
@@ -275,11 +274,17 @@ impl PostingContext<'_, '_> {
                 let norm = Norm::of(doc.len, self.avg_len);
                 for &(term, tf, flags) in &merged {
                     slots[term as usize] = u32::MAX;
-                    flat.push((term, id, norm.level(tf, flags)));
+                    let level = norm.level(tf, flags);
+                    if self.han_char[term as usize] {
+                        per_page.add(term, level);
+                    } else {
+                        flat.push((term, id, level));
+                    }
                 }
             }
+            per_page.flush(doc_start[page], &mut flat);
         }
-        RunPostings::group(flat, self.terms)
+        RunPostings::group(flat, terms)
     }
 }
 
@@ -315,41 +320,47 @@ impl RunPostings {
     }
 }
 
-/// Whether a term is one Han character: those are posted per page (see [`per_page`]).
+/// Whether a term is one Han character: those are posted per page (see [`PagePostings`]).
 pub fn is_han_char(term: &str) -> bool {
     let mut chars = term.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c))
 }
 
-/// The first section id of every page.
-fn first_sections(docs: &[DocMeta<'_>]) -> Vec<u32> {
-    let mut first = Vec::new();
-    for (id, d) in docs.iter().enumerate() {
-        if first.len() <= d.page as usize {
-            first.resize(d.page as usize + 1, id as u32);
-        }
-    }
-    first
+/// The single Han characters of one page, posted once per page: on the page's first section,
+/// at the best level of its sections. A single Han character is in most sections of a Chinese
+/// page, so its section lists were most of the Chinese index; the browser spreads a page
+/// posting over the page's sections (`pageLevel` in search.js).
+struct PagePostings {
+    /// Per term: its best level on the page so far, 0 when not on it.
+    best: Vec<u8>,
+    /// The terms with a level, in first-seen order.
+    seen: Vec<u32>,
 }
 
-/// A section-level posting list turned into one posting per page, on the page's first section,
-/// at the best level of its sections. A single Han character is in most sections of a Chinese
-/// page, so its lists were most of the Chinese index; the browser spreads a page posting over
-/// the page's sections (`pageLevel` in search.js).
-fn per_page(
-    list: impl Iterator<Item = (u32, u8)>,
-    docs: &[DocMeta<'_>],
-    page_first: &[u32],
-) -> Vec<(u32, u8)> {
-    let mut out: Vec<(u32, u8)> = Vec::new();
-    for (doc, level) in list {
-        let first = page_first[docs[doc as usize].page as usize];
-        match out.last_mut() {
-            Some(last) if last.0 == first => last.1 = last.1.max(level),
-            _ => out.push((first, level)),
+impl PagePostings {
+    fn new(terms: usize) -> Self {
+        Self {
+            best: vec![0; terms],
+            seen: Vec::new(),
         }
     }
-    out
+
+    fn add(&mut self, term: u32, level: u8) {
+        let best = &mut self.best[term as usize];
+        if *best == 0 {
+            self.seen.push(term);
+        }
+        *best = (*best).max(level);
+    }
+
+    /// Posts the page's characters on `first`, its first section, and starts the next page.
+    fn flush(&mut self, first: u32, flat: &mut Vec<(u32, u32, u8)>) {
+        for &term in &self.seen {
+            let best = std::mem::take(&mut self.best[term as usize]);
+            flat.push((term, first, best));
+        }
+        self.seen.clear();
+    }
 }
 
 /// A synonym as term ids: sections holding every `target` term also get the `variant` terms.
