@@ -1,5 +1,5 @@
-//! The inverted index of one language: analysed pages in, the sorted dictionary and the document
-//! list out (still in memory; [`super::shard`] turns them into files).
+//! The inverted index of one language: analysed pages in, the document list and the sorted
+//! dictionary out (still in memory; [`super::shard`] turns them into files).
 //!
 //! Surface forms are interned and stemmed once each. Every document gets an id in page order
 //! (pages sorted by URL), so posting lists are ascending and the output is deterministic.
@@ -40,15 +40,30 @@ pub struct Index<'a> {
     pub entries: Vec<Entry>,
 }
 
-/// Builds the index from pages (`(url, title)`, already sorted) and their analysed documents.
+impl<'a> Index<'a> {
+    /// The pages (`(url, title)`, already sorted) and their analysed documents in id order,
+    /// with no dictionary yet (see [`entries`]): the document chunks need no more, so they are
+    /// written while the dictionary is made.
+    pub fn new(pages: Vec<(&'a str, &'a str)>, analysed: &[&'a Page]) -> Index<'a> {
+        let mut docs = Vec::new();
+        for (page, analysed_page) in analysed.iter().enumerate() {
+            docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
+                page: page as u32,
+                section: &doc.section,
+            }));
+        }
+        Index {
+            pages,
+            docs,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// The dictionary of analysed pages (in page order), sorted by [`utf16_cmp`] of the keys.
 /// `synonyms` are `(variant, target)` pairs: a section containing every word of a target also
 /// gets the variant's words.
-pub fn build<'a>(
-    pages: Vec<(&'a str, &'a str)>,
-    analysed: &[&'a Page],
-    stemmer: LangStemmer,
-    synonyms: &[(&str, &str)],
-) -> Index<'a> {
+pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str)]) -> Vec<Entry> {
     // Pages are handled in runs on every core; each step below keeps page (URL) order, so the
     // output does not depend on how the runs were scheduled.
     let run = analysed
@@ -78,18 +93,15 @@ pub fn build<'a>(
         .filter(|r| !r.target.is_empty() && !r.variant.is_empty())
         .collect();
 
-    let mut docs = Vec::new();
     let mut doc_start = Vec::with_capacity(analysed.len());
-    for (page, analysed_page) in analysed.iter().enumerate() {
-        doc_start.push(docs.len() as u32);
-        docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
-            page: page as u32,
-            section: &doc.section,
-        }));
+    let mut doc_count = 0;
+    for page in analysed {
+        doc_start.push(doc_count as u32);
+        doc_count += page.docs.len();
     }
     let all_docs = || analysed.iter().flat_map(|p| &p.docs);
     let total_len: u64 = all_docs().map(|d| u64::from(d.len)).sum();
-    let avg_len = total_len as f32 / docs.len().max(1) as f32;
+    let avg_len = total_len as f32 / doc_count.max(1) as f32;
     let ctx = PostingContext {
         analysed,
         local_to_global: &local_to_global,
@@ -138,11 +150,7 @@ pub fn build<'a>(
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
-    Index {
-        pages,
-        docs,
-        entries,
-    }
+    entries
 }
 
 /// Language-wide surface ids in first-seen order (pages are in URL order) and each page's

@@ -30,24 +30,40 @@ const DICT_SHARD: usize = 16 * 1024;
 /// Manifest format version, checked by the browser.
 const VERSION: u32 = 4;
 
-/// Writes all files of one language's index.
-pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
-    // The dictionary, the document chunks and the typo table are independent: built side by
-    // side (this runs on the pipeline's thread while the render threads wait).
+/// The document chunks of an index's pages (see [`docs`]), written before its dictionary.
+pub struct DocChunks<'a> {
+    out: Files<'a>,
+    /// `(first doc id, hash)` per chunk.
+    chunks: Vec<(u32, String)>,
+}
+
+/// Writes the document chunks of `index`, which needs its pages and documents only.
+pub fn doc_chunks<'a>(lang: &'a str, index: &Index<'_>) -> DocChunks<'a> {
+    let mut out = Files {
+        lang,
+        files: Vec::new(),
+    };
+    let chunks = docs::chunks(&mut out, index);
+    DocChunks { out, chunks }
+}
+
+/// Writes all files of one language's index, its document chunks written already.
+pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFile> {
+    // The dictionary and the typo table are independent: built side by side (this runs on the
+    // pipeline's thread while the render threads wait).
     let files = || Files {
         lang,
         files: Vec::new(),
     };
-    let (mut out, mut docs_out, mut typo_out) = (files(), files(), files());
-    let ((dict, chunks), typos) = rayon::join(
-        || {
-            rayon::join(
-                || dictionary(&mut out, index),
-                || docs::chunks(&mut docs_out, index),
-            )
-        },
+    let (mut out, mut typo_out) = (files(), files());
+    let (dict, typos) = rayon::join(
+        || dictionary(&mut out, index),
         || typo_files(&mut typo_out, index),
     );
+    let DocChunks {
+        out: mut docs_out,
+        chunks,
+    } = docs;
     out.files.append(&mut docs_out.files);
     out.files.append(&mut typo_out.files);
 
