@@ -44,6 +44,11 @@ pub fn push_str_lit(out: &mut String, s: &str) {
 /// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
 /// the continuation half of the alphabet.
 pub fn push_varint(out: &mut String, n: u32) {
+    // One letter: a posting on the very next document, most of a frequent term's list.
+    if n < 32 {
+        out.push(ALPHABET[n as usize] as char);
+        return;
+    }
     let mut digits = [0u8; 7];
     let mut len = 0;
     let mut v = n;

@@ -253,6 +253,14 @@ impl PostingContext<'_, '_> {
         // One flat `(term, doc, level)` list in document order, then grouped by term with a
         // counting sort: a `Vec` per term and run was a quarter of the index's time.
         let mut flat: Vec<(u32, u32, u8)> = Vec::new();
+        // At most one posting per distinct surface of a section (fewer when forms share a
+        // stem), besides synonyms: growing the buffer step by step copied it over and over.
+        let bound: usize = pages
+            .iter()
+            .flat_map(|&p| &self.analysed[p].docs)
+            .map(|d| d.terms.len())
+            .sum();
+        flat.reserve(bound);
         // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
         // through it needs no sort (each term gets one posting per section, in any order).
         let terms = self.han_char.len();
