@@ -124,9 +124,9 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
         .into_par_iter()
         .map(|term| {
             let df: usize = parts.iter().map(|p| p.of(term).len()).sum();
-            let list = parts.iter().flat_map(|p| p.of(term)).copied();
+            let runs = parts.iter().map(|p| p.of(term));
             // An empty list: a synonym's word that no section received.
-            (df > 0).then(|| (df as u32, encode::postings(list, df)))
+            (df > 0).then(|| (df as u32, encode::postings(runs, df)))
         })
         .collect();
     drop(parts);
