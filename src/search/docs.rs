@@ -91,7 +91,7 @@ impl Chunk {
         let page_start = self.doc_count;
         let sections = &index.docs[ids];
         for (k, doc) in sections.iter().enumerate() {
-            self.add_doc(&doc.section, title, |parent| {
+            self.add_doc(doc.section, title, |parent| {
                 // The nearest earlier section of this page with that heading.
                 let at = sections[..k]
                     .iter()
