@@ -13,6 +13,7 @@
 use std::hash::Hasher;
 
 use super::encode::push_str_lit;
+use super::extract::Section;
 use super::fxhash::FxHasher;
 use super::index::Index;
 use super::shard::Files;
@@ -57,76 +58,119 @@ fn is_boundary(url: &str) -> bool {
     h.finish() >> 62 == 0
 }
 
+/// A chunk being filled: its pages' and documents' literals, each list comma-separated in one
+/// buffer (a `String` per document was a fifth of the index's time).
 #[derive(Default)]
 struct Chunk {
     first: Option<u32>,
     /// `[url, title]` literals.
-    pages: Vec<String>,
-    docs: Vec<String>,
+    pages: String,
+    page_count: usize,
+    docs: String,
+    doc_count: usize,
     size: usize,
+    /// Scratch for a heading's slug.
+    slug: String,
 }
 
 impl Chunk {
     fn add_page(&mut self, index: &Index<'_>, first: u32, ids: std::ops::Range<usize>) {
         self.first.get_or_insert(first);
         let (url, title) = index.pages[index.docs[ids.start].page as usize];
-        let mut p = String::from("[");
-        push_str_lit(&mut p, url);
-        p.push(',');
-        push_str_lit(&mut p, title);
-        p.push(']');
-        self.size += weight(&p);
-        self.pages.push(p);
-        let page_start = self.docs.len();
-        let headings: Vec<&str> = index.docs[ids.clone()]
-            .iter()
-            .map(|d| d.section.heading.as_str())
-            .collect();
-        for (k, id) in ids.enumerate() {
-            let s = &index.docs[id].section;
-            let mut d = format!("[{},", self.pages.len() - 1);
-            push_str_lit(&mut d, &s.heading);
-            d.push_str(",[");
-            let parents = s.parents.iter().filter(|p| p.as_str() != title);
-            for (i, parent) in parents.enumerate() {
-                if i > 0 {
-                    d.push(',');
-                }
+        if self.page_count > 0 {
+            self.pages.push(',');
+        }
+        let at = self.pages.len();
+        self.pages.push('[');
+        push_str_lit(&mut self.pages, url);
+        self.pages.push(',');
+        push_str_lit(&mut self.pages, title);
+        self.pages.push(']');
+        self.size += weight(&self.pages[at..]);
+        self.page_count += 1;
+        let page_start = self.doc_count;
+        let sections = &index.docs[ids];
+        for (k, doc) in sections.iter().enumerate() {
+            self.add_doc(doc.section, title, |parent| {
                 // The nearest earlier section of this page with that heading.
-                match headings[..k].iter().rposition(|h| h == parent) {
-                    Some(at) => d.push_str(&(page_start + at).to_string()),
-                    None => push_str_lit(&mut d, parent),
-                }
-            }
-            d.push_str("],");
-            push_str_lit(&mut d, snippet_text(&s.text));
-            if s.anchor != slug(&s.heading).unwrap_or_default() {
-                d.push(',');
-                push_str_lit(&mut d, &s.anchor);
-            }
-            d.push(']');
-            self.size += weight(&d) + 1;
-            self.docs.push(d);
+                let at = sections[..k]
+                    .iter()
+                    .rposition(|d| d.section.heading == parent)?;
+                Some(page_start + at)
+            });
         }
     }
 
+    /// Appends one section's record; `earlier(parent)` is the index in the chunk of an earlier
+    /// section of the same page headed `parent`.
+    fn add_doc(&mut self, s: &Section, title: &str, earlier: impl Fn(&str) -> Option<usize>) {
+        if self.doc_count > 0 {
+            self.docs.push(',');
+        }
+        let at = self.docs.len();
+        let d = &mut self.docs;
+        d.push('[');
+        push_usize(d, self.page_count - 1);
+        d.push(',');
+        push_str_lit(d, &s.heading);
+        d.push_str(",[");
+        let parents = s.parents.iter().filter(|p| p.as_str() != title);
+        for (i, parent) in parents.enumerate() {
+            if i > 0 {
+                d.push(',');
+            }
+            match earlier(parent) {
+                Some(n) => push_usize(d, n),
+                None => push_str_lit(d, parent),
+            }
+        }
+        d.push_str("],");
+        push_str_lit(d, snippet_text(&s.text));
+        let slug = if slug_into(&s.heading, &mut self.slug) {
+            self.slug.as_str()
+        } else {
+            ""
+        };
+        if s.anchor != slug {
+            d.push(',');
+            push_str_lit(d, &s.anchor);
+        }
+        d.push(']');
+        self.size += weight(&self.docs[at..]) + 1;
+        self.doc_count += 1;
+    }
+
     fn write(self, out: &mut Files<'_>) -> (u32, String) {
-        let mut p = String::new();
+        let mut p = String::with_capacity(self.pages.len() + self.docs.len() + 16);
         p.push_str("{\"p\":[");
-        p.push_str(&self.pages.join(","));
+        p.push_str(&self.pages);
         p.push_str("],\"d\":[");
-        p.push_str(&self.docs.join(","));
+        p.push_str(&self.docs);
         p.push_str("]}");
         (self.first.unwrap_or(0), out.push_hashed("d", &p))
     }
 }
 
-/// The heading's id as `slug` in search.js computes it (GitHub's rule, as the Markdown stage
-/// applies it), or `None` when the heading has a character outside ASCII, Cyrillic and Han, where
-/// the two languages' Unicode tables might disagree: then the anchor is always written.
+/// Appends `n` in decimal.
+fn push_usize(out: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// The heading's id as `slug` in search.js computes it.
+#[cfg(test)]
 fn slug(heading: &str) -> Option<String> {
-    let mut out = String::with_capacity(heading.len());
-    let mut push = |l: char| {
+    let mut out = String::new();
+    slug_into(heading, &mut out).then_some(out)
+}
+
+/// Writes the heading's id as `slug` in search.js computes it (GitHub's rule, as the Markdown
+/// stage applies it) into `out`; false when the heading has a character outside ASCII,
+/// Cyrillic and Han, where the two languages' Unicode tables might disagree: then the anchor is
+/// always written.
+fn slug_into(heading: &str, out: &mut String) -> bool {
+    out.clear();
+    let push = |out: &mut String, l: char| {
         if l.is_alphanumeric() || l == '-' || l == '_' {
             out.push(l);
         } else if l == ' ' {
@@ -136,20 +180,30 @@ fn slug(heading: &str) -> Option<String> {
     for c in heading.trim().chars() {
         // ASCII without the Unicode tables (most headings' characters).
         if c.is_ascii() {
-            push(c.to_ascii_lowercase());
+            push(out, c.to_ascii_lowercase());
+        } else if ('а'..='я').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            // Lowercase letters without the Unicode tables, whose searches were most of a
+            // Russian or Kazakh chunk's time: Russian lowercase, and the main Han block (every
+            // code point assigned, letters without case).
+            out.push(c);
+        } else if ('А'..='Я').contains(&c) {
+            out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
         } else if ('\u{400}'..='\u{4ff}').contains(&c) || is_han(c) {
-            c.to_lowercase().for_each(&mut push);
+            c.to_lowercase().for_each(|l| push(out, l));
         } else {
-            return None;
+            return false;
         }
     }
-    Some(out)
+    true
 }
 
 /// The weight of `text` in a chunk, about what it adds to the gzipped file: one per character,
 /// eight per Han character. Not bytes: a Cyrillic letter takes two bytes, but compresses like a
 /// Latin one, and a reader's budget is in gzipped bytes.
 fn weight(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars().map(|c| if is_han(c) { 8 } else { 1 }).sum()
 }
 

@@ -44,6 +44,11 @@ pub fn push_str_lit(out: &mut String, s: &str) {
 /// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
 /// the continuation half of the alphabet.
 pub fn push_varint(out: &mut String, n: u32) {
+    // One letter: a posting on the very next document, most of a frequent term's list.
+    if n < 32 {
+        out.push(ALPHABET[n as usize] as char);
+        return;
+    }
     let mut digits = [0u8; 7];
     let mut len = 0;
     let mut v = n;
@@ -65,13 +70,17 @@ pub fn push_varint(out: &mut String, n: u32) {
 /// to the previous doc (minus one) times 32 plus the level (1–31) minus one: one letter for
 /// the next document (frequent terms' lists are full of those), two up to a gap of 32, never
 /// more than a gap and a level letter each.
-pub fn postings(list: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(list.len() * 2);
+/// `len` is the list's length, for the buffer's size.
+/// The list comes in runs (one per run of pages the index was built in), `len` postings in all.
+pub fn postings<'l>(runs: impl IntoIterator<Item = &'l [(u32, u8)]>, len: usize) -> String {
+    let mut out = String::with_capacity(len * 2);
     let mut next = 0;
-    for &(doc, level) in list {
-        let code = u32::from(level.clamp(1, LEVELS) - 1);
-        push_varint(&mut out, ((doc - next) << 5) | code);
-        next = doc + 1;
+    for run in runs {
+        for &(doc, level) in run {
+            let code = u32::from(level.clamp(1, LEVELS) - 1);
+            push_varint(&mut out, ((doc - next) << 5) | code);
+            next = doc + 1;
+        }
     }
     out
 }
@@ -94,7 +103,7 @@ mod tests {
     fn postings_are_gaps_and_levels() {
         // (0 << 5 | 4), (0 << 5 | 30), (38 << 5 | 0) = 4, 30, 38 × 32 + 0:
         // "4", "U", then "X" (1, continued), "c" (6, continued) and "0".
-        assert_eq!(postings(&[(0, 5), (1, 31), (40, 1)]), "4UXc0");
+        assert_eq!(postings([&[(0, 5), (1, 31)][..], &[(40, 1)]], 3), "4UXc0");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The inverted index of one language: analysed pages in, the sorted dictionary and the document
-//! list out (still in memory; [`super::shard`] turns them into files).
+//! The inverted index of one language: analysed pages in, the document list and the sorted
+//! dictionary out (still in memory; [`super::shard`] turns them into files).
 //!
 //! Surface forms are interned and stemmed once each. Every document gets an id in page order
 //! (pages sorted by URL), so posting lists are ascending and the output is deterministic.
@@ -13,7 +13,7 @@ use super::analyze::Page;
 use super::encode;
 use super::extract::Section;
 use super::fxhash::{FastMap, StrIds};
-use super::rank::level;
+use super::rank::Norm;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
 
@@ -40,15 +40,30 @@ pub struct Index<'a> {
     pub entries: Vec<Entry>,
 }
 
-/// Builds the index from pages (`(url, title)`, already sorted) and their analysed documents.
+impl<'a> Index<'a> {
+    /// The pages (`(url, title)`, already sorted) and their analysed documents in id order,
+    /// with no dictionary yet (see [`entries`]): the document chunks need no more, so they are
+    /// written while the dictionary is made.
+    pub fn new(pages: Vec<(&'a str, &'a str)>, analysed: &[&'a Page]) -> Index<'a> {
+        let mut docs = Vec::new();
+        for (page, analysed_page) in analysed.iter().enumerate() {
+            docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
+                page: page as u32,
+                section: &doc.section,
+            }));
+        }
+        Index {
+            pages,
+            docs,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// The dictionary of analysed pages (in page order), sorted by [`utf16_cmp`] of the keys.
 /// `synonyms` are `(variant, target)` pairs: a section containing every word of a target also
 /// gets the variant's words.
-pub fn build<'a>(
-    pages: Vec<(&'a str, &'a str)>,
-    analysed: &[&'a Page],
-    stemmer: LangStemmer,
-    synonyms: &[(&str, &str)],
-) -> Index<'a> {
+pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str)]) -> Vec<Entry> {
     // Pages are handled in runs on every core; each step below keeps page (URL) order, so the
     // output does not depend on how the runs were scheduled.
     let run = analysed
@@ -78,47 +93,43 @@ pub fn build<'a>(
         .filter(|r| !r.target.is_empty() && !r.variant.is_empty())
         .collect();
 
-    let mut docs = Vec::new();
     let mut doc_start = Vec::with_capacity(analysed.len());
-    for (page, analysed_page) in analysed.iter().enumerate() {
-        doc_start.push(docs.len() as u32);
-        docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
-            page: page as u32,
-            section: &doc.section,
-        }));
+    let mut doc_count = 0;
+    for page in analysed {
+        doc_start.push(doc_count as u32);
+        doc_count += page.docs.len();
     }
     let all_docs = || analysed.iter().flat_map(|p| &p.docs);
     let total_len: u64 = all_docs().map(|d| u64::from(d.len)).sum();
-    let avg_len = total_len as f32 / docs.len().max(1) as f32;
+    let avg_len = total_len as f32 / doc_count.max(1) as f32;
     let ctx = PostingContext {
         analysed,
         local_to_global: &local_to_global,
         surface_term: &surface_term,
         rules: &rules,
-        terms: terms.len(),
+        han_char: &terms
+            .par_iter()
+            .map(|t| is_han_char(t))
+            .collect::<Vec<bool>>(),
         avg_len,
     };
     let page_ids: Vec<usize> = (0..analysed.len()).collect();
-    let parts: Vec<Vec<Vec<(u32, u8)>>> = page_ids
+    let parts: Vec<RunPostings> = page_ids
         .par_chunks(run)
         .map(|pages| ctx.postings(pages, &doc_start))
         .collect();
 
-    let page_first = first_sections(&docs);
     // Each term's list is its runs' lists in page order, encoded on every core.
     let encoded: Vec<Option<(u32, String)>> = (0..terms.len())
         .into_par_iter()
         .map(|term| {
-            let mut list: Vec<(u32, u8)> = parts.iter().flat_map(|p| &p[term]).copied().collect();
-            if list.is_empty() {
-                return None; // a synonym's word that no section received
-            }
-            if is_han_char(&terms[term]) {
-                list = per_page(&list, &docs, &page_first);
-            }
-            Some((list.len() as u32, encode::postings(&list)))
+            let df: usize = parts.iter().map(|p| p.of(term).len()).sum();
+            let runs = parts.iter().map(|p| p.of(term));
+            // An empty list: a synonym's word that no section received.
+            (df > 0).then(|| (df as u32, encode::postings(runs, df)))
         })
         .collect();
+    drop(parts);
     let mut entries: FastMap<&str, Entry> = FastMap::default();
     for (term, postings) in terms.iter().zip(encoded) {
         if postings.is_some() {
@@ -139,11 +150,7 @@ pub fn build<'a>(
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
-    Index {
-        pages,
-        docs,
-        entries,
-    }
+    entries
 }
 
 /// Language-wide surface ids in first-seen order (pages are in URL order) and each page's
@@ -234,19 +241,32 @@ struct PostingContext<'p, 'a> {
     local_to_global: &'p [Vec<u32>],
     surface_term: &'p [u32],
     rules: &'p [Rule],
-    terms: usize,
+    /// Per term: whether it is one Han character, posted per page (see [`PagePostings`]).
+    han_char: &'p [bool],
     avg_len: f32,
 }
 
 impl PostingContext<'_, '_> {
-    /// The posting lists of `pages` (consecutive), indexed by term; documents are numbered
+    /// The posting lists of `pages` (consecutive), grouped by term; documents are numbered
     /// from `doc_start` of each page.
-    fn postings(&self, pages: &[usize], doc_start: &[u32]) -> Vec<Vec<(u32, u8)>> {
-        let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms];
+    fn postings(&self, pages: &[usize], doc_start: &[u32]) -> RunPostings {
+        // One flat `(term, doc, level)` list in document order, then grouped by term with a
+        // counting sort: a `Vec` per term and run was a quarter of the index's time.
+        let mut flat: Vec<(u32, u32, u8)> = Vec::new();
+        // At most one posting per distinct surface of a section (fewer when forms share a
+        // stem), besides synonyms: growing the buffer step by step copied it over and over.
+        let bound: usize = pages
+            .iter()
+            .flat_map(|&p| &self.analysed[p].docs)
+            .map(|d| d.terms.len())
+            .sum();
+        flat.reserve(bound);
         // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
         // through it needs no sort (each term gets one posting per section, in any order).
-        let mut slots: Vec<u32> = vec![u32::MAX; self.terms];
+        let terms = self.han_char.len();
+        let mut slots: Vec<u32> = vec![u32::MAX; terms];
         let mut merged: Vec<(u32, u32, u8)> = Vec::new();
+        let mut per_page = PagePostings::new(terms);
         for &page in pages {
             let globals = &self.local_to_global[page];
             for (k, doc) in self.analysed[page].docs.iter().enumerate() {
@@ -267,48 +287,96 @@ impl PostingContext<'_, '_> {
                     }
                 }
                 apply_synonyms(self.rules, &mut merged, &slots);
+                let norm = Norm::of(doc.len, self.avg_len);
                 for &(term, tf, flags) in &merged {
                     slots[term as usize] = u32::MAX;
-                    let level = level(tf, doc.len, self.avg_len, flags);
-                    postings[term as usize].push((id, level));
+                    let level = norm.level(tf, flags);
+                    if self.han_char[term as usize] {
+                        per_page.add(term, level);
+                    } else {
+                        flat.push((term, id, level));
+                    }
                 }
             }
+            per_page.flush(doc_start[page], &mut flat);
         }
-        postings
+        RunPostings::group(flat, terms)
     }
 }
 
-/// Whether a term is one Han character: those are posted per page (see [`per_page`]).
+/// One run's posting lists, grouped by term in one buffer.
+struct RunPostings {
+    /// Term `t`'s postings are `list[start[t]..start[t + 1]]`, in document order.
+    start: Vec<u32>,
+    list: Vec<(u32, u8)>,
+}
+
+impl RunPostings {
+    /// Groups `(term, doc, level)` postings (in document order) by term, keeping their order.
+    fn group(flat: Vec<(u32, u32, u8)>, terms: usize) -> RunPostings {
+        let mut start = vec![0u32; terms + 1];
+        for &(term, _, _) in &flat {
+            start[term as usize + 1] += 1;
+        }
+        for t in 0..terms {
+            start[t + 1] += start[t];
+        }
+        let mut next = start.clone();
+        let mut list = vec![(0u32, 0u8); flat.len()];
+        for (term, doc, level) in flat {
+            let at = &mut next[term as usize];
+            list[*at as usize] = (doc, level);
+            *at += 1;
+        }
+        RunPostings { start, list }
+    }
+
+    fn of(&self, term: usize) -> &[(u32, u8)] {
+        &self.list[self.start[term] as usize..self.start[term + 1] as usize]
+    }
+}
+
+/// Whether a term is one Han character: those are posted per page (see [`PagePostings`]).
 pub fn is_han_char(term: &str) -> bool {
     let mut chars = term.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if is_han(c))
 }
 
-/// The first section id of every page.
-fn first_sections(docs: &[DocMeta<'_>]) -> Vec<u32> {
-    let mut first = Vec::new();
-    for (id, d) in docs.iter().enumerate() {
-        if first.len() <= d.page as usize {
-            first.resize(d.page as usize + 1, id as u32);
-        }
-    }
-    first
+/// The single Han characters of one page, posted once per page: on the page's first section,
+/// at the best level of its sections. A single Han character is in most sections of a Chinese
+/// page, so its section lists were most of the Chinese index; the browser spreads a page
+/// posting over the page's sections (`pageLevel` in search.js).
+struct PagePostings {
+    /// Per term: its best level on the page so far, 0 when not on it.
+    best: Vec<u8>,
+    /// The terms with a level, in first-seen order.
+    seen: Vec<u32>,
 }
 
-/// A section-level posting list turned into one posting per page, on the page's first section,
-/// at the best level of its sections. A single Han character is in most sections of a Chinese
-/// page, so its lists were most of the Chinese index; the browser spreads a page posting over
-/// the page's sections (`pageLevel` in search.js).
-fn per_page(list: &[(u32, u8)], docs: &[DocMeta<'_>], page_first: &[u32]) -> Vec<(u32, u8)> {
-    let mut out: Vec<(u32, u8)> = Vec::new();
-    for &(doc, level) in list {
-        let first = page_first[docs[doc as usize].page as usize];
-        match out.last_mut() {
-            Some(last) if last.0 == first => last.1 = last.1.max(level),
-            _ => out.push((first, level)),
+impl PagePostings {
+    fn new(terms: usize) -> Self {
+        Self {
+            best: vec![0; terms],
+            seen: Vec::new(),
         }
     }
-    out
+
+    fn add(&mut self, term: u32, level: u8) {
+        let best = &mut self.best[term as usize];
+        if *best == 0 {
+            self.seen.push(term);
+        }
+        *best = (*best).max(level);
+    }
+
+    /// Posts the page's characters on `first`, its first section, and starts the next page.
+    fn flush(&mut self, first: u32, flat: &mut Vec<(u32, u32, u8)>) {
+        for &term in &self.seen {
+            let best = std::mem::take(&mut self.best[term as usize]);
+            flat.push((term, first, best));
+        }
+        self.seen.clear();
+    }
 }
 
 /// A synonym as term ids: sections holding every `target` term also get the `variant` terms.

@@ -93,8 +93,16 @@ pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) ->
         .map(|a| (a.url.as_str(), a.title.as_str()))
         .collect();
     let rules = synonyms.for_lang(lang);
-    let index = index::build(meta, &analysed, stem::LangStemmer::for_lang(lang), &rules);
-    shard::files(lang, &index)
+    let mut index = index::Index::new(meta, &analysed);
+    // The document chunks need only the pages: written on one core while the dictionary is
+    // made on the others (they were the longest step that ran alone).
+    let stemmer = stem::LangStemmer::for_lang(lang);
+    let (entries, chunks) = rayon::join(
+        || index::entries(&analysed, stemmer, &rules),
+        || shard::doc_chunks(lang, &index),
+    );
+    index.entries = entries;
+    shard::files(lang, &index, chunks)
 }
 
 /// The index term (stem) of every token of `text` in `lang`, in text order. For tests and tools.

@@ -26,22 +26,38 @@ pub const IN_HEADING: u8 = 1;
 pub const IN_PARENT: u8 = 2;
 
 /// The weight level (1–[`LEVELS`]) of a term in a section.
+#[cfg(test)]
 pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
-    let tf = tf as f32;
-    let norm = K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0));
-    let mut weight = if tf > 0.0 {
-        tf * (K1 + 1.0) / (tf + norm)
-    } else {
-        0.0
-    };
-    if flags & IN_HEADING != 0 {
-        weight += HEADING_BOOST;
+    Norm::of(len, avg_len).level(tf, flags)
+}
+
+/// A section's BM25 length normalisation, computed once for all its terms.
+#[derive(Clone, Copy)]
+pub struct Norm(f32);
+
+impl Norm {
+    /// The normalisation of a section of `len` body tokens, the average being `avg_len`.
+    pub fn of(len: u32, avg_len: f32) -> Norm {
+        Norm(K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0)))
     }
-    if flags & IN_PARENT != 0 {
-        weight += PARENT_BOOST;
+
+    /// The weight level (1–[`LEVELS`]) of a term in the section.
+    pub fn level(self, tf: u32, flags: u8) -> u8 {
+        let tf = tf as f32;
+        let mut weight = if tf > 0.0 {
+            tf * (K1 + 1.0) / (tf + self.0)
+        } else {
+            0.0
+        };
+        if flags & IN_HEADING != 0 {
+            weight += HEADING_BOOST;
+        }
+        if flags & IN_PARENT != 0 {
+            weight += PARENT_BOOST;
+        }
+        let levels = f32::from(LEVELS);
+        (weight / MAX_WEIGHT * levels).round().clamp(1.0, levels) as u8
     }
-    let levels = f32::from(LEVELS);
-    (weight / MAX_WEIGHT * levels).round().clamp(1.0, levels) as u8
 }
 
 #[cfg(test)]

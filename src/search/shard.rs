@@ -13,6 +13,9 @@
 //! from `file://` too. `<hash>` is the first 8 hex digits of the SHA-256 of the payload: a changed
 //! shard gets a new name, an unchanged one keeps its name (and the reader's cache).
 
+use std::fmt::Write;
+
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::encode::{push_str_lit, push_varint};
@@ -27,24 +30,40 @@ const DICT_SHARD: usize = 16 * 1024;
 /// Manifest format version, checked by the browser.
 const VERSION: u32 = 4;
 
-/// Writes all files of one language's index.
-pub fn files(lang: &str, index: &Index<'_>) -> Vec<OutputFile> {
-    // The dictionary, the document chunks and the typo table are independent: built side by
-    // side (this runs on the pipeline's thread while the render threads wait).
+/// The document chunks of an index's pages (see [`docs`]), written before its dictionary.
+pub struct DocChunks<'a> {
+    out: Files<'a>,
+    /// `(first doc id, hash)` per chunk.
+    chunks: Vec<(u32, String)>,
+}
+
+/// Writes the document chunks of `index`, which needs its pages and documents only.
+pub fn doc_chunks<'a>(lang: &'a str, index: &Index<'_>) -> DocChunks<'a> {
+    let mut out = Files {
+        lang,
+        files: Vec::new(),
+    };
+    let chunks = docs::chunks(&mut out, index);
+    DocChunks { out, chunks }
+}
+
+/// Writes all files of one language's index, its document chunks written already.
+pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFile> {
+    // The dictionary and the typo table are independent: built side by side (this runs on the
+    // pipeline's thread while the render threads wait).
     let files = || Files {
         lang,
         files: Vec::new(),
     };
-    let (mut out, mut docs_out, mut typo_out) = (files(), files(), files());
-    let ((dict, chunks), typos) = rayon::join(
-        || {
-            rayon::join(
-                || dictionary(&mut out, index),
-                || docs::chunks(&mut docs_out, index),
-            )
-        },
+    let (mut out, mut typo_out) = (files(), files());
+    let (dict, typos) = rayon::join(
+        || dictionary(&mut out, index),
         || typo_files(&mut typo_out, index),
     );
+    let DocChunks {
+        out: mut docs_out,
+        chunks,
+    } = docs;
     out.files.append(&mut docs_out.files);
     out.files.append(&mut typo_out.files);
 
@@ -116,61 +135,101 @@ pub(super) struct Files<'a> {
 impl Files<'_> {
     /// Adds a content-hashed file `<prefix>.<hash>.js`; returns the hash.
     pub(super) fn push_hashed(&mut self, prefix: &str, payload: &str) -> String {
-        let digest = Sha256::digest(payload.as_bytes());
-        let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-        self.push_named(&format!("{prefix}.{hash}"), payload);
+        let (hash, file) = hashed_file(self.lang, prefix, payload);
+        self.files.push(file);
         hash
     }
 
     fn push_named(&mut self, name: &str, payload: &str) {
-        let mut js = String::with_capacity(payload.len() + 40);
-        js.push_str("__steppeSearch(");
-        push_str_lit(&mut js, &format!("{}/{name}", self.lang));
-        js.push(',');
-        js.push_str(payload);
-        js.push_str(");\n");
-        let path = format!("search/{}/{name}.js", self.lang);
-        self.files.push(OutputFile::new(path, js));
+        self.files.push(named_file(self.lang, name, payload));
     }
+}
+
+/// The content-hashed file `<prefix>.<hash>.js` of `payload`, and its hash.
+fn hashed_file(lang: &str, prefix: &str, payload: &str) -> (String, OutputFile) {
+    let digest = Sha256::digest(payload.as_bytes());
+    let mut hash = String::with_capacity(8);
+    for b in &digest[..4] {
+        let _ = write!(hash, "{b:02x}");
+    }
+    let file = named_file(lang, &format!("{prefix}.{hash}"), payload);
+    (hash, file)
+}
+
+/// The file `search/<lang>/<name>.js` registering `payload`.
+fn named_file(lang: &str, name: &str, payload: &str) -> OutputFile {
+    let mut js = String::with_capacity(payload.len() + 40);
+    js.push_str("__steppeSearch(");
+    push_str_lit(&mut js, &format!("{lang}/{name}"));
+    js.push(',');
+    js.push_str(payload);
+    js.push_str(");\n");
+    OutputFile::new(format!("search/{lang}/{name}.js"), js)
 }
 
 /// Writes the dictionary shards and big posting files; returns `(first key, hash)` per shard.
 fn dictionary(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(String, String)> {
+    // The posting files first, on every core: each is hashed on its own.
+    let posting_files: Vec<Option<(String, OutputFile)>> = index
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let (_, list) = entry.postings.as_ref()?;
+            (list.len() > INLINE_POSTINGS).then(|| {
+                let mut payload = String::with_capacity(list.len() + 2);
+                push_postings_lit(&mut payload, list);
+                hashed_file(out.lang, "p", &payload)
+            })
+        })
+        .collect();
     let mut shards = Vec::new();
     let mut first: Option<&str> = None;
-    let mut body = String::new();
-    for entry in &index.entries {
-        let mut e = String::from("[");
+    let mut body = String::from("[");
+    // One entry's literal, reused for every entry.
+    let mut e = String::new();
+    for (entry, posting_file) in index.entries.iter().zip(posting_files) {
+        e.clear();
+        e.push('[');
         push_str_lit(&mut e, &entry.key);
         e.push(',');
         push_str_lit(&mut e, entry.alias.as_deref().unwrap_or(""));
         if let Some((df, list)) = &entry.postings {
-            e.push_str(&format!(",{df},"));
-            if list.len() > INLINE_POSTINGS {
-                let mut payload = String::with_capacity(list.len() + 2);
-                push_str_lit(&mut payload, list);
-                let hash = out.push_hashed("p", &payload);
-                e.push_str(&format!("\"\",\"{hash}\""));
-            } else {
-                push_str_lit(&mut e, list);
+            let _ = write!(e, ",{df},");
+            match posting_file {
+                Some((hash, file)) => {
+                    out.files.push(file);
+                    let _ = write!(e, "\"\",\"{hash}\"");
+                }
+                None => push_postings_lit(&mut e, list),
             }
         }
         e.push(']');
-        if !body.is_empty() && body.len() + e.len() > DICT_SHARD {
-            let hash = out.push_hashed("t", &format!("[{body}]"));
+        // `body` holds the opening bracket besides its entries.
+        if body.len() > 1 && body.len() - 1 + e.len() > DICT_SHARD {
+            body.push(']');
+            let hash = out.push_hashed("t", &body);
             shards.push((first.unwrap_or_default().to_owned(), hash));
-            body.clear();
+            body.truncate(1);
             first = None;
         }
-        if !body.is_empty() {
+        if body.len() > 1 {
             body.push(',');
         }
         first.get_or_insert(&entry.key);
         body.push_str(&e);
     }
-    if !body.is_empty() || shards.is_empty() {
-        let hash = out.push_hashed("t", &format!("[{body}]"));
+    if body.len() > 1 || shards.is_empty() {
+        body.push(']');
+        let hash = out.push_hashed("t", &body);
         shards.push((first.unwrap_or_default().to_owned(), hash));
     }
     shards
+}
+
+/// Appends an encoded posting list as a string literal: its alphabet
+/// ([`super::encode::ALPHABET`]) needs no escapes.
+fn push_postings_lit(out: &mut String, list: &str) {
+    out.push('"');
+    out.push_str(list);
+    out.push('"');
 }
