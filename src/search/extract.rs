@@ -615,7 +615,7 @@ mod tests {
 
     #[test]
     fn collapse_agrees_with_split_whitespace() {
-        let mut texts = vec![
+        let texts = vec![
             String::new(),
             "  a  b\t\nc ".into(),
             "x\u{a0}y\u{85}z\u{3000}充值\u{2003}w\u{202f}v\u{205f}u\u{1680}t".into(),
