@@ -500,27 +500,40 @@ fn heading_level(name: &str) -> Option<u8> {
 /// [`end_text`] gives `split_whitespace` joined by single spaces (pinned by a test), in one pass
 /// and without a copy of the raw text. Whitespace as `char::is_whitespace`.
 fn push_collapsed(out: &mut String, text: &str) {
-    let mut word: Option<usize> = None;
+    let bytes = text.as_bytes();
+    // Start of the text not yet copied: a word, or nothing but whitespace before `i`.
+    let mut word = 0;
     let mut i = 0;
-    while i < text.len() {
+    while i < bytes.len() {
+        // Most bytes cannot start whitespace: jump over them in one tight loop.
+        match bytes[i..].iter().position(|&b| MAY_START_SPACE[b as usize]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let (space, width) = whitespace_at(text, i);
-        if !space {
-            word.get_or_insert(i);
-        } else {
-            if let Some(start) = word.take() {
-                out.push_str(&text[start..i]);
-            }
+        if space {
+            out.push_str(&text[word..i]);
             // The only space `out` can end with is one this pushed.
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
+            word = i + width;
         }
         i += width;
     }
-    if let Some(start) = word {
-        out.push_str(&text[start..]);
-    }
+    out.push_str(&text[word..]);
 }
+
+/// The bytes [`whitespace_at`] looks at: everything else steps over a byte inside a word.
+static MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    table
+};
 
 /// Drops the one space [`push_collapsed`] may leave at the end.
 fn end_text(text: &mut String) {

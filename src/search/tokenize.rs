@@ -106,10 +106,14 @@ static ASCII_CLASS: [Class; 128] = {
 };
 
 /// The class of the character at byte `i` of `text` and its length in bytes.
+#[inline]
 fn class_at(text: &str, i: usize) -> (Class, usize) {
-    let b = text.as_bytes()[i];
-    if b.is_ascii() {
-        return (ASCII_CLASS[b as usize], 1);
+    let bytes = text.as_bytes();
+    match (bytes[i], bytes.get(i + 1)) {
+        (b @ 0..=0x7F, _) => return (ASCII_CLASS[b as usize], 1),
+        // `а`–`я`, most of Russian and Kazakh text after folding.
+        (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x8F)) => return (Class::Word, 2),
+        _ => {}
     }
     match text[i..].chars().next() {
         Some(c) => (class(c), c.len_utf8()),
