@@ -45,7 +45,9 @@ pub fn fold(text: &str) -> String {
             out[at..].make_ascii_lowercase();
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         i += c.len_utf8();
         match c {
             // Capital basic Russian letters: NFKC-stable, no folding beyond lowercase.
@@ -204,7 +206,12 @@ mod tests {
             let text = c.to_string();
             let plain = matches!(c, '\0'..='\x7F' | 'а'..='я' | '\u{4E00}'..='\u{9FFF}');
             let want = if plain { text.len() } else { 0 };
-            assert_eq!(super::plain_len(text.as_bytes(), 0), want, "U+{:04X}", c as u32);
+            assert_eq!(
+                super::plain_len(text.as_bytes(), 0),
+                want,
+                "U+{:04X}",
+                c as u32
+            );
             if plain {
                 assert_eq!(super::slow_fold(&text), text.to_ascii_lowercase());
             }

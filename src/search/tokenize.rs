@@ -236,7 +236,11 @@ mod tests {
     #[test]
     fn ascii_table_agrees_with_class() {
         for b in 0..128u8 {
-            assert_eq!(super::ASCII_CLASS[b as usize], super::class(b as char), "{b}");
+            assert_eq!(
+                super::ASCII_CLASS[b as usize],
+                super::class(b as char),
+                "{b}"
+            );
         }
     }
 
