@@ -6,22 +6,33 @@
 
 /// Appends `text` to `out` with character references decoded.
 pub fn decode_into(text: &str, out: &mut String) {
+    decode_with(text, |chunk| out.push_str(chunk));
+}
+
+/// Calls `sink` with the pieces of `text` with character references decoded, in order: runs of
+/// literal text and single decoded characters. Lets the caller treat decoded text as it arrives
+/// (extract collapses whitespace on the way) without a buffer in between.
+pub fn decode_with(text: &str, mut sink: impl FnMut(&str)) {
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+        if amp > 0 {
+            sink(&rest[..amp]);
+        }
         rest = &rest[amp..];
         match reference(rest) {
             Some((c, len)) => {
-                out.push(c);
+                sink(c.encode_utf8(&mut [0; 4]));
                 rest = &rest[len..];
             }
             None => {
-                out.push('&');
+                sink("&");
                 rest = &rest[1..];
             }
         }
     }
-    out.push_str(rest);
+    if !rest.is_empty() {
+        sink(rest);
+    }
 }
 
 /// The character of the reference at the start of `s` (which starts with `&`) and its length.

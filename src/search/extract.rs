@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::entities::decode_into;
+use super::entities::{decode_into, decode_with};
 
 /// One heading section of a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct Section {
     pub heading: String,
     /// The texts of the headings above this one, outermost first.
     pub parents: Vec<String>,
-    /// The body text, whitespace collapsed.
+    /// The body text, whitespace collapsed (as `split_whitespace` joined by single spaces).
     pub text: String,
     /// Text marked `data-search-weight="low"` (source lists, unconfirmed rows): indexed at the
     /// lowest weight, never shown in snippets.
@@ -69,7 +69,8 @@ enum Item<'a> {
 struct Tag<'a> {
     /// Lowercase.
     name: Cow<'a, str>,
-    id: Option<String>,
+    /// As written, references not yet decoded: only a heading's id is ever used.
+    id: Option<&'a str>,
     search_body: bool,
     search_ignore: bool,
     search_low: bool,
@@ -258,14 +259,16 @@ impl<'a> Scanner<'a> {
 
 /// The tag name at the start of `s` (letters, digits, `-`).
 fn tag_name(s: &str) -> &str {
+    // Bytes, not chars: any byte of a non-ASCII character ends the name, at a char boundary.
     let end = s
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-'))
         .unwrap_or(s.len());
     &s[..end]
 }
 
 /// Reads one attribute starting at byte `i`, records the interesting ones, returns the index after it.
-fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
+fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
     let bytes = html.as_bytes();
     let name_end = (i..bytes.len())
         .find(|&j| matches!(bytes[j], b'=' | b'>' | b'/') || bytes[j].is_ascii_whitespace())
@@ -302,9 +305,7 @@ fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
         j = name_end; // a bare attribute followed by whitespace: let the caller skip it
     }
     if name.eq_ignore_ascii_case("id") {
-        let mut id = String::new();
-        decode_into(value.unwrap_or(""), &mut id);
-        tag.id = Some(id);
+        tag.id = Some(value.unwrap_or(""));
     } else if name.eq_ignore_ascii_case("data-search-body") {
         tag.search_body = true;
     } else if name.eq_ignore_ascii_case("data-search-ignore") {
@@ -316,8 +317,11 @@ fn attribute(html: &str, i: usize, tag: &mut Tag<'_>) -> usize {
 }
 
 /// Assembles sections from the items inside `<main>`.
+///
+/// Text is collapsed as it arrives ([`push_collapsed`]), so a section's text is final when the
+/// section ends but for one trailing space ([`end_text`]).
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     done: Vec<Section>,
     current: Section,
     /// Open headings above the current point: (level, text).
@@ -325,21 +329,21 @@ struct Builder {
     /// The heading being read: (level, anchor, text).
     heading: Option<(u8, String, String)>,
     /// An ignored element being skipped: (name, nesting depth).
-    ignore: Option<(String, u32)>,
+    ignore: Option<(Cow<'a, str>, u32)>,
     /// A low-weight element being read: (name, nesting depth).
-    low: Option<(String, u32)>,
+    low: Option<(Cow<'a, str>, u32)>,
     /// Cells seen in the current table row, for the cell separator.
     cells: u32,
     /// Rows seen in the current table, for the row separator.
     rows: u32,
 }
 
-impl Builder {
-    fn feed(&mut self, item: Item<'_>) {
+impl<'a> Builder<'a> {
+    fn feed(&mut self, item: Item<'a>) {
         if let Some((name, depth)) = &mut self.ignore {
             match item {
-                Item::Start(t) if t.name == name.as_str() && !is_void(&t) => *depth += 1,
-                Item::End(n) if n == name.as_str() => {
+                Item::Start(t) if t.name == *name && !is_void(&t) => *depth += 1,
+                Item::End(n) if n == *name => {
                     *depth -= 1;
                     if *depth == 0 {
                         self.ignore = None;
@@ -350,22 +354,25 @@ impl Builder {
             return;
         }
         match item {
-            Item::Text(text) => decode_into(text, self.buffer()),
+            Item::Text(text) => {
+                let buffer = self.buffer();
+                decode_with(text, |chunk| push_collapsed(buffer, chunk));
+            }
             Item::Start(tag) => {
                 if let Some((name, depth)) = &mut self.low
-                    && tag.name == name.as_str()
+                    && tag.name == *name
                     && !is_void(&tag)
                 {
                     *depth += 1;
                 } else if tag.search_low && self.low.is_none() && !is_void(&tag) {
-                    self.low = Some((tag.name.to_string(), 1));
+                    self.low = Some((tag.name.clone(), 1));
                 }
                 self.start(tag);
             }
             Item::End(name) => {
                 self.end(&name);
                 if let Some((low, depth)) = &mut self.low
-                    && name == low.as_str()
+                    && name == *low
                 {
                     *depth -= 1;
                     if *depth == 0 {
@@ -385,12 +392,12 @@ impl Builder {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    fn start(&mut self, tag: Tag<'a>) {
         // Navigation inside <main> (breadcrumbs, a table of contents) repeats other pages'
         // titles and this page's headings: not content.
         if tag.search_ignore || tag.name == "nav" {
             if !is_void(&tag) {
-                self.ignore = Some((tag.name.into_owned(), 1));
+                self.ignore = Some((tag.name, 1));
             }
             return;
         }
@@ -399,8 +406,12 @@ impl Builder {
             && level <= 4
             && !id.is_empty()
         {
-            self.heading = Some((level, id, String::new()));
-            return;
+            let mut anchor = String::new();
+            decode_into(id, &mut anchor);
+            if !anchor.is_empty() {
+                self.heading = Some((level, anchor, String::new()));
+                return;
+            }
         }
         let name: &str = &tag.name;
         // Rows end like clauses and a row's cells read as "label: value, value", so snippets show
@@ -411,7 +422,7 @@ impl Builder {
             self.cells = 0;
             self.rows += 1;
             let separator = if self.rows > 1 { "; " } else { " " };
-            self.buffer().push_str(separator);
+            push_collapsed(self.buffer(), separator);
         } else if name == "td" || name == "th" {
             self.cells += 1;
             let separator = match self.cells {
@@ -419,9 +430,9 @@ impl Builder {
                 2 => ": ",
                 _ => ", ",
             };
-            self.buffer().push_str(separator);
+            push_collapsed(self.buffer(), separator);
         } else if is_block(name) {
-            self.buffer().push(' ');
+            push_collapsed(self.buffer(), " ");
         }
     }
 
@@ -429,12 +440,13 @@ impl Builder {
         if let Some((level, _, _)) = &self.heading
             && heading_level(name) == Some(*level)
         {
-            let (level, anchor, text) = self.heading.take().unwrap_or_default();
-            self.open_section(level, anchor, collapse(&text));
+            let (level, anchor, mut text) = self.heading.take().unwrap_or_default();
+            end_text(&mut text);
+            self.open_section(level, anchor, text);
             return;
         }
         if is_block(name) {
-            self.buffer().push(' ');
+            push_collapsed(self.buffer(), " ");
         }
     }
 
@@ -454,16 +466,17 @@ impl Builder {
     }
 
     fn push_done(&mut self, mut section: Section) {
-        section.text = collapse(&section.text);
-        section.low = collapse(&section.low);
+        end_text(&mut section.text);
+        end_text(&mut section.low);
         if !section.text.is_empty() || !section.heading.is_empty() || !section.low.is_empty() {
             self.done.push(section);
         }
     }
 
     fn finish(mut self) -> Vec<Section> {
-        if let Some((level, anchor, text)) = self.heading.take() {
-            self.open_section(level, anchor, collapse(&text));
+        if let Some((level, anchor, mut text)) = self.heading.take() {
+            end_text(&mut text);
+            self.open_section(level, anchor, text);
         }
         let last = std::mem::take(&mut self.current);
         self.push_done(last);
@@ -482,31 +495,51 @@ fn heading_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Collapses whitespace runs to one space and trims (whitespace as `char::is_whitespace`).
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word: Option<usize> = None;
+/// Appends `text` to `out`, a text collapsed so far, keeping it collapsed: a whitespace run
+/// becomes one space, none at the start. Appending every piece of a text and then
+/// [`end_text`] gives `split_whitespace` joined by single spaces (pinned by a test), in one pass
+/// and without a copy of the raw text. Whitespace as `char::is_whitespace`.
+fn push_collapsed(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    // Start of the text not yet copied: a word, or nothing but whitespace before `i`.
+    let mut word = 0;
     let mut i = 0;
-    while i < text.len() {
+    while i < bytes.len() {
+        // Most bytes cannot start whitespace: jump over them in one tight loop.
+        match bytes[i..].iter().position(|&b| MAY_START_SPACE[b as usize]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let (space, width) = whitespace_at(text, i);
-        if !space {
-            word.get_or_insert(i);
-        } else if let Some(start) = word.take() {
-            push_word(&mut out, &text[start..i]);
+        if space {
+            out.push_str(&text[word..i]);
+            // The only space `out` can end with is one this pushed.
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            word = i + width;
         }
         i += width;
     }
-    if let Some(start) = word {
-        push_word(&mut out, &text[start..]);
-    }
-    out
+    out.push_str(&text[word..]);
 }
 
-fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
-        out.push(' ');
+/// The bytes [`whitespace_at`] looks at: everything else steps over a byte inside a word.
+static MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
     }
-    out.push_str(word);
+    table
+};
+
+/// Drops the one space [`push_collapsed`] may leave at the end.
+fn end_text(text: &mut String) {
+    if text.ends_with(' ') {
+        text.pop();
+    }
 }
 
 /// Whether the character at byte `i` is whitespace, and how many bytes to step. Only ASCII and
@@ -581,18 +614,41 @@ mod tests {
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
     }
 
+    /// Collapses `text` fed in pieces of `step` characters.
+    fn collapse_in_pieces(text: &str, step: usize) -> String {
+        let mut out = String::new();
+        let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(step).collect();
+        bounds.push(text.len());
+        for w in bounds.windows(2) {
+            super::push_collapsed(&mut out, &text[w[0]..w[1]]);
+        }
+        super::end_text(&mut out);
+        out
+    }
+
     #[test]
     fn collapse_agrees_with_split_whitespace() {
-        let texts = [
-            "",
-            "  a  b\t\nc ",
-            "x\u{a0}y\u{85}z\u{3000}充值\u{2003}w\u{202f}v\u{205f}u\u{1680}t",
-            "é\u{c2a0}ü — 。、「」 \u{b}\u{c}\r",
-            "\u{2028}line\u{2029}",
+        let texts = vec![
+            String::new(),
+            "  a  b\t\nc ".into(),
+            "x\u{a0}y\u{85}z\u{3000}充值\u{2003}w\u{202f}v\u{205f}u\u{1680}t".into(),
+            "é\u{c2a0}ü — 。、「」 \u{b}\u{c}\r".into(),
+            "\u{2028}line\u{2029}".into(),
+            " ; : , ".into(),
         ];
-        for text in texts {
+        for text in &texts {
             let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(super::collapse(text), want, "{text:?}");
+            for step in [1, 2, 3, text.len().max(1)] {
+                assert_eq!(collapse_in_pieces(text, step), want, "{text:?} by {step}");
+            }
+        }
+        // Every character at both ends, alone and in a run between words, and beside a space.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}a{c}{c}b {c}");
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for step in [1, text.len()] {
+                assert_eq!(collapse_in_pieces(&text, step), want, "{text:?} by {step}");
+            }
         }
     }
 

@@ -19,26 +19,39 @@ pub fn fold(text: &str) -> String {
     // Fast path: characters known to be unchanged by NFKC (or, for full-width ASCII, changed in
     // one known way) are folded directly. Anything else, including every combining mark that
     // could compose with a neighbour, sends the whole text through the real normaliser.
-    let mut rest = text;
-    while !rest.is_empty() {
-        // A run of ASCII is copied and lowercased whole.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        if ascii > 0 {
-            let start = out.len();
-            out.push_str(&rest[..ascii]);
-            out[start..].make_ascii_lowercase();
-            rest = &rest[ascii..];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII, lowercase basic Russian and Han is copied whole: only its ASCII can
+        // change (lowercase), and `make_ascii_lowercase` leaves every other byte alone.
+        let start = i;
+        while i < bytes.len() {
+            if bytes[i].is_ascii() {
+                // ASCII runs are long in Latin text: one tight loop over them.
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .unwrap_or(bytes.len() - i);
+                continue;
+            }
+            match plain_len(bytes, i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        if i > start {
+            let at = out.len();
+            out.push_str(&text[start..i]);
+            out[at..].make_ascii_lowercase();
             continue;
         }
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         match c {
-            // Basic Russian letters and Han: NFKC-stable, no folding beyond lowercase.
+            // Capital basic Russian letters: NFKC-stable, no folding beyond lowercase.
             '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            '\u{430}'..='\u{44F}' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
             _ => match fast_nfkc(c) {
                 Some(c) => push_folded(c, &mut out),
                 None => return slow_fold(text),
@@ -46,6 +59,20 @@ pub fn fold(text: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the character at byte `i` if folding leaves it as it is but for ASCII
+/// lowercasing: ASCII, `а`–`я` (U+0430–U+044F) and Han U+4E00–U+9FFF; 0 for any other.
+/// Read from the UTF-8 bytes without decoding (pinned by a test over every character).
+fn plain_len(bytes: &[u8], i: usize) -> usize {
+    match bytes[i] {
+        0..=0x7F => 1,
+        0xD0 if matches!(bytes.get(i + 1), Some(0xB0..=0xBF)) => 2,
+        0xD1 if matches!(bytes.get(i + 1), Some(0x80..=0x8F)) => 2,
+        0xE4 if matches!(bytes.get(i + 1), Some(0xB8..=0xBF)) => 3,
+        0xE5..=0xE9 => 3,
+        _ => 0,
+    }
 }
 
 fn slow_fold(text: &str) -> String {
@@ -169,6 +196,24 @@ mod tests {
             }
             if let Some(lower) = super::cyrillic_lower(c) {
                 assert_eq!(lower.to_string(), c.to_lowercase().to_string(), "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_characters_are_those_folding_keeps() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = c.to_string();
+            let plain = matches!(c, '\0'..='\x7F' | 'а'..='я' | '\u{4E00}'..='\u{9FFF}');
+            let want = if plain { text.len() } else { 0 };
+            assert_eq!(
+                super::plain_len(text.as_bytes(), 0),
+                want,
+                "U+{:04X}",
+                c as u32
+            );
+            if plain {
+                assert_eq!(super::slow_fold(&text), text.to_ascii_lowercase());
             }
         }
     }

@@ -49,11 +49,24 @@ fn keeps_edge(c: char) -> bool {
     matches!(c, '*' | '#' | '+')
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
     Han,
+    /// A letter or digit of a word.
     Word,
+    /// A joiner: part of a word's run, and a sign that the run needs splitting.
+    Joiner,
     Separator,
+}
+
+impl Class {
+    /// The run a character of this class belongs to: joiners extend words.
+    fn run(self) -> Class {
+        match self {
+            Class::Joiner => Class::Word,
+            other => other,
+        }
+    }
 }
 
 fn class(c: char) -> Class {
@@ -61,39 +74,97 @@ fn class(c: char) -> Class {
     // (which would otherwise go through the Unicode Alphabetic table).
     if is_han(c) {
         Class::Han
-    } else if is_word(c) || is_joiner(c) {
+    } else if is_word(c) {
         Class::Word
+    } else if is_joiner(c) {
+        Class::Joiner
     } else {
         Class::Separator
     }
 }
 
-/// Calls `emit` with every token of already folded text, in text order.
-pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
-    // (class of the current run, its start byte)
-    let mut run: Option<(Class, usize)> = None;
-    for (i, c) in folded.char_indices() {
-        let class = class(c);
-        match run {
-            Some((current, _)) if current == class => {}
-            _ => {
-                if let Some((current, start)) = run {
-                    flush(current, &folded[start..i], &mut emit);
-                }
-                run = (class != Class::Separator).then_some((class, i));
-            }
-        }
+/// [`class`] of every ASCII character, read by byte (pinned to `class` by a test): folded text
+/// is mostly ASCII, and a table lookup spares decoding a `char` and three range tests.
+static ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Separator; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if matches!(
+            c,
+            b'.' | b'-' | b'_' | b'\'' | b'@' | b'/' | b'+' | b'*' | b'#' | b'&'
+        ) {
+            Class::Joiner
+        } else {
+            Class::Separator
+        };
+        b += 1;
     }
-    if let Some((current, start)) = run {
-        flush(current, &folded[start..], &mut emit);
+    table
+};
+
+/// The class of the character at byte `i` of `text` and its length in bytes.
+#[inline]
+fn class_at(text: &str, i: usize) -> (Class, usize) {
+    let bytes = text.as_bytes();
+    match (bytes[i], bytes.get(i + 1)) {
+        (b @ 0..=0x7F, _) => return (ASCII_CLASS[b as usize], 1),
+        // `а`–`я`, most of Russian and Kazakh text after folding.
+        (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x8F)) => return (Class::Word, 2),
+        _ => {}
+    }
+    match text[i..].chars().next() {
+        Some(c) => (class(c), c.len_utf8()),
+        None => (Class::Separator, 1),
     }
 }
 
-fn flush<'a>(class: Class, run: &'a str, emit: &mut impl FnMut(&'a str)) {
-    match class {
-        Class::Han => han_run(run, emit),
-        Class::Word => word_span(run, emit),
-        Class::Separator => {}
+/// A run of characters of one class being read.
+#[derive(Clone, Copy)]
+struct Run {
+    class: Class,
+    start: usize,
+    /// Whether a joiner occurs in it: a word without one is its only token.
+    joined: bool,
+}
+
+/// Calls `emit` with every token of already folded text, in text order.
+pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
+    let mut run: Option<Run> = None;
+    let mut i = 0;
+    while i < folded.len() {
+        let (class, width) = class_at(folded, i);
+        match &mut run {
+            Some(current) if current.class == class.run() => {
+                current.joined |= class == Class::Joiner;
+            }
+            _ => {
+                if let Some(current) = run {
+                    flush(current, &folded[current.start..i], &mut emit);
+                }
+                run = (class != Class::Separator).then_some(Run {
+                    class: class.run(),
+                    start: i,
+                    joined: class == Class::Joiner,
+                });
+            }
+        }
+        i += width;
+    }
+    if let Some(current) = run {
+        flush(current, &folded[current.start..], &mut emit);
+    }
+}
+
+fn flush<'a>(run: Run, text: &'a str, emit: &mut impl FnMut(&'a str)) {
+    match run.class {
+        Class::Han => han_run(text, emit),
+        Class::Word if run.joined => word_span(text, emit),
+        // No joiner: nothing to trim or split.
+        Class::Word => emit_short(text, emit),
+        Class::Joiner | Class::Separator => {}
     }
 }
 
@@ -160,6 +231,56 @@ mod tests {
         assert_eq!(tokens("(*111*3#)"), ["*111*3#", "111", "3"]);
         assert_eq!(tokens("сим-карта"), ["сим-карта", "сим", "карта"]);
         assert_eq!(tokens("-- * # --"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn ascii_table_agrees_with_class() {
+        for b in 0..128u8 {
+            assert_eq!(
+                super::ASCII_CLASS[b as usize],
+                super::class(b as char),
+                "{b}"
+            );
+        }
+    }
+
+    /// The general rule: runs by `class` char by char, every word run trimmed and split.
+    fn general(folded: &str) -> Vec<&str> {
+        use super::{Class, class, han_run, word_span};
+        let mut out = Vec::new();
+        let mut emit = |t| out.push(t);
+        let mut run: Option<(Class, usize)> = None;
+        let flush = |class, text, emit: &mut _| match class {
+            Class::Han => han_run(text, emit),
+            Class::Word => word_span(text, emit),
+            _ => {}
+        };
+        for (i, c) in folded.char_indices() {
+            let class = class(c).run();
+            if run.is_some_and(|(current, _)| current == class) {
+                continue;
+            }
+            if let Some((current, start)) = run {
+                flush(current, &folded[start..i], &mut emit);
+            }
+            run = (class != Class::Separator).then_some((class, i));
+        }
+        if let Some((current, start)) = run {
+            flush(current, &folded[start..], &mut emit);
+        }
+        out
+    }
+
+    /// The byte table and the joiner-free shortcut give what the general rule gives, for every
+    /// character alone, inside a word, beside a joiner and beside Han.
+    #[test]
+    fn fast_paths_agree_with_the_general_rule() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}a{c}b-{c}.x中{c}{c}");
+            let mut fast = Vec::new();
+            super::for_each_token(&text, |t| fast.push(t));
+            assert_eq!(fast, general(&text), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
