@@ -67,12 +67,20 @@ pub fn fold(text: &str) -> String {
 fn plain_len(bytes: &[u8], i: usize) -> usize {
     match bytes[i] {
         0..=0x7F => 1,
-        0xD0 if matches!(bytes.get(i + 1), Some(0xB0..=0xBF)) => 2,
-        0xD1 if matches!(bytes.get(i + 1), Some(0x80..=0x8F)) => 2,
+        _ if is_small_cyrillic_at(bytes, i) => 2,
         0xE4 if matches!(bytes.get(i + 1), Some(0xB8..=0xBF)) => 3,
         0xE5..=0xE9 => 3,
         _ => 0,
     }
+}
+
+/// Whether the bytes at `i` are one of `а`–`я` (U+0430–U+044F) in UTF-8: `D0 B0`–`D0 BF` or
+/// `D1 80`–`D1 8F`. Most of Russian and Kazakh text after folding, so read without decoding.
+pub(super) fn is_small_cyrillic_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        (bytes[i], bytes.get(i + 1)),
+        (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x8F))
+    )
 }
 
 fn slow_fold(text: &str) -> String {

@@ -25,12 +25,6 @@ pub const IN_HEADING: u8 = 1;
 /// Flag: the term occurs in a heading above the section.
 pub const IN_PARENT: u8 = 2;
 
-/// The weight level (1–[`LEVELS`]) of a term in a section.
-#[cfg(test)]
-pub fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
-    Norm::of(len, avg_len).level(tf, flags)
-}
-
 /// A section's BM25 length normalisation, computed once for all its terms.
 #[derive(Clone, Copy)]
 pub struct Norm(f32);
@@ -62,7 +56,12 @@ impl Norm {
 
 #[cfg(test)]
 mod tests {
-    use super::{IN_HEADING, IN_PARENT, level};
+    use super::{IN_HEADING, IN_PARENT, Norm};
+
+    /// The weight level of a term in one section.
+    fn level(tf: u32, len: u32, avg_len: f32, flags: u8) -> u8 {
+        Norm::of(len, avg_len).level(tf, flags)
+    }
 
     #[test]
     fn headings_outrank_body_mentions() {

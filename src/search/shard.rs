@@ -233,3 +233,15 @@ fn push_postings_lit(out: &mut String, list: &str) {
     out.push_str(list);
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn posting_literals_need_no_escapes() {
+        let alphabet = std::str::from_utf8(super::super::encode::ALPHABET).unwrap();
+        let (mut plain, mut escaped) = (String::new(), String::new());
+        super::push_postings_lit(&mut plain, alphabet);
+        super::push_str_lit(&mut escaped, alphabet);
+        assert_eq!(plain, escaped);
+    }
+}

@@ -14,7 +14,7 @@
 //!   `* # +` which carry meaning there (`*111#`, `+7`).
 //! - Tokens longer than [`MAX_TOKEN_CHARS`] characters (URLs, hashes) are dropped: nobody types them.
 
-use super::normalize::fold;
+use super::normalize::{fold, is_small_cyrillic_at};
 
 /// Longest token kept, in characters.
 pub const MAX_TOKEN_CHARS: usize = 64;
@@ -109,11 +109,11 @@ static ASCII_CLASS: [Class; 128] = {
 #[inline]
 fn class_at(text: &str, i: usize) -> (Class, usize) {
     let bytes = text.as_bytes();
-    match (bytes[i], bytes.get(i + 1)) {
-        (b @ 0..=0x7F, _) => return (ASCII_CLASS[b as usize], 1),
-        // `а`–`я`, most of Russian and Kazakh text after folding.
-        (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x8F)) => return (Class::Word, 2),
-        _ => {}
+    if let b @ 0..=0x7F = bytes[i] {
+        return (ASCII_CLASS[b as usize], 1);
+    }
+    if is_small_cyrillic_at(bytes, i) {
+        return (Class::Word, 2);
     }
     match text[i..].chars().next() {
         Some(c) => (class(c), c.len_utf8()),
