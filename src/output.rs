@@ -192,7 +192,7 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 /// Where built files go as they are made: a new output folder (`build`) or `watch`'s writer.
 /// Called from many threads at once.
 pub trait Sink: Sync {
-    /// Takes one file; returns the SHA-256 of its bytes ([`hash`]), which every sink takes
+    /// Takes one file; returns the content hash of its bytes ([`hash`]), which every sink takes
     /// anyway (to link unchanged files, to skip unchanged writes), so that the pipeline can
     /// use it (the service worker's version) without hashing the file again.
     fn put(&self, file: OutputFile) -> Result<Hash, OutputError>;
