@@ -95,10 +95,11 @@ pub fn parse_file(file: &Path, bytes: &[u8]) -> Result<SplitFile, BuildErrors> {
             .with_hint("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
+    // Borrowed unless line ends must change: the body is copied out once, in `split`.
+    let text: std::borrow::Cow<str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").into()
     } else {
-        text.to_owned()
+        text.into()
     };
     split(file, &text)
 }
