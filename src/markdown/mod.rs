@@ -115,17 +115,22 @@ pub fn render(
         );
     };
 
+    // Parsed once and kept: explicit `{#id}`s must be known before the first heading is
+    // rendered, and a parse of its own for them repeated the whole parse.
+    let parsed: Vec<_> = Parser::new_ext(&text, options())
+        .into_offset_iter()
+        .collect();
     // Explicit `{#id}`s win over generated ones wherever they appear on the page.
-    for (event, _) in Parser::new_ext(&text, options()).into_offset_iter() {
+    for (event, _) in &parsed {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            ids.reserve(&id);
+            ids.reserve(id);
         }
     }
 
     let mut link_warnings = Vec::new();
     let mut raw = raw_html::Runs::default();
     let mut link_depth = 0usize;
-    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+    for (event, range) in parsed {
         let line = line_of(range.start);
         match &event {
             Event::Html(html) | Event::InlineHtml(html) => raw.push(html, range.start),
