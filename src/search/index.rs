@@ -11,17 +11,10 @@ use rayon::prelude::*;
 
 use super::analyze::Page;
 use super::encode;
-use super::extract::Section;
 use super::fxhash::{FastMap, StrIds};
 use super::rank::Norm;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
-
-/// A searchable section with the page it belongs to.
-pub struct DocMeta<'a> {
-    pub page: u32,
-    pub section: &'a Section,
-}
 
 /// One dictionary key: an index term (a stem with postings), a surface form that stems to
 /// another key (an alias), or both.
@@ -32,29 +25,22 @@ pub struct Entry {
     pub postings: Option<(u32, String)>,
 }
 
-pub struct Index<'a> {
-    /// `(url, title)` per page, in id order.
-    pub pages: Vec<(&'a str, &'a str)>,
-    pub docs: Vec<DocMeta<'a>>,
+pub struct Index {
+    /// Sections (documents) per page, in id order.
+    pub sections: Vec<u32>,
+    /// Number of documents.
+    pub docs: usize,
     /// Sorted by [`utf16_cmp`] of the keys: the browser's string order.
     pub entries: Vec<Entry>,
 }
 
-impl<'a> Index<'a> {
-    /// The pages (`(url, title)`, already sorted) and their analysed documents in id order,
-    /// with no dictionary yet (see [`entries`]): the document chunks need no more, so they are
-    /// written while the dictionary is made.
-    pub fn new(pages: Vec<(&'a str, &'a str)>, analysed: &[&'a Page]) -> Index<'a> {
-        let mut docs = Vec::new();
-        for (page, analysed_page) in analysed.iter().enumerate() {
-            docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
-                page: page as u32,
-                section: &doc.section,
-            }));
-        }
+impl Index {
+    /// The analysed pages' sizes in id order, with no dictionary yet (see [`entries`]).
+    pub fn new(analysed: &[&Page]) -> Index {
+        let sections: Vec<u32> = analysed.iter().map(|p| p.docs.len() as u32).collect();
         Index {
-            pages,
-            docs,
+            docs: sections.iter().map(|&n| n as usize).sum(),
+            sections,
             entries: Vec::new(),
         }
     }
@@ -66,6 +52,9 @@ impl<'a> Index<'a> {
 pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str)]) -> Vec<Entry> {
     // Pages are handled in runs on every core; each step below keeps page (URL) order, so the
     // output does not depend on how the runs were scheduled.
+    let tm = std::env::var_os("STEPPE_TIMINGS").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| if tm { eprintln!("    entries {what}: {:?}", t.elapsed()); t = std::time::Instant::now(); };
     let run = analysed
         .len()
         .div_ceil(rayon::current_num_threads() * 4)
@@ -86,7 +75,9 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             )
         })
         .collect();
+    lap("intern");
     let (terms, surface_term) = stem_surfaces(&surfaces, &stemmer);
+    lap("stem");
     let rules: Vec<Rule> = rule_surfaces
         .iter()
         .map(|(variant, target)| Rule::new(variant, target, &surface_term))
@@ -113,12 +104,14 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             .collect::<Vec<bool>>(),
         avg_len,
     };
+    lap("ctx");
     let page_ids: Vec<usize> = (0..analysed.len()).collect();
     let parts: Vec<RunPostings> = page_ids
         .par_chunks(run)
         .map(|pages| ctx.postings(pages, &doc_start))
         .collect();
 
+    lap("postings");
     // Each term's list is its runs' lists in page order, encoded on every core.
     let encoded: Vec<Option<(u32, String)>> = (0..terms.len())
         .into_par_iter()
@@ -129,7 +122,9 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             (df > 0).then(|| (df as u32, encode::postings(runs, df)))
         })
         .collect();
+    lap("encode");
     drop(parts);
+    lap("drop");
     let mut entries: FastMap<&str, Entry> = FastMap::default();
     for (term, postings) in terms.iter().zip(encoded) {
         if postings.is_some() {
@@ -149,7 +144,9 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
         }
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
+    lap("map");
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
+    lap("sort");
     entries
 }
 
