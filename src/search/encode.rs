@@ -44,9 +44,17 @@ pub fn push_str_lit(out: &mut String, s: &str) {
 /// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
 /// the continuation half of the alphabet.
 pub fn push_varint(out: &mut String, n: u32) {
+    let mut bytes = Vec::with_capacity(7);
+    push_varint_bytes(&mut bytes, n);
+    bytes.into_iter().for_each(|b| out.push(char::from(b)));
+}
+
+/// [`push_varint`] into bytes (posting lists are built as bytes: pushing a `char` onto a
+/// `String` checks its UTF-8 length every time).
+fn push_varint_bytes(out: &mut Vec<u8>, n: u32) {
     // One letter: a posting on the very next document, most of a frequent term's list.
     if n < 32 {
-        out.push(ALPHABET[n as usize] as char);
+        out.push(ALPHABET[n as usize]);
         return;
     }
     let mut digits = [0u8; 7];
@@ -62,7 +70,7 @@ pub fn push_varint(out: &mut String, n: u32) {
     }
     for k in (0..len).rev() {
         let continuation = if k > 0 { 32 } else { 0 };
-        out.push(ALPHABET[(digits[k] + continuation) as usize] as char);
+        out.push(ALPHABET[(digits[k] + continuation) as usize]);
     }
 }
 
@@ -73,16 +81,17 @@ pub fn push_varint(out: &mut String, n: u32) {
 /// `len` is the list's length, for the buffer's size.
 /// The list comes in runs (one per run of pages the index was built in), `len` postings in all.
 pub fn postings<'l>(runs: impl IntoIterator<Item = &'l [(u32, u8)]>, len: usize) -> String {
-    let mut out = String::with_capacity(len * 2);
+    let mut out = Vec::with_capacity(len * 2);
     let mut next = 0;
     for run in runs {
         for &(doc, level) in run {
             let code = u32::from(level.clamp(1, LEVELS) - 1);
-            push_varint(&mut out, ((doc - next) << 5) | code);
+            push_varint_bytes(&mut out, ((doc - next) << 5) | code);
             next = doc + 1;
         }
     }
-    out
+    // Letters of the alphabet only, so always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::analyze::Page;
 use super::encode;
 use super::fxhash::{FastMap, StrIds};
-use super::rank::Norm;
+use super::rank::Levels;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
 
@@ -284,10 +284,10 @@ impl PostingContext<'_, '_> {
                     }
                 }
                 apply_synonyms(self.rules, &mut merged, &slots);
-                let norm = Norm::of(doc.len, self.avg_len);
+                let mut levels = Levels::of(doc.len, self.avg_len);
                 for &(term, tf, flags) in &merged {
                     slots[term as usize] = u32::MAX;
-                    let level = norm.level(tf, flags);
+                    let level = levels.level(tf, flags);
                     if self.han_char[term as usize] {
                         per_page.add(term, level);
                     } else {
