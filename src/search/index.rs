@@ -52,9 +52,6 @@ impl Index {
 pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str)]) -> Vec<Entry> {
     // Pages are handled in runs on every core; each step below keeps page (URL) order, so the
     // output does not depend on how the runs were scheduled.
-    let tm = std::env::var_os("STEPPE_TIMINGS").is_some();
-    let mut t = std::time::Instant::now();
-    let mut lap = |what: &str| if tm { eprintln!("    entries {what}: {:?}", t.elapsed()); t = std::time::Instant::now(); };
     let run = analysed
         .len()
         .div_ceil(rayon::current_num_threads() * 4)
@@ -75,9 +72,7 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             )
         })
         .collect();
-    lap("intern");
     let (terms, surface_term) = stem_surfaces(&surfaces, &stemmer);
-    lap("stem");
     let rules: Vec<Rule> = rule_surfaces
         .iter()
         .map(|(variant, target)| Rule::new(variant, target, &surface_term))
@@ -104,14 +99,12 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             .collect::<Vec<bool>>(),
         avg_len,
     };
-    lap("ctx");
     let page_ids: Vec<usize> = (0..analysed.len()).collect();
     let parts: Vec<RunPostings> = page_ids
         .par_chunks(run)
         .map(|pages| ctx.postings(pages, &doc_start))
         .collect();
 
-    lap("postings");
     // Each term's list is its runs' lists in page order, encoded on every core.
     let encoded: Vec<Option<(u32, String)>> = (0..terms.len())
         .into_par_iter()
@@ -122,9 +115,7 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
             (df > 0).then(|| (df as u32, encode::postings(runs, df)))
         })
         .collect();
-    lap("encode");
     drop(parts);
-    lap("drop");
     let mut entries: FastMap<&str, Entry> = FastMap::default();
     for (term, postings) in terms.iter().zip(encoded) {
         if postings.is_some() {
@@ -144,9 +135,7 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
         }
     }
     let mut entries: Vec<Entry> = entries.into_values().collect();
-    lap("map");
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.key, &b.key));
-    lap("sort");
     entries
 }
 

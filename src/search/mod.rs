@@ -98,9 +98,6 @@ pub fn analyse(page: &SearchPage<'_>) -> Analysed {
 
 /// The language-wide half of [`build_index`], from pages analysed earlier (in any order).
 pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) -> Vec<OutputFile> {
-    let t0 = std::time::Instant::now();
-    let tm = std::env::var_os("STEPPE_TIMINGS").is_some();
-    let lap = |what: &str, t: std::time::Instant| if tm { eprintln!("  ix {lang} {what}: {:?}", t.elapsed()) };
     let mut pages: Vec<&Analysed> = pages.to_vec();
     // Document ids follow URL order, whatever order the caller collected pages in.
     pages.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.title.cmp(&b.title)));
@@ -108,28 +105,16 @@ pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) ->
     let records: Vec<(&str, &docs::PageRecord)> =
         pages.iter().map(|a| (a.url.as_str(), &a.record)).collect();
     let rules = synonyms.for_lang(lang);
-    lap("sort", t0);
-    let t1 = std::time::Instant::now();
     let mut index = index::Index::new(&analysed);
-    lap("Index::new", t1);
-    let t1 = std::time::Instant::now();
-    // The document chunks need only the pages: written on one core while the dictionary is
-    // made on the others (they were the longest step that ran alone).
+    // The document chunks need only the pages' records: assembled on one core while the
+    // dictionary is made on the others.
     let stemmer = stem::LangStemmer::for_lang(lang);
     let (entries, chunks) = rayon::join(
-        || { let t = std::time::Instant::now(); let e = index::entries(&analysed, stemmer, &rules); lap("entries", t); e },
-        || { let t = std::time::Instant::now(); let c = shard::doc_chunks(lang, &records); lap("chunks", t); c },
+        || index::entries(&analysed, stemmer, &rules),
+        || shard::doc_chunks(lang, &records),
     );
-    lap("join", t1);
-    let t1 = std::time::Instant::now();
     index.entries = entries;
-    let f = shard::files(lang, &index, chunks);
-    lap("files", t1);
-    let t1 = std::time::Instant::now();
-    drop(index);
-    lap("drop", t1);
-    lap("total", t0);
-    f
+    shard::files(lang, &index, chunks)
 }
 
 /// The index term (stem) of every token of `text` in `lang`, in text order. For tests and tools.

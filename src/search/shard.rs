@@ -68,10 +68,7 @@ pub fn files(lang: &str, index: &Index, docs: DocChunks<'_>) -> Vec<OutputFile> 
     out.files.append(&mut typo_out.files);
 
     let mut m = String::new();
-    m.push_str(&format!(
-        "{{\"v\":{VERSION},\"n\":{},\"t\":[",
-        index.docs
-    ));
+    m.push_str(&format!("{{\"v\":{VERSION},\"n\":{},\"t\":[", index.docs));
     for (i, (first, hash)) in dict.iter().enumerate() {
         if i > 0 {
             m.push(',');
