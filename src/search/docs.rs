@@ -1,4 +1,5 @@
-//! The document chunks: an [`Index`]'s sections in, `d.<hash>.js` files out.
+//! The document chunks: a page's sections in, its [`PageRecord`] out (when the page is
+//! analysed); the records of a language's pages in, `d.<hash>.js` files out.
 //!
 //! A chunk holds whole pages (a page's sections are never split, so a result and the other
 //! sections of its page shown beneath it come from one file): `{"p": [[url, title]…], "d":
@@ -9,13 +10,16 @@
 //! lists each chunk's first id), and chunks end where a page's URL hashes to a boundary, so an
 //! edit or a new section elsewhere leaves a chunk's bytes, and its name, unchanged (an edit
 //! may move its own chunk's end, which rewrites the next chunk too).
+//!
+//! A page's record is everything but the two numbers that depend on where the page lands in
+//! its chunk, so the language-wide step only concatenates (it was a quarter of that step's CPU
+//! and ran on one core).
 
 use std::hash::Hasher;
 
 use super::encode::push_str_lit;
 use super::extract::Section;
 use super::fxhash::FxHasher;
-use super::index::Index;
 use super::shard::Files;
 use super::tokenize::is_han;
 
@@ -27,23 +31,120 @@ const CHUNK_MIN: usize = 3 * 1024;
 /// …and after any page once it weighs this much.
 const CHUNK_MAX: usize = 8 * 1024;
 
-/// Writes the document chunks; returns `(first doc id, hash)` per chunk.
-pub fn chunks(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(u32, String)> {
+/// One page's part of a document chunk, made when the page is analysed (on the render
+/// threads): its `[url, title]` literal and its documents' literals, all but two kinds of
+/// number, which depend on where the page lands in its chunk (`pageInChunk`, and a parent
+/// written as the index in the chunk of an earlier section of the page). Assembling a chunk is
+/// then concatenation.
+#[derive(Clone, Default)]
+pub struct PageRecord {
+    /// `[url, title]`.
+    page: String,
+    /// The documents' literals, comma-separated, without the chunk-relative numbers.
+    docs: String,
+    /// Where those numbers go: `(byte offset in docs, what)`, in offset order; `what` is
+    /// [`PAGE_IN_CHUNK`] or the page-relative index of a parent's section.
+    patches: Vec<(u32, u32)>,
+    /// The chunk weight of `page`.
+    page_weight: u32,
+    /// The chunk weight of the documents without the numbers still to write.
+    docs_weight: u32,
+    /// Number of documents (sections).
+    count: u32,
+}
+
+/// A patch that writes the page's index in its chunk.
+const PAGE_IN_CHUNK: u32 = u32::MAX;
+
+impl PageRecord {
+    /// The record of the page `url` titled `title` with these sections (in page order).
+    pub fn new<'s>(
+        url: &str,
+        title: &str,
+        sections: impl IntoIterator<Item = &'s Section>,
+    ) -> Self {
+        let mut r = PageRecord::default();
+        r.page.push('[');
+        push_str_lit(&mut r.page, url);
+        r.page.push(',');
+        push_str_lit(&mut r.page, title);
+        r.page.push(']');
+        r.page_weight = weight(&r.page) as u32;
+        let mut slug = String::new();
+        let mut headings: Vec<&str> = Vec::new();
+        for s in sections {
+            if r.count > 0 {
+                r.docs.push(',');
+            }
+            let at = r.docs.len();
+            let patches = r.patches.len();
+            r.add_doc(s, title, &headings, &mut slug);
+            // The patched numbers are digits, weighed as they are written.
+            r.docs_weight += weight(&r.docs[at..]) as u32 + 1;
+            debug_assert!(r.patches[patches..].iter().all(|&(o, _)| o as usize >= at));
+            headings.push(&s.heading);
+            r.count += 1;
+        }
+        r.page.shrink_to_fit();
+        r.docs.shrink_to_fit();
+        r.patches.shrink_to_fit();
+        r
+    }
+
+    /// Appends one section's literal; `headings` are the headings of the page's earlier
+    /// sections.
+    fn add_doc(&mut self, s: &Section, title: &str, headings: &[&str], slug: &mut String) {
+        self.docs.push('[');
+        self.patch(PAGE_IN_CHUNK);
+        self.docs.push(',');
+        push_str_lit(&mut self.docs, &s.heading);
+        self.docs.push_str(",[");
+        let parents = s.parents.iter().filter(|p| p.as_str() != title);
+        for (i, parent) in parents.enumerate() {
+            if i > 0 {
+                self.docs.push(',');
+            }
+            // The nearest earlier section of this page with that heading.
+            match headings.iter().rposition(|h| *h == parent) {
+                Some(n) => self.patch(n as u32),
+                None => push_str_lit(&mut self.docs, parent),
+            }
+        }
+        self.docs.push_str("],");
+        push_str_lit(&mut self.docs, snippet_text(&s.text));
+        let slug = if slug_into(&s.heading, slug) {
+            slug.as_str()
+        } else {
+            ""
+        };
+        if s.anchor != slug {
+            self.docs.push(',');
+            push_str_lit(&mut self.docs, &s.anchor);
+        }
+        self.docs.push(']');
+    }
+
+    fn patch(&mut self, what: u32) {
+        self.patches.push((self.docs.len() as u32, what));
+    }
+}
+
+/// Writes the document chunks of the pages' records (in id order); returns `(first doc id,
+/// hash)` per chunk.
+pub fn chunks(out: &mut Files<'_>, pages: &[(&str, &PageRecord)]) -> Vec<(u32, String)> {
     let mut chunks = Vec::new();
     let mut chunk = Chunk::default();
-    let mut start = 0;
-    while start < index.docs.len() {
-        let page = index.docs[start].page;
-        let end = index.docs[start..]
-            .iter()
-            .position(|d| d.page != page)
-            .map_or(index.docs.len(), |n| start + n);
-        chunk.add_page(index, start as u32, start..end);
-        let url = index.pages[page as usize].0;
+    let mut first = 0;
+    for &(url, record) in pages {
+        // A page without sections has no documents and no place in a chunk.
+        if record.count == 0 {
+            continue;
+        }
+        chunk.add_page(first, record);
+        first += record.count;
         if chunk.size >= CHUNK_MAX || (chunk.size >= CHUNK_MIN && is_boundary(url)) {
             chunks.push(std::mem::take(&mut chunk).write(out));
         }
-        start = end;
     }
     if !chunk.docs.is_empty() {
         chunks.push(chunk.write(out));
@@ -59,7 +160,7 @@ fn is_boundary(url: &str) -> bool {
 }
 
 /// A chunk being filled: its pages' and documents' literals, each list comma-separated in one
-/// buffer (a `String` per document was a fifth of the index's time).
+/// buffer.
 #[derive(Default)]
 struct Chunk {
     first: Option<u32>,
@@ -69,75 +170,38 @@ struct Chunk {
     docs: String,
     doc_count: usize,
     size: usize,
-    /// Scratch for a heading's slug.
-    slug: String,
 }
 
 impl Chunk {
-    fn add_page(&mut self, index: &Index<'_>, first: u32, ids: std::ops::Range<usize>) {
+    /// Appends a page's record, its first document having id `first`, writing the numbers
+    /// that depend on the chunk.
+    fn add_page(&mut self, first: u32, r: &PageRecord) {
         self.first.get_or_insert(first);
-        let (url, title) = index.pages[index.docs[ids.start].page as usize];
         if self.page_count > 0 {
             self.pages.push(',');
         }
-        let at = self.pages.len();
-        self.pages.push('[');
-        push_str_lit(&mut self.pages, url);
-        self.pages.push(',');
-        push_str_lit(&mut self.pages, title);
-        self.pages.push(']');
-        self.size += weight(&self.pages[at..]);
+        self.pages.push_str(&r.page);
+        self.size += r.page_weight as usize;
         self.page_count += 1;
         let page_start = self.doc_count;
-        let sections = &index.docs[ids];
-        for (k, doc) in sections.iter().enumerate() {
-            self.add_doc(doc.section, title, |parent| {
-                // The nearest earlier section of this page with that heading.
-                let at = sections[..k]
-                    .iter()
-                    .rposition(|d| d.section.heading == parent)?;
-                Some(page_start + at)
-            });
-        }
-    }
-
-    /// Appends one section's record; `earlier(parent)` is the index in the chunk of an earlier
-    /// section of the same page headed `parent`.
-    fn add_doc(&mut self, s: &Section, title: &str, earlier: impl Fn(&str) -> Option<usize>) {
         if self.doc_count > 0 {
             self.docs.push(',');
         }
-        let at = self.docs.len();
-        let d = &mut self.docs;
-        d.push('[');
-        push_usize(d, self.page_count - 1);
-        d.push(',');
-        push_str_lit(d, &s.heading);
-        d.push_str(",[");
-        let parents = s.parents.iter().filter(|p| p.as_str() != title);
-        for (i, parent) in parents.enumerate() {
-            if i > 0 {
-                d.push(',');
-            }
-            match earlier(parent) {
-                Some(n) => push_usize(d, n),
-                None => push_str_lit(d, parent),
-            }
+        let mut copied = 0;
+        for &(at, what) in &r.patches {
+            self.docs.push_str(&r.docs[copied..at as usize]);
+            copied = at as usize;
+            let n = match what {
+                PAGE_IN_CHUNK => self.page_count - 1,
+                at => page_start + at as usize,
+            };
+            let before = self.docs.len();
+            push_usize(&mut self.docs, n);
+            self.size += self.docs.len() - before;
         }
-        d.push_str("],");
-        push_str_lit(d, snippet_text(&s.text));
-        let slug = if slug_into(&s.heading, &mut self.slug) {
-            self.slug.as_str()
-        } else {
-            ""
-        };
-        if s.anchor != slug {
-            d.push(',');
-            push_str_lit(d, &s.anchor);
-        }
-        d.push(']');
-        self.size += weight(&self.docs[at..]) + 1;
-        self.doc_count += 1;
+        self.docs.push_str(&r.docs[copied..]);
+        self.size += r.docs_weight as usize;
+        self.doc_count += r.count as usize;
     }
 
     fn write(self, out: &mut Files<'_>) -> (u32, String) {
@@ -222,7 +286,54 @@ pub fn snippet_text(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{SNIPPET_COLUMNS, slug_into, snippet_text};
+    use super::{Chunk, PageRecord, SNIPPET_COLUMNS, slug_into, snippet_text, weight};
+    use crate::search::extract::Section;
+
+    fn section(heading: &str, parents: &[&str], text: &str) -> Section {
+        Section {
+            anchor: heading.to_lowercase().replace(' ', "-"),
+            heading: heading.to_owned(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            text: text.to_owned(),
+            low: String::new(),
+        }
+    }
+
+    /// Two pages in one chunk: the second page's number and its parent's index are relative to
+    /// the chunk, and the chunk's weight is the weight of what was written.
+    #[test]
+    fn records_are_patched_where_they_land_in_the_chunk() {
+        let first = [
+            section("", &[], "余额 intro"),
+            section("Top up", &[], "Kaspi"),
+        ];
+        let second = [
+            section("", &[], "Intro"),
+            section("Top up", &["B"], "Kaspi"),
+            section("By card", &["B", "Top up"], "Visa"),
+            section("Other", &["B", "Elsewhere"], "Cash"),
+        ];
+        let mut chunk = Chunk::default();
+        chunk.add_page(0, &PageRecord::new("en/a/", "A", &first));
+        chunk.add_page(2, &PageRecord::new("en/b/", "B", &second));
+        let docs: Vec<serde_yaml::Value> =
+            serde_yaml::from_str(&format!("[{}]", chunk.docs)).expect("documents");
+        assert_eq!(docs.len(), 6);
+        let page_in_chunk: Vec<u64> = docs.iter().filter_map(|d| d[0].as_u64()).collect();
+        assert_eq!(page_in_chunk, [0, 0, 1, 1, 1, 1]);
+        // "By card" is under the second page's "Top up", document 3 of the chunk; a parent
+        // that heads no earlier section stays text; the page title is left out.
+        assert_eq!(docs[4][2][0].as_u64(), Some(3));
+        assert_eq!(docs[5][2][0].as_str(), Some("Elsewhere"));
+        assert_eq!(docs[3][2].as_sequence().map(Vec::len), Some(0));
+        // Every document weighs its literal plus one (for the comma before it).
+        let literals: usize = docs
+            .iter()
+            .map(|d| weight(&serde_json::to_string(d).expect("json")) + 1)
+            .sum();
+        assert_eq!(chunk.size, weight(&chunk.pages) - 1 + literals);
+        assert_eq!(chunk.first, Some(0));
+    }
 
     /// The heading's id as `slug` in search.js computes it.
     fn slug(heading: &str) -> Option<String> {

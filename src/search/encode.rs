@@ -44,9 +44,17 @@ pub fn push_str_lit(out: &mut String, s: &str) {
 /// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
 /// the continuation half of the alphabet.
 pub fn push_varint(out: &mut String, n: u32) {
+    let mut bytes = Vec::with_capacity(7);
+    push_varint_bytes(&mut bytes, n);
+    bytes.into_iter().for_each(|b| out.push(char::from(b)));
+}
+
+/// [`push_varint`] into bytes (posting lists are built as bytes: pushing a `char` onto a
+/// `String` checks its UTF-8 length every time).
+fn push_varint_bytes(out: &mut Vec<u8>, n: u32) {
     // One letter: a posting on the very next document, most of a frequent term's list.
     if n < 32 {
-        out.push(ALPHABET[n as usize] as char);
+        out.push(ALPHABET[n as usize]);
         return;
     }
     let mut digits = [0u8; 7];
@@ -62,32 +70,40 @@ pub fn push_varint(out: &mut String, n: u32) {
     }
     for k in (0..len).rev() {
         let continuation = if k > 0 { 32 } else { 0 };
-        out.push(ALPHABET[(digits[k] + continuation) as usize] as char);
+        out.push(ALPHABET[(digits[k] + continuation) as usize]);
     }
 }
 
-/// Encodes a posting list: for each `(doc, level)` in ascending doc order, one varint of the gap
-/// to the previous doc (minus one) times 32 plus the level (1–31) minus one: one letter for
-/// the next document (frequent terms' lists are full of those), two up to a gap of 32, never
-/// more than a gap and a level letter each.
-/// `len` is the list's length, for the buffer's size.
-/// The list comes in runs (one per run of pages the index was built in), `len` postings in all.
-pub fn postings<'l>(runs: impl IntoIterator<Item = &'l [(u32, u8)]>, len: usize) -> String {
-    let mut out = String::with_capacity(len * 2);
+/// One posting, `(doc, level)`, packed as the posting lists encode it: `doc × 32 + level − 1`
+/// (levels 1–31). Half the bytes of the pair, which the index moves around several times.
+/// Document ids stay far below 2²⁷ (a language would need 134 million sections).
+pub fn posting(doc: u32, level: u8) -> u32 {
+    (doc << 5) | u32::from(level.clamp(1, LEVELS) - 1)
+}
+
+/// Encodes a posting list: for each posting (see [`posting`]) in ascending doc order, one
+/// varint of the gap to the previous doc (minus one) times 32 plus the level (1–31) minus one:
+/// one letter for the next document (frequent terms' lists are full of those), two up to a
+/// gap of 32, never more than a gap and a level letter each.
+/// The list comes in runs (one per run of pages the index was built in), `len` postings in
+/// all (for the buffer's size).
+pub fn postings<'l>(runs: impl IntoIterator<Item = &'l [u32]>, len: usize) -> String {
+    let mut out = Vec::with_capacity(len * 2);
+    // The next document's id × 32: a posting minus this is the gap × 32 plus the level.
     let mut next = 0;
     for run in runs {
-        for &(doc, level) in run {
-            let code = u32::from(level.clamp(1, LEVELS) - 1);
-            push_varint(&mut out, ((doc - next) << 5) | code);
-            next = doc + 1;
+        for &p in run {
+            push_varint_bytes(&mut out, p - next);
+            next = (p | 31) + 1;
         }
     }
-    out
+    // Letters of the alphabet only, so always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{postings, push_str_lit, push_varint};
+    use super::{posting, postings, push_str_lit, push_varint};
 
     #[test]
     fn varints_use_continuation_letters() {
@@ -103,7 +119,8 @@ mod tests {
     fn postings_are_gaps_and_levels() {
         // (0 << 5 | 4), (0 << 5 | 30), (38 << 5 | 0) = 4, 30, 38 × 32 + 0:
         // "4", "U", then "X" (1, continued), "c" (6, continued) and "0".
-        assert_eq!(postings([&[(0, 5), (1, 31)][..], &[(40, 1)]], 3), "4UXc0");
+        let (first, second) = ([posting(0, 5), posting(1, 31)], [posting(40, 1)]);
+        assert_eq!(postings([&first[..], &second[..]], 3), "4UXc0");
     }
 
     #[test]

@@ -11,17 +11,10 @@ use rayon::prelude::*;
 
 use super::analyze::Page;
 use super::encode;
-use super::extract::Section;
 use super::fxhash::{FastMap, StrIds};
-use super::rank::Norm;
+use super::rank::Levels;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
-
-/// A searchable section with the page it belongs to.
-pub struct DocMeta<'a> {
-    pub page: u32,
-    pub section: &'a Section,
-}
 
 /// One dictionary key: an index term (a stem with postings), a surface form that stems to
 /// another key (an alias), or both.
@@ -32,29 +25,22 @@ pub struct Entry {
     pub postings: Option<(u32, String)>,
 }
 
-pub struct Index<'a> {
-    /// `(url, title)` per page, in id order.
-    pub pages: Vec<(&'a str, &'a str)>,
-    pub docs: Vec<DocMeta<'a>>,
+pub struct Index {
+    /// Sections (documents) per page, in id order.
+    pub sections: Vec<u32>,
+    /// Number of documents.
+    pub docs: usize,
     /// Sorted by [`utf16_cmp`] of the keys: the browser's string order.
     pub entries: Vec<Entry>,
 }
 
-impl<'a> Index<'a> {
-    /// The pages (`(url, title)`, already sorted) and their analysed documents in id order,
-    /// with no dictionary yet (see [`entries`]): the document chunks need no more, so they are
-    /// written while the dictionary is made.
-    pub fn new(pages: Vec<(&'a str, &'a str)>, analysed: &[&'a Page]) -> Index<'a> {
-        let mut docs = Vec::new();
-        for (page, analysed_page) in analysed.iter().enumerate() {
-            docs.extend(analysed_page.docs.iter().map(|doc| DocMeta {
-                page: page as u32,
-                section: &doc.section,
-            }));
-        }
+impl Index {
+    /// The analysed pages' sizes in id order, with no dictionary yet (see [`entries`]).
+    pub fn new(analysed: &[&Page]) -> Index {
+        let sections: Vec<u32> = analysed.iter().map(|p| p.docs.len() as u32).collect();
         Index {
-            pages,
-            docs,
+            docs: sections.iter().map(|&n| n as usize).sum(),
+            sections,
             entries: Vec::new(),
         }
     }
@@ -250,9 +236,9 @@ impl PostingContext<'_, '_> {
     /// The posting lists of `pages` (consecutive), grouped by term; documents are numbered
     /// from `doc_start` of each page.
     fn postings(&self, pages: &[usize], doc_start: &[u32]) -> RunPostings {
-        // One flat `(term, doc, level)` list in document order, then grouped by term with a
+        // One flat `(term, posting)` list in document order, then grouped by term with a
         // counting sort: a `Vec` per term and run was a quarter of the index's time.
-        let mut flat: Vec<(u32, u32, u8)> = Vec::new();
+        let mut flat: Vec<(u32, u32)> = Vec::new();
         // At most one posting per distinct surface of a section (fewer when forms share a
         // stem), besides synonyms: growing the buffer step by step copied it over and over.
         let bound: usize = pages
@@ -287,14 +273,14 @@ impl PostingContext<'_, '_> {
                     }
                 }
                 apply_synonyms(self.rules, &mut merged, &slots);
-                let norm = Norm::of(doc.len, self.avg_len);
+                let mut levels = Levels::of(doc.len, self.avg_len);
                 for &(term, tf, flags) in &merged {
                     slots[term as usize] = u32::MAX;
-                    let level = norm.level(tf, flags);
+                    let level = levels.level(tf, flags);
                     if self.han_char[term as usize] {
                         per_page.add(term, level);
                     } else {
-                        flat.push((term, id, level));
+                        flat.push((term, encode::posting(id, level)));
                     }
                 }
             }
@@ -306,32 +292,33 @@ impl PostingContext<'_, '_> {
 
 /// One run's posting lists, grouped by term in one buffer.
 struct RunPostings {
-    /// Term `t`'s postings are `list[start[t]..start[t + 1]]`, in document order.
+    /// Term `t`'s postings ([`encode::posting`]) are `list[start[t]..start[t + 1]]`, in
+    /// document order.
     start: Vec<u32>,
-    list: Vec<(u32, u8)>,
+    list: Vec<u32>,
 }
 
 impl RunPostings {
-    /// Groups `(term, doc, level)` postings (in document order) by term, keeping their order.
-    fn group(flat: Vec<(u32, u32, u8)>, terms: usize) -> RunPostings {
+    /// Groups `(term, posting)` pairs (in document order) by term, keeping their order.
+    fn group(flat: Vec<(u32, u32)>, terms: usize) -> RunPostings {
         let mut start = vec![0u32; terms + 1];
-        for &(term, _, _) in &flat {
+        for &(term, _) in &flat {
             start[term as usize + 1] += 1;
         }
         for t in 0..terms {
             start[t + 1] += start[t];
         }
         let mut next = start.clone();
-        let mut list = vec![(0u32, 0u8); flat.len()];
-        for (term, doc, level) in flat {
+        let mut list = vec![0u32; flat.len()];
+        for (term, posting) in flat {
             let at = &mut next[term as usize];
-            list[*at as usize] = (doc, level);
+            list[*at as usize] = posting;
             *at += 1;
         }
         RunPostings { start, list }
     }
 
-    fn of(&self, term: usize) -> &[(u32, u8)] {
+    fn of(&self, term: usize) -> &[u32] {
         &self.list[self.start[term] as usize..self.start[term + 1] as usize]
     }
 }
@@ -370,10 +357,10 @@ impl PagePostings {
     }
 
     /// Posts the page's characters on `first`, its first section, and starts the next page.
-    fn flush(&mut self, first: u32, flat: &mut Vec<(u32, u32, u8)>) {
+    fn flush(&mut self, first: u32, flat: &mut Vec<(u32, u32)>) {
         for &term in &self.seen {
             let best = std::mem::take(&mut self.best[term as usize]);
-            flat.push((term, first, best));
+            flat.push((term, encode::posting(first, best)));
         }
         self.seen.clear();
     }

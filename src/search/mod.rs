@@ -72,13 +72,27 @@ pub struct Analysed {
     url: String,
     title: String,
     page: analyze::Page,
+    /// The page's part of its document chunk, written here (on the render threads) rather than
+    /// in the language-wide step, where it ran on one core beside the dictionary.
+    record: docs::PageRecord,
 }
 
 pub fn analyse(page: &SearchPage<'_>) -> Analysed {
+    let mut analysed = analyze::page(page);
+    let record = docs::PageRecord::new(
+        page.url,
+        page.title,
+        analysed.docs.iter().map(|d| &d.section),
+    );
+    // The record holds all the index needs of a section's texts.
+    for doc in &mut analysed.docs {
+        doc.section = extract::Section::default();
+    }
     Analysed {
         url: page.url.to_owned(),
         title: page.title.to_owned(),
-        page: analyze::page(page),
+        page: analysed,
+        record,
     }
 }
 
@@ -88,18 +102,16 @@ pub fn build_index_from(lang: &str, pages: &[&Analysed], synonyms: &Synonyms) ->
     // Document ids follow URL order, whatever order the caller collected pages in.
     pages.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.title.cmp(&b.title)));
     let analysed: Vec<&analyze::Page> = pages.iter().map(|a| &a.page).collect();
-    let meta = pages
-        .iter()
-        .map(|a| (a.url.as_str(), a.title.as_str()))
-        .collect();
+    let records: Vec<(&str, &docs::PageRecord)> =
+        pages.iter().map(|a| (a.url.as_str(), &a.record)).collect();
     let rules = synonyms.for_lang(lang);
-    let mut index = index::Index::new(meta, &analysed);
-    // The document chunks need only the pages: written on one core while the dictionary is
-    // made on the others (they were the longest step that ran alone).
+    let mut index = index::Index::new(&analysed);
+    // The document chunks need only the pages' records: assembled on one core while the
+    // dictionary is made on the others.
     let stemmer = stem::LangStemmer::for_lang(lang);
     let (entries, chunks) = rayon::join(
         || index::entries(&analysed, stemmer, &rules),
-        || shard::doc_chunks(lang, &index),
+        || shard::doc_chunks(lang, &records),
     );
     index.entries = entries;
     shard::files(lang, &index, chunks)

@@ -37,18 +37,18 @@ pub struct DocChunks<'a> {
     chunks: Vec<(u32, String)>,
 }
 
-/// Writes the document chunks of `index`, which needs its pages and documents only.
-pub fn doc_chunks<'a>(lang: &'a str, index: &Index<'_>) -> DocChunks<'a> {
+/// Writes the document chunks of the pages' records (`(url, record)` in id order).
+pub fn doc_chunks<'a>(lang: &'a str, pages: &[(&str, &docs::PageRecord)]) -> DocChunks<'a> {
     let mut out = Files {
         lang,
         files: Vec::new(),
     };
-    let chunks = docs::chunks(&mut out, index);
+    let chunks = docs::chunks(&mut out, pages);
     DocChunks { out, chunks }
 }
 
 /// Writes all files of one language's index, its document chunks written already.
-pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFile> {
+pub fn files(lang: &str, index: &Index, docs: DocChunks<'_>) -> Vec<OutputFile> {
     // The dictionary and the typo table are independent: built side by side (this runs on the
     // pipeline's thread while the render threads wait).
     let files = || Files {
@@ -68,10 +68,7 @@ pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFi
     out.files.append(&mut typo_out.files);
 
     let mut m = String::new();
-    m.push_str(&format!(
-        "{{\"v\":{VERSION},\"n\":{},\"t\":[",
-        index.docs.len()
-    ));
+    m.push_str(&format!("{{\"v\":{VERSION},\"n\":{},\"t\":[", index.docs));
     for (i, (first, hash)) in dict.iter().enumerate() {
         if i > 0 {
             m.push(',');
@@ -91,12 +88,7 @@ pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFi
     // Sections per page, in id order: the browser groups results by page without loading
     // documents.
     m.push_str("\",\"pg\":\"");
-    let mut per_page = vec![0u32; index.pages.len()];
-    index
-        .docs
-        .iter()
-        .for_each(|d| per_page[d.page as usize] += 1);
-    per_page.iter().for_each(|&n| push_varint(&mut m, n));
+    index.sections.iter().for_each(|&n| push_varint(&mut m, n));
     m.push_str("\",\"s\":[");
     for (i, w) in stop::words(lang).iter().enumerate() {
         if i > 0 {
@@ -120,7 +112,7 @@ pub fn files(lang: &str, index: &Index<'_>, docs: DocChunks<'_>) -> Vec<OutputFi
 }
 
 /// Writes the typo table's chunks; returns `(first character, length, hash)` per chunk.
-fn typo_files(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(char, usize, String)> {
+fn typo_files(out: &mut Files<'_>, index: &Index) -> Vec<(char, usize, String)> {
     typo::chunks(index)
         .into_iter()
         .map(|c| (c.first, c.min_len, out.push_hashed("v", &c.payload)))
@@ -168,7 +160,7 @@ fn named_file(lang: &str, name: &str, payload: &str) -> OutputFile {
 }
 
 /// Writes the dictionary shards and big posting files; returns `(first key, hash)` per shard.
-fn dictionary(out: &mut Files<'_>, index: &Index<'_>) -> Vec<(String, String)> {
+fn dictionary(out: &mut Files<'_>, index: &Index) -> Vec<(String, String)> {
     // The posting files first, on every core: each is hashed on its own.
     let posting_files: Vec<Option<(String, OutputFile)>> = index
         .entries

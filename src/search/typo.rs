@@ -39,7 +39,7 @@ pub struct Chunk {
 type Word<'a> = (usize, u32, &'a str);
 
 /// The table's chunks, ordered by first character (as JavaScript orders strings) and length.
-pub fn chunks(index: &Index<'_>) -> Vec<Chunk> {
+pub fn chunks(index: &Index) -> Vec<Chunk> {
     let df: FastMap<&str, u32> = index
         .entries
         .iter()
