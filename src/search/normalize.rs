@@ -16,6 +16,14 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// Folds `text` as described in the module docs.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold`] of `text` to `out`: per-page analysis folds every section part into one
+/// reused buffer instead of a new `String` each.
+pub fn fold_into(text: &str, out: &mut String) {
+    let base = out.len();
     // Fast path: characters known to be unchanged by NFKC (or, for full-width ASCII, changed in
     // one known way) are folded directly. Anything else, including every combining mark that
     // could compose with a neighbour, sends the whole text through the real normaliser.
@@ -53,12 +61,14 @@ pub fn fold(text: &str) -> String {
             // Capital basic Russian letters: NFKC-stable, no folding beyond lowercase.
             '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
             _ => match fast_nfkc(c) {
-                Some(c) => push_folded(c, &mut out),
-                None => return slow_fold(text),
+                Some(c) => push_folded(c, out),
+                None => {
+                    out.truncate(base);
+                    return slow_fold_into(text, out);
+                }
             },
         }
     }
-    out
 }
 
 /// The length of the character at byte `i` if folding leaves it as it is but for ASCII
@@ -68,9 +78,18 @@ fn plain_len(bytes: &[u8], i: usize) -> usize {
     match bytes[i] {
         0..=0x7F => 1,
         _ if is_small_cyrillic_at(bytes, i) => 2,
-        0xE4 if matches!(bytes.get(i + 1), Some(0xB8..=0xBF)) => 3,
-        0xE5..=0xE9 => 3,
+        _ if is_main_han_at(bytes, i) => 3,
         _ => 0,
+    }
+}
+
+/// Whether the bytes at `i` (a character boundary) are a Han character of the main block,
+/// U+4E00–U+9FFF, in UTF-8: lead `E4` with `B8`–`BF` after it, or lead `E5`–`E9`.
+pub(super) fn is_main_han_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE4 => matches!(bytes.get(i + 1), Some(0xB8..=0xBF)),
+        0xE5..=0xE9 => true,
+        _ => false,
     }
 }
 
@@ -83,14 +102,19 @@ pub(super) fn is_small_cyrillic_at(bytes: &[u8], i: usize) -> bool {
     )
 }
 
+#[cfg(test)]
 fn slow_fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().for_each(|c| push_folded(c, &mut out));
-    } else {
-        text.nfkc().for_each(|c| push_folded(c, &mut out));
-    }
+    let mut out = String::new();
+    slow_fold_into(text, &mut out);
     out
+}
+
+fn slow_fold_into(text: &str, out: &mut String) {
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().for_each(|c| push_folded(c, out));
+    } else {
+        text.nfkc().for_each(|c| push_folded(c, out));
+    }
 }
 
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
@@ -232,6 +256,17 @@ mod tests {
             let Some(c) = char::from_u32(u) else { continue };
             let text = format!("Ab{c}Яz{c}");
             assert_eq!(fold(&text), super::slow_fold(&text), "U+{u:04X}");
+        }
+    }
+
+    /// Folding into a buffer appends to what it holds, also when a character sends the text
+    /// to the normaliser after a part was already folded.
+    #[test]
+    fn fold_into_appends() {
+        for text in ["Abc Яz 中", "Abc e\u{301} Я", "ﬁ", ""] {
+            let mut out = String::from("kept ");
+            super::fold_into(text, &mut out);
+            assert_eq!(out, format!("kept {}", super::slow_fold(text)), "{text:?}");
         }
     }
 

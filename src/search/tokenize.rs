@@ -14,7 +14,7 @@
 //!   `* # +` which carry meaning there (`*111#`, `+7`).
 //! - Tokens longer than [`MAX_TOKEN_CHARS`] characters (URLs, hashes) are dropped: nobody types them.
 
-use super::normalize::{fold, is_small_cyrillic_at};
+use super::normalize::{fold, is_main_han_at, is_small_cyrillic_at};
 
 /// Longest token kept, in characters.
 pub const MAX_TOKEN_CHARS: usize = 64;
@@ -132,30 +132,68 @@ struct Run {
 
 /// Calls `emit` with every token of already folded text, in text order.
 pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
-    let mut run: Option<Run> = None;
+    let bytes = folded.as_bytes();
     let mut i = 0;
-    while i < folded.len() {
+    while i < bytes.len() {
         let (class, width) = class_at(folded, i);
-        match &mut run {
-            Some(current) if current.class == class.run() => {
-                current.joined |= class == Class::Joiner;
-            }
-            _ => {
-                if let Some(current) = run {
-                    flush(current, &folded[current.start..i], &mut emit);
-                }
-                run = (class != Class::Separator).then_some(Run {
-                    class: class.run(),
-                    start: i,
-                    joined: class == Class::Joiner,
-                });
-            }
+        if class == Class::Separator {
+            i += width;
+            continue;
         }
+        let mut run = Run {
+            class: class.run(),
+            start: i,
+            joined: class == Class::Joiner,
+        };
         i += width;
+        loop {
+            i = match run.class {
+                Class::Word => word_end(bytes, i, &mut run.joined),
+                _ => han_end(bytes, i),
+            };
+            if i == bytes.len() {
+                break;
+            }
+            let (class, width) = class_at(folded, i);
+            if class.run() != run.class {
+                break;
+            }
+            run.joined |= class == Class::Joiner;
+            i += width;
+        }
+        flush(run, &folded[run.start..i], &mut emit);
     }
-    if let Some(current) = run {
-        flush(current, &folded[current.start..], &mut emit);
+}
+
+/// Where the Han characters U+4E00–U+9FFF from byte `i` on end, read from their lead bytes as
+/// `normalize` reads them (pinned to [`class`] by the tests).
+#[inline]
+fn han_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_main_han_at(bytes, i) {
+        i += 3;
     }
+    i
+}
+
+/// Where the ASCII letters, digits and joiners and the `а`–`я` from byte `i` on end: most of a
+/// word run, read in one tight loop (pinned to [`class`] by the tests); notes a joiner.
+#[inline]
+fn word_end(bytes: &[u8], mut i: usize, joined: &mut bool) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b @ 0..=0x7F => match ASCII_CLASS[b as usize] {
+                Class::Word => i += 1,
+                Class::Joiner => {
+                    *joined = true;
+                    i += 1;
+                }
+                _ => break,
+            },
+            _ if is_small_cyrillic_at(bytes, i) => i += 2,
+            _ => break,
+        }
+    }
+    i
 }
 
 fn flush<'a>(run: Run, text: &'a str, emit: &mut impl FnMut(&'a str)) {
