@@ -14,7 +14,9 @@
 
 use std::borrow::Cow;
 
-use super::entities::{decode_into, decode_with};
+use memchr::{memchr, memmem};
+
+use super::entities::{decode_into, reference};
 
 /// One heading section of a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -168,7 +170,12 @@ impl<'a> Scanner<'a> {
 
     /// Moves past the next occurrence of `needle` (or to the end).
     fn skip_past(&mut self, needle: &str) {
-        self.pos = match self.rest().find(needle) {
+        let rest = self.rest().as_bytes();
+        let found = match needle.as_bytes() {
+            &[byte] => memchr(byte, rest),
+            bytes => memmem::find(rest, bytes),
+        };
+        self.pos = match found {
             Some(i) => self.pos + i + needle.len(),
             None => self.html.len(),
         };
@@ -179,7 +186,7 @@ impl<'a> Scanner<'a> {
         if rest.is_empty() {
             return None;
         }
-        let lt = rest.find('<').unwrap_or(rest.len());
+        let lt = memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
         if lt > 0 {
             self.pos += lt;
             return Some(Item::Text(&rest[..lt]));
@@ -244,7 +251,7 @@ impl<'a> Scanner<'a> {
     fn skip_raw(&mut self, name: &str) {
         loop {
             let rest = self.rest();
-            let Some(i) = rest.find("</") else {
+            let Some(i) = memmem::find(rest.as_bytes(), b"</") else {
                 self.pos = self.html.len();
                 return;
             };
@@ -287,9 +294,7 @@ fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
         }
         let (start, end, next) = match bytes.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = html[j + 1..]
-                    .find(q as char)
-                    .map_or(bytes.len(), |k| j + 1 + k);
+                let end = memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k);
                 (j + 1, end, (end + 1).min(bytes.len()))
             }
             _ => {
@@ -355,8 +360,7 @@ impl<'a> Builder<'a> {
         }
         match item {
             Item::Text(text) => {
-                let buffer = self.buffer();
-                decode_with(text, |chunk| push_collapsed(buffer, chunk));
+                push_text(self.buffer(), text);
             }
             Item::Start(tag) => {
                 if let Some((name, depth)) = &mut self.low
@@ -500,15 +504,47 @@ fn heading_level(name: &str) -> Option<u8> {
 /// [`end_text`] gives `split_whitespace` joined by single spaces (pinned by a test), in one pass
 /// and without a copy of the raw text. Whitespace as `char::is_whitespace`.
 fn push_collapsed(out: &mut String, text: &str) {
+    collapse::<false>(out, text);
+}
+
+/// [`push_collapsed`] of HTML text with its character references decoded: the same as
+/// `entities::decode_with(text, |piece| push_collapsed(out, piece))` (pinned by a test), in the
+/// same pass that looks for whitespace.
+fn push_text(out: &mut String, text: &str) {
+    collapse::<true>(out, text);
+}
+
+fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
+    let stops = if DECODE { &STOP_TEXT } else { &MAY_START_SPACE };
     let bytes = text.as_bytes();
     // Start of the text not yet copied: a word, or nothing but whitespace before `i`.
     let mut word = 0;
     let mut i = 0;
     while i < bytes.len() {
         // Most bytes cannot start whitespace: jump over them in one tight loop.
-        match bytes[i..].iter().position(|&b| MAY_START_SPACE[b as usize]) {
+        match bytes[i..].iter().position(|&b| stops[b as usize]) {
             Some(k) => i += k,
             None => break,
+        }
+        if DECODE && bytes[i] == b'&' {
+            out.push_str(&text[word..i]);
+            match reference(&text[i..]) {
+                Some((c, len)) => {
+                    collapse::<false>(out, c.encode_utf8(&mut [0; 4]));
+                    i += len;
+                }
+                None => {
+                    out.push('&');
+                    i += 1;
+                }
+            }
+            word = i;
+            continue;
+        }
+        // One space between two words stays as it is: copied with the words around it.
+        if bytes[i] == b' ' && i > word && bytes.get(i + 1).is_some_and(|&b| !stops[b as usize]) {
+            i += 1;
+            continue;
         }
         let (space, width) = whitespace_at(text, i);
         if space {
@@ -523,6 +559,13 @@ fn push_collapsed(out: &mut String, text: &str) {
     }
     out.push_str(&text[word..]);
 }
+
+/// [`MAY_START_SPACE`] and `&`, which starts a character reference.
+static STOP_TEXT: [bool; 256] = {
+    let mut table = MAY_START_SPACE;
+    table[b'&' as usize] = true;
+    table
+};
 
 /// The bytes [`whitespace_at`] looks at: everything else steps over a byte inside a word.
 static MAY_START_SPACE: [bool; 256] = {
@@ -649,6 +692,39 @@ mod tests {
             for step in [1, text.len()] {
                 assert_eq!(collapse_in_pieces(&text, step), want, "{text:?} by {step}");
             }
+        }
+    }
+
+    /// Decoding while collapsing gives what decoding first and collapsing the pieces gives, for
+    /// references beside every character (a text item reaches it whole: a reference is never
+    /// split).
+    #[test]
+    fn push_text_agrees_with_decoding_then_collapsing() {
+        let general = |text: &str| {
+            let mut out = String::new();
+            crate::search::entities::decode_with(text, |piece| {
+                super::push_collapsed(&mut out, piece)
+            });
+            super::end_text(&mut out);
+            out
+        };
+        let fast = |text: &str| {
+            let mut out = String::new();
+            super::push_text(&mut out, text);
+            super::end_text(&mut out);
+            out
+        };
+        let texts = [
+            "a &amp; b&nbsp;&nbsp; c &#32;d&#x20; &#10;e &bogus; & &&amp; &lt;&gt; x &#1178;",
+            "&nbsp;lead and trail&nbsp;",
+            "  два  слова\u{a0}&nbsp; 中文 &shy;x",
+        ];
+        for text in texts {
+            assert_eq!(fast(text), general(text), "{text:?}");
+        }
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}a &amp;{c} {c}{c}b&#32;{c} x&nbsp;{c}&{c}");
+            assert_eq!(fast(&text), general(&text), "{text:?}");
         }
     }
 
