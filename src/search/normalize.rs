@@ -49,6 +49,12 @@ pub fn fold_into(text: &str, out: &mut String) {
             out[at..].make_ascii_lowercase();
             continue;
         }
+        // Capital Russian and every Kazakh letter: one table look-up from the two bytes.
+        if let Some(folded) = cyrillic_folded_at(bytes, i) {
+            out.push(folded);
+            i += 2;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -170,16 +176,46 @@ fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// The folding of the Cyrillic character (U+0400–U+04FF, NFKC-stable one by one) whose UTF-8
+/// bytes start at `i`, from [`FOLDED_CYRILLIC`]; `None` for any other character and for the one
+/// Cyrillic letter the table leaves to the general path.
+fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
+    match (bytes[i], bytes.get(i + 1)) {
+        (lead @ 0xD0..=0xD3, Some(&next @ 0x80..=0xBF)) => {
+            let folded = FOLDED_CYRILLIC[usize::from(lead & 0x03) << 6 | usize::from(next & 0x3F)];
+            (folded != '\0').then_some(folded)
+        }
+        _ => None,
+    }
+}
+
+/// [`push_folded`] of U+0400 + index, where that is one character from [`cyrillic_lower`] and
+/// [`fold_lower`] (pinned by a test); `'\0'` where `cyrillic_lower` has no answer.
+static FOLDED_CYRILLIC: [char; 256] = {
+    let mut table = ['\0'; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Some(c) = char::from_u32(0x400 + k as u32)
+            && let Some(lower) = cyrillic_lower(c)
+            && let Some(folded) = fold_lower(lower)
+        {
+            table[k] = folded;
+        }
+        k += 1;
+    }
+    table
+};
+
 /// Lowercase of a Cyrillic character without a table search (pinned to `char::to_lowercase`
 /// over the whole block by a test). `None` outside U+0400..U+04FF.
-fn cyrillic_lower(c: char) -> Option<char> {
+const fn cyrillic_lower(c: char) -> Option<char> {
     let u = c as u32;
     let lower = match u {
         0x400..=0x40F => u + 0x50,
         0x410..=0x42F => u + 0x20,
         0x4C0 => 0x4CF,
-        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF => u + u32::from(u.is_multiple_of(2)),
-        0x4C1..=0x4CE => u + u32::from(!u.is_multiple_of(2)),
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF => u + (u.is_multiple_of(2) as u32),
+        0x4C1..=0x4CE => u + (!u.is_multiple_of(2) as u32),
         0x430..=0x45F | 0x482..=0x489 => u,
         _ => return None,
     };
@@ -187,7 +223,7 @@ fn cyrillic_lower(c: char) -> Option<char> {
 }
 
 /// The folding of one lowercase character; `None` drops it.
-fn fold_lower(c: char) -> Option<char> {
+const fn fold_lower(c: char) -> Option<char> {
     Some(match c {
         'ё' => 'е',
         'қ' => 'к',
@@ -287,6 +323,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The Cyrillic table gives what folding one character at a time gives, for every entry
+    /// it fills; one entry is left to the general path.
+    #[test]
+    fn cyrillic_table_agrees_with_push_folded() {
+        let mut left = 0;
+        for u in 0x400..=0x4FF {
+            let Some(c) = char::from_u32(u) else { continue };
+            let text = c.to_string();
+            match super::cyrillic_folded_at(text.as_bytes(), 0) {
+                Some(folded) => {
+                    let mut want = String::new();
+                    super::push_folded(c, &mut want);
+                    assert_eq!(folded.to_string(), want, "U+{u:04X}");
+                }
+                None => left += 1,
+            }
+        }
+        assert_eq!(left, 1);
+        assert_eq!(super::cyrillic_folded_at("a".as_bytes(), 0), None);
+        assert_eq!(super::cyrillic_folded_at("\u{500}".as_bytes(), 0), None);
     }
 
     #[test]
