@@ -7,8 +7,7 @@
 use super::SearchPage;
 use super::docs::snippet_text;
 use super::extract::{Section, sections};
-use super::fxhash::StrIds;
-use super::normalize::fold;
+use super::normalize::fold_into;
 use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::for_each_token;
 
@@ -38,6 +37,16 @@ impl Surfaces {
             .map(|(start, &end)| &self.text[start as usize..end as usize])
     }
 
+    /// The token of id `id`.
+    fn get(&self, id: u32) -> &str {
+        let start = match id {
+            0 => 0,
+            _ => self.ends[id as usize - 1],
+        };
+        &self.text[start as usize..self.ends[id as usize] as usize]
+    }
+
+    #[cfg(test)]
     fn of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Surfaces {
         let mut out = Surfaces::default();
         for t in tokens {
@@ -73,103 +82,218 @@ pub struct Term {
     pub flags: u8,
 }
 
-/// The folded texts of one section: body, own heading (the page title for a page's first
-/// section, which has no heading of its own), headings above (page title included).
-struct Folded {
-    body: String,
-    heading: String,
-    parents: String,
-    /// Low-weight text (`data-search-weight="low"`).
-    low: String,
-}
-
 /// Analyses one page.
 pub fn page(page: &SearchPage<'_>) -> Page {
     let sections = sections(page.html);
-    let folded: Vec<Folded> = sections
-        .iter()
-        .map(|s| fold_section(page.title, s))
-        .collect();
-    let mut interner = Interner::default();
     // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
-    // repeated words in other scripts): growing the map step by step was a tenth of its cost.
-    let bytes: usize = folded.iter().map(|f| f.body.len() + f.low.len()).sum();
-    interner.ids.reserve(bytes / 6);
-    interner.surfaces.reserve(bytes / 6);
-    interner.slots.reserve(bytes / 6);
+    // repeated words in other scripts): growing the table step by step was a tenth of its cost.
+    let bytes: usize = sections.iter().map(|s| s.text.len() + s.low.len()).sum();
+    let mut interner = Interner::with_capacity(bytes / 6);
+    // Every part of every section is folded into this one buffer in turn (the interner copies
+    // a token the first time it sees it), and a section's terms are counted in `terms`.
+    let mut folded = String::new();
+    let mut parents = String::new();
+    let mut terms = Vec::new();
     let mut docs = Vec::with_capacity(sections.len());
-    for (section, f) in sections.into_iter().zip(&folded) {
-        let mut stats = DocStats::default();
+    for mut section in sections {
+        let mut stats = DocStats { terms };
         let mut len = 0;
-        for_each_token(&f.body, |t| {
+        tokens_of(&section.text, &mut folded, |t| {
             len += 1;
             stats.add(interner.id(t), 1, 0)
         });
-        for_each_token(&f.heading, |t| stats.add(interner.id(t), 0, IN_HEADING));
-        for_each_token(&f.parents, |t| stats.add(interner.id(t), 0, IN_PARENT));
+        // A page's first section has no heading of its own: the page title stands for it.
+        let heading = if section.heading.is_empty() {
+            page.title
+        } else {
+            &section.heading
+        };
+        tokens_of(heading, &mut folded, |t| {
+            stats.add(interner.id(t), 0, IN_HEADING)
+        });
+        parents.clear();
+        if !section.heading.is_empty() {
+            parents.push_str(page.title);
+            for p in &section.parents {
+                parents.push('\n');
+                parents.push_str(p);
+            }
+        }
+        tokens_of(&parents, &mut folded, |t| {
+            stats.add(interner.id(t), 0, IN_PARENT)
+        });
         // Low-weight text counts no frequency and no length: its words get the lowest level.
-        for_each_token(&f.low, |t| stats.add(interner.id(t), 0, 0));
+        tokens_of(&section.low, &mut folded, |t| {
+            stats.add(interner.id(t), 0, 0)
+        });
         stats.clear_slots(&mut interner);
         // Only the snippet's beginning of the text is shown: keep no more (watch holds every
         // page's analysis between rebuilds).
-        let mut section = section;
-        section.text = snippet_text(&section.text).to_owned();
+        let keep = snippet_text(&section.text).len();
+        section.text = section.text[..keep].to_owned();
         section.low = String::new();
-        let mut terms = stats.terms;
-        // Kept until the language's index is built (and by `watch` until the next change):
-        // no room for growth.
-        terms.shrink_to_fit();
         docs.push(Doc {
             section,
-            terms,
+            // Kept until the language's index is built (and by `watch` until the next
+            // change): an exact copy, and the buffer counts the next section.
+            terms: stats.terms.clone(),
             len,
         });
+        terms = stats.terms;
+        terms.clear();
     }
-    let surfaces = Surfaces::of(interner.surfaces.iter().copied());
     docs.shrink_to_fit();
-    Page { surfaces, docs }
+    Page {
+        surfaces: interner.into_surfaces(),
+        docs,
+    }
 }
 
-fn fold_section(title: &str, section: &Section) -> Folded {
-    let heading = if section.heading.is_empty() {
-        title
-    } else {
-        &section.heading
-    };
-    let mut parents = String::new();
-    if !section.heading.is_empty() {
-        parents.push_str(title);
-        for p in &section.parents {
-            parents.push('\n');
-            parents.push_str(p);
-        }
-    }
-    Folded {
-        body: fold(&section.text),
-        heading: fold(heading),
-        parents: fold(&parents),
-        low: fold(&section.low),
-    }
+/// Folds `text` into `folded` (emptied first) and calls `emit` with each of its tokens.
+fn tokens_of(text: &str, folded: &mut String, emit: impl FnMut(&str)) {
+    folded.clear();
+    fold_into(text, folded);
+    for_each_token(folded, emit);
 }
 
 /// Page-local token ids, plus each id's slot in the document being counted.
-#[derive(Default)]
-struct Interner<'a> {
-    ids: StrIds<'a>,
-    surfaces: Vec<&'a str>,
+///
+/// An open-addressing table over the tokens' own copies: a token is read once for its key and
+/// copied once (when new), so tokens may come from a buffer that is refilled for every part
+/// of every section, and the copies are the page's [`Surfaces`] when it is done.
+struct Interner {
+    /// The distinct tokens, in id order.
+    surfaces: Surfaces,
+    /// A power of two long, at most half full.
+    table: Vec<Bucket>,
     /// Per id: index into the current document's `terms`, or `u32::MAX`.
     slots: Vec<u32>,
 }
 
-impl<'a> Interner<'a> {
-    fn id(&mut self, token: &'a str) -> (u32, &mut u32) {
-        let next = self.surfaces.len() as u32;
-        let id = self.ids.get_or_insert(token, next);
-        if id == next {
-            self.surfaces.push(token);
-            self.slots.push(u32::MAX);
+/// One entry of the [`Interner`]'s table.
+#[derive(Clone, Copy)]
+struct Bucket {
+    /// [`token_key`] of the token.
+    key: u64,
+    /// [`EMPTY`] for a free bucket.
+    id: u32,
+    /// The token's length in bytes.
+    len: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+const FREE: Bucket = Bucket {
+    key: 0,
+    id: EMPTY,
+    len: 0,
+};
+
+impl Interner {
+    fn with_capacity(tokens: usize) -> Interner {
+        let buckets = (tokens.max(8) * 2).next_power_of_two();
+        Interner {
+            surfaces: Surfaces {
+                text: String::with_capacity(tokens * 4),
+                ends: Vec::with_capacity(tokens),
+            },
+            table: vec![FREE; buckets],
+            slots: Vec::with_capacity(tokens),
         }
+    }
+
+    fn id(&mut self, token: &str) -> (u32, &mut u32) {
+        let len = token.len() as u32;
+        let key = token_key(token.as_bytes());
+        let mask = self.table.len() - 1;
+        let mut at = self.bucket(key, len);
+        let id = loop {
+            let b = self.table[at];
+            if b.id == EMPTY {
+                break self.insert(at, token, key);
+            }
+            // A key of up to 8 bytes is the token itself; a longer one is a hash.
+            if b.key == key && b.len == len && (len <= 8 || self.surfaces.get(b.id) == token) {
+                break b.id;
+            }
+            at = (at + 1) & mask;
+        };
         (id, &mut self.slots[id as usize])
+    }
+
+    /// The first bucket to probe: the high bits of a multiply, which depend on every bit.
+    fn bucket(&self, key: u64, len: u32) -> usize {
+        let hash = (key ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (hash >> (64 - self.table.len().trailing_zeros())) as usize
+    }
+
+    fn insert(&mut self, at: usize, token: &str, key: u64) -> u32 {
+        let id = self.slots.len() as u32;
+        let len = token.len() as u32;
+        self.table[at] = Bucket { key, id, len };
+        self.slots.push(u32::MAX);
+        self.surfaces.text.push_str(token);
+        self.surfaces.ends.push(self.surfaces.text.len() as u32);
+        if self.slots.len() * 2 > self.table.len() {
+            self.grow();
+        }
+        id
+    }
+
+    /// Doubles the table and puts every entry back.
+    fn grow(&mut self) {
+        let doubled = vec![FREE; self.table.len() * 2];
+        let old = std::mem::replace(&mut self.table, doubled);
+        let mask = self.table.len() - 1;
+        for b in old.into_iter().filter(|b| b.id != EMPTY) {
+            let mut at = self.bucket(b.key, b.len);
+            while self.table[at].id != EMPTY {
+                at = (at + 1) & mask;
+            }
+            self.table[at] = b;
+        }
+    }
+
+    fn into_surfaces(self) -> Surfaces {
+        let mut surfaces = self.surfaces;
+        surfaces.text.shrink_to_fit();
+        surfaces.ends.shrink_to_fit();
+        surfaces
+    }
+}
+
+/// A token of up to 8 bytes zero-padded into a `u64` (with its length, distinct for distinct
+/// tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded buffer
+/// (a variable-length copy followed by a wide load stalls the load).
+fn token_key(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let u64_at = |i: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(b[0])
+                | u64::from(b[n / 2]) << (8 * (n / 2))
+                | u64::from(b[n - 1]) << (8 * (n - 1))
+        }
+        4..=8 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => {
+            // FxHash over the 8-byte words, the last one overlapping the one before.
+            let mut hash = 0u64;
+            let mut add = |w: u64| {
+                hash = (hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            };
+            let mut i = 0;
+            while i + 8 < n {
+                add(u64_at(i));
+                i += 8;
+            }
+            add(u64_at(n - 8));
+            hash
+        }
     }
 }
 
@@ -194,7 +318,7 @@ impl DocStats {
     }
 
     /// Resets the slots this document used, ready for the next one.
-    fn clear_slots(&self, interner: &mut Interner<'_>) {
+    fn clear_slots(&self, interner: &mut Interner) {
         for t in &self.terms {
             interner.slots[t.surface as usize] = u32::MAX;
         }
@@ -224,6 +348,35 @@ mod tests {
         let term = doc.terms.iter().find(|t| t.surface as usize == roaming);
         assert_eq!(term.map(|t| t.tf), Some(u16::MAX));
         assert_eq!(doc.len as usize, words);
+    }
+
+    /// The interner's table (packed keys up to 8 bytes, hashes beyond, growth) gives the ids a
+    /// plain map of strings gives, and keeps each token's text.
+    #[test]
+    fn interner_ids_agree_with_a_map() {
+        let mut words: Vec<String> = ["", "\0", "a\0", "a", "ab", "充", "充值", "充值卡充值卡"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for n in 1..=24 {
+            for c in ['a', 'b', 'я', '中'] {
+                words.push(c.to_string().repeat(n));
+                words.push(format!("{}z", c.to_string().repeat(n)));
+                words.push(format!("z{}", c.to_string().repeat(n)));
+            }
+        }
+        words.extend((0..5000).map(|i| format!("w{i}")));
+        let mut interner = super::Interner::with_capacity(4);
+        let mut map = std::collections::HashMap::new();
+        for w in words.iter().chain(words.iter().rev()) {
+            let next = map.len() as u32;
+            let want = *map.entry(w.as_str()).or_insert(next);
+            assert_eq!(interner.id(w).0, want, "{w:?}");
+        }
+        let surfaces = interner.into_surfaces();
+        let mut by_id: Vec<&str> = vec![""; map.len()];
+        map.iter().for_each(|(w, &id)| by_id[id as usize] = w);
+        assert_eq!(surfaces.iter().collect::<Vec<_>>(), by_id);
     }
 
     #[test]

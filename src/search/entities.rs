@@ -36,7 +36,7 @@ pub fn decode_with(text: &str, mut sink: impl FnMut(&str)) {
 }
 
 /// The character of the reference at the start of `s` (which starts with `&`) and its length.
-fn reference(s: &str) -> Option<(char, usize)> {
+pub(super) fn reference(s: &str) -> Option<(char, usize)> {
     // Byte search: `;` is ASCII, so its position is a character boundary even in Cyrillic text.
     let semi = s.bytes().take(12).position(|b| b == b';')?;
     let body = &s[1..semi];

@@ -10,11 +10,17 @@
 //! every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`,
 //! `nav` elements (breadcrumbs, tables of contents) and any element marked `data-search-ignore`
 //! is skipped. Block elements and table cells become
-//! separators, so words of neighbouring cells do not run together.
+//! separators, so words of neighbouring cells do not run together. Text is decoded and its
+//! whitespace collapsed as it is read ([`collapse`]).
 
 use std::borrow::Cow;
 
-use super::entities::{decode_into, decode_with};
+use memchr::{memchr, memmem};
+
+use super::entities::decode_into;
+
+mod collapse;
+use collapse::{end_text, push_collapsed, push_text};
 
 /// One heading section of a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -168,7 +174,12 @@ impl<'a> Scanner<'a> {
 
     /// Moves past the next occurrence of `needle` (or to the end).
     fn skip_past(&mut self, needle: &str) {
-        self.pos = match self.rest().find(needle) {
+        let rest = self.rest().as_bytes();
+        let found = match needle.as_bytes() {
+            &[byte] => memchr(byte, rest),
+            bytes => memmem::find(rest, bytes),
+        };
+        self.pos = match found {
             Some(i) => self.pos + i + needle.len(),
             None => self.html.len(),
         };
@@ -179,7 +190,7 @@ impl<'a> Scanner<'a> {
         if rest.is_empty() {
             return None;
         }
-        let lt = rest.find('<').unwrap_or(rest.len());
+        let lt = memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
         if lt > 0 {
             self.pos += lt;
             return Some(Item::Text(&rest[..lt]));
@@ -244,7 +255,7 @@ impl<'a> Scanner<'a> {
     fn skip_raw(&mut self, name: &str) {
         loop {
             let rest = self.rest();
-            let Some(i) = rest.find("</") else {
+            let Some(i) = memmem::find(rest.as_bytes(), b"</") else {
                 self.pos = self.html.len();
                 return;
             };
@@ -287,9 +298,7 @@ fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
         }
         let (start, end, next) = match bytes.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = html[j + 1..]
-                    .find(q as char)
-                    .map_or(bytes.len(), |k| j + 1 + k);
+                let end = memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k);
                 (j + 1, end, (end + 1).min(bytes.len()))
             }
             _ => {
@@ -355,8 +364,7 @@ impl<'a> Builder<'a> {
         }
         match item {
             Item::Text(text) => {
-                let buffer = self.buffer();
-                decode_with(text, |chunk| push_collapsed(buffer, chunk));
+                push_text(self.buffer(), text);
             }
             Item::Start(tag) => {
                 if let Some((name, depth)) = &mut self.low
@@ -495,67 +503,6 @@ fn heading_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Appends `text` to `out`, a text collapsed so far, keeping it collapsed: a whitespace run
-/// becomes one space, none at the start. Appending every piece of a text and then
-/// [`end_text`] gives `split_whitespace` joined by single spaces (pinned by a test), in one pass
-/// and without a copy of the raw text. Whitespace as `char::is_whitespace`.
-fn push_collapsed(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    // Start of the text not yet copied: a word, or nothing but whitespace before `i`.
-    let mut word = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Most bytes cannot start whitespace: jump over them in one tight loop.
-        match bytes[i..].iter().position(|&b| MAY_START_SPACE[b as usize]) {
-            Some(k) => i += k,
-            None => break,
-        }
-        let (space, width) = whitespace_at(text, i);
-        if space {
-            out.push_str(&text[word..i]);
-            // The only space `out` can end with is one this pushed.
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            word = i + width;
-        }
-        i += width;
-    }
-    out.push_str(&text[word..]);
-}
-
-/// The bytes [`whitespace_at`] looks at: everything else steps over a byte inside a word.
-static MAY_START_SPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
-        b += 1;
-    }
-    table
-};
-
-/// Drops the one space [`push_collapsed`] may leave at the end.
-fn end_text(text: &mut String) {
-    if text.ends_with(' ') {
-        text.pop();
-    }
-}
-
-/// Whether the character at byte `i` is whitespace, and how many bytes to step. Only ASCII and
-/// the lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1), U+2000–U+205F (0xE2) and U+3000
-/// (0xE3) can start whitespace; any other byte steps one byte, inside a word.
-fn whitespace_at(text: &str, i: usize) -> (bool, usize) {
-    match text.as_bytes()[i] {
-        b'\t'..=b'\r' | b' ' => (true, 1),
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => match text[i..].chars().next() {
-            Some(c) => (c.is_whitespace(), c.len_utf8()),
-            None => (false, 1),
-        },
-        _ => (false, 1),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::{Section, sections};
@@ -612,44 +559,6 @@ mod tests {
         let s = &sections(html)[0];
         assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
-    }
-
-    /// Collapses `text` fed in pieces of `step` characters.
-    fn collapse_in_pieces(text: &str, step: usize) -> String {
-        let mut out = String::new();
-        let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(step).collect();
-        bounds.push(text.len());
-        for w in bounds.windows(2) {
-            super::push_collapsed(&mut out, &text[w[0]..w[1]]);
-        }
-        super::end_text(&mut out);
-        out
-    }
-
-    #[test]
-    fn collapse_agrees_with_split_whitespace() {
-        let texts = vec![
-            String::new(),
-            "  a  b\t\nc ".into(),
-            "x\u{a0}y\u{85}z\u{3000}充值\u{2003}w\u{202f}v\u{205f}u\u{1680}t".into(),
-            "é\u{c2a0}ü — 。、「」 \u{b}\u{c}\r".into(),
-            "\u{2028}line\u{2029}".into(),
-            " ; : , ".into(),
-        ];
-        for text in &texts {
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            for step in [1, 2, 3, text.len().max(1)] {
-                assert_eq!(collapse_in_pieces(text, step), want, "{text:?} by {step}");
-            }
-        }
-        // Every character at both ends, alone and in a run between words, and beside a space.
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let text = format!("{c}a{c}{c}b {c}");
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            for step in [1, text.len()] {
-                assert_eq!(collapse_in_pieces(&text, step), want, "{text:?} by {step}");
-            }
-        }
     }
 
     #[test]

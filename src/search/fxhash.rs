@@ -80,10 +80,6 @@ impl<'a> StrIds<'a> {
             None => *self.long.entry(s).or_insert(next),
         }
     }
-
-    pub fn reserve(&mut self, n: usize) {
-        self.short.reserve(n);
-    }
 }
 
 /// The bytes of a string of 1–8 bytes with no NUL byte, zero-padded into a `u64`: distinct such

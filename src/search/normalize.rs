@@ -16,6 +16,14 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// Folds `text` as described in the module docs.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold`] of `text` to `out`: per-page analysis folds every section part into one
+/// reused buffer instead of a new `String` each.
+pub fn fold_into(text: &str, out: &mut String) {
+    let base = out.len();
     // Fast path: characters known to be unchanged by NFKC (or, for full-width ASCII, changed in
     // one known way) are folded directly. Anything else, including every combining mark that
     // could compose with a neighbour, sends the whole text through the real normaliser.
@@ -27,11 +35,7 @@ pub fn fold(text: &str) -> String {
         let start = i;
         while i < bytes.len() {
             if bytes[i].is_ascii() {
-                // ASCII runs are long in Latin text: one tight loop over them.
-                i += bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii())
-                    .unwrap_or(bytes.len() - i);
+                i = ascii_end(bytes, i);
                 continue;
             }
             match plain_len(bytes, i) {
@@ -45,6 +49,12 @@ pub fn fold(text: &str) -> String {
             out[at..].make_ascii_lowercase();
             continue;
         }
+        // Capital Russian and every Kazakh letter: one table look-up from the two bytes.
+        if let Some(folded) = cyrillic_folded_at(bytes, i) {
+            out.push(folded);
+            i += 2;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -53,12 +63,31 @@ pub fn fold(text: &str) -> String {
             // Capital basic Russian letters: NFKC-stable, no folding beyond lowercase.
             '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
             _ => match fast_nfkc(c) {
-                Some(c) => push_folded(c, &mut out),
-                None => return slow_fold(text),
+                Some(c) => push_folded(c, out),
+                None => {
+                    out.truncate(base);
+                    return slow_fold_into(text, out);
+                }
             },
         }
     }
-    out
+}
+
+/// Where the ASCII from byte `i` on ends. ASCII runs are long in Latin text: eight bytes at a
+/// time while no high bit is set, then byte by byte.
+fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i].is_ascii() {
+        i += 1;
+    }
+    i
 }
 
 /// The length of the character at byte `i` if folding leaves it as it is but for ASCII
@@ -68,9 +97,18 @@ fn plain_len(bytes: &[u8], i: usize) -> usize {
     match bytes[i] {
         0..=0x7F => 1,
         _ if is_small_cyrillic_at(bytes, i) => 2,
-        0xE4 if matches!(bytes.get(i + 1), Some(0xB8..=0xBF)) => 3,
-        0xE5..=0xE9 => 3,
+        _ if is_main_han_at(bytes, i) => 3,
         _ => 0,
+    }
+}
+
+/// Whether the bytes at `i` (a character boundary) are a Han character of the main block,
+/// U+4E00–U+9FFF, in UTF-8: lead `E4` with `B8`–`BF` after it, or lead `E5`–`E9`.
+pub(super) fn is_main_han_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE4 => matches!(bytes.get(i + 1), Some(0xB8..=0xBF)),
+        0xE5..=0xE9 => true,
+        _ => false,
     }
 }
 
@@ -83,14 +121,19 @@ pub(super) fn is_small_cyrillic_at(bytes: &[u8], i: usize) -> bool {
     )
 }
 
+#[cfg(test)]
 fn slow_fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().for_each(|c| push_folded(c, &mut out));
-    } else {
-        text.nfkc().for_each(|c| push_folded(c, &mut out));
-    }
+    let mut out = String::new();
+    slow_fold_into(text, &mut out);
     out
+}
+
+fn slow_fold_into(text: &str, out: &mut String) {
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().for_each(|c| push_folded(c, out));
+    } else {
+        text.nfkc().for_each(|c| push_folded(c, out));
+    }
 }
 
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
@@ -133,16 +176,46 @@ fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// The folding of the Cyrillic character (U+0400–U+04FF, NFKC-stable one by one) whose UTF-8
+/// bytes start at `i`, from [`FOLDED_CYRILLIC`]; `None` for any other character and for the one
+/// Cyrillic letter the table leaves to the general path.
+fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
+    match (bytes[i], bytes.get(i + 1)) {
+        (lead @ 0xD0..=0xD3, Some(&next @ 0x80..=0xBF)) => {
+            let folded = FOLDED_CYRILLIC[usize::from(lead & 0x03) << 6 | usize::from(next & 0x3F)];
+            (folded != '\0').then_some(folded)
+        }
+        _ => None,
+    }
+}
+
+/// [`push_folded`] of U+0400 + index, where that is one character from [`cyrillic_lower`] and
+/// [`fold_lower`] (pinned by a test); `'\0'` where `cyrillic_lower` has no answer.
+static FOLDED_CYRILLIC: [char; 256] = {
+    let mut table = ['\0'; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Some(c) = char::from_u32(0x400 + k as u32)
+            && let Some(lower) = cyrillic_lower(c)
+            && let Some(folded) = fold_lower(lower)
+        {
+            table[k] = folded;
+        }
+        k += 1;
+    }
+    table
+};
+
 /// Lowercase of a Cyrillic character without a table search (pinned to `char::to_lowercase`
 /// over the whole block by a test). `None` outside U+0400..U+04FF.
-fn cyrillic_lower(c: char) -> Option<char> {
+const fn cyrillic_lower(c: char) -> Option<char> {
     let u = c as u32;
     let lower = match u {
         0x400..=0x40F => u + 0x50,
         0x410..=0x42F => u + 0x20,
         0x4C0 => 0x4CF,
-        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF => u + u32::from(u.is_multiple_of(2)),
-        0x4C1..=0x4CE => u + u32::from(!u.is_multiple_of(2)),
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x4FF => u + (u.is_multiple_of(2) as u32),
+        0x4C1..=0x4CE => u + (!u.is_multiple_of(2) as u32),
         0x430..=0x45F | 0x482..=0x489 => u,
         _ => return None,
     };
@@ -150,7 +223,7 @@ fn cyrillic_lower(c: char) -> Option<char> {
 }
 
 /// The folding of one lowercase character; `None` drops it.
-fn fold_lower(c: char) -> Option<char> {
+const fn fold_lower(c: char) -> Option<char> {
     Some(match c {
         'ё' => 'е',
         'қ' => 'к',
@@ -232,6 +305,54 @@ mod tests {
             let Some(c) = char::from_u32(u) else { continue };
             let text = format!("Ab{c}Яz{c}");
             assert_eq!(fold(&text), super::slow_fold(&text), "U+{u:04X}");
+        }
+    }
+
+    /// Folding into a buffer appends to what it holds, also when a character sends the text
+    /// to the normaliser after a part was already folded.
+    #[test]
+    fn ascii_end_finds_the_first_non_ascii_byte() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = 0xD0;
+                }
+                for from in 0..=at {
+                    assert_eq!(super::ascii_end(&bytes, from), at, "{len} {at} {from}");
+                }
+            }
+        }
+    }
+
+    /// The Cyrillic table gives what folding one character at a time gives, for every entry
+    /// it fills; one entry is left to the general path.
+    #[test]
+    fn cyrillic_table_agrees_with_push_folded() {
+        let mut left = 0;
+        for u in 0x400..=0x4FF {
+            let Some(c) = char::from_u32(u) else { continue };
+            let text = c.to_string();
+            match super::cyrillic_folded_at(text.as_bytes(), 0) {
+                Some(folded) => {
+                    let mut want = String::new();
+                    super::push_folded(c, &mut want);
+                    assert_eq!(folded.to_string(), want, "U+{u:04X}");
+                }
+                None => left += 1,
+            }
+        }
+        assert_eq!(left, 1);
+        assert_eq!(super::cyrillic_folded_at("a".as_bytes(), 0), None);
+        assert_eq!(super::cyrillic_folded_at("\u{500}".as_bytes(), 0), None);
+    }
+
+    #[test]
+    fn fold_into_appends() {
+        for text in ["Abc Яz 中", "Abc e\u{301} Я", "ﬁ", ""] {
+            let mut out = String::from("kept ");
+            super::fold_into(text, &mut out);
+            assert_eq!(out, format!("kept {}", super::slow_fold(text)), "{text:?}");
         }
     }
 

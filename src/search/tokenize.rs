@@ -14,7 +14,7 @@
 //!   `* # +` which carry meaning there (`*111#`, `+7`).
 //! - Tokens longer than [`MAX_TOKEN_CHARS`] characters (URLs, hashes) are dropped: nobody types them.
 
-use super::normalize::{fold, is_small_cyrillic_at};
+use super::normalize::{fold, is_main_han_at, is_small_cyrillic_at};
 
 /// Longest token kept, in characters.
 pub const MAX_TOKEN_CHARS: usize = 64;
@@ -132,30 +132,68 @@ struct Run {
 
 /// Calls `emit` with every token of already folded text, in text order.
 pub fn for_each_token<'a>(folded: &'a str, mut emit: impl FnMut(&'a str)) {
-    let mut run: Option<Run> = None;
+    let bytes = folded.as_bytes();
     let mut i = 0;
-    while i < folded.len() {
+    while i < bytes.len() {
         let (class, width) = class_at(folded, i);
-        match &mut run {
-            Some(current) if current.class == class.run() => {
-                current.joined |= class == Class::Joiner;
-            }
-            _ => {
-                if let Some(current) = run {
-                    flush(current, &folded[current.start..i], &mut emit);
-                }
-                run = (class != Class::Separator).then_some(Run {
-                    class: class.run(),
-                    start: i,
-                    joined: class == Class::Joiner,
-                });
-            }
+        if class == Class::Separator {
+            i += width;
+            continue;
         }
+        let mut run = Run {
+            class: class.run(),
+            start: i,
+            joined: class == Class::Joiner,
+        };
         i += width;
+        loop {
+            i = match run.class {
+                Class::Word => word_end(bytes, i, &mut run.joined),
+                _ => han_end(bytes, i),
+            };
+            if i == bytes.len() {
+                break;
+            }
+            let (class, width) = class_at(folded, i);
+            if class.run() != run.class {
+                break;
+            }
+            run.joined |= class == Class::Joiner;
+            i += width;
+        }
+        flush(run, &folded[run.start..i], &mut emit);
     }
-    if let Some(current) = run {
-        flush(current, &folded[current.start..], &mut emit);
+}
+
+/// Where the Han characters U+4E00–U+9FFF from byte `i` on end, read from their lead bytes as
+/// `normalize` reads them (pinned to [`class`] by the tests).
+#[inline]
+fn han_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_main_han_at(bytes, i) {
+        i += 3;
     }
+    i
+}
+
+/// Where the ASCII letters, digits and joiners and the `а`–`я` from byte `i` on end: most of a
+/// word run, read in one tight loop (pinned to [`class`] by the tests); notes a joiner.
+#[inline]
+fn word_end(bytes: &[u8], mut i: usize, joined: &mut bool) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b @ 0..=0x7F => match ASCII_CLASS[b as usize] {
+                Class::Word => i += 1,
+                Class::Joiner => {
+                    *joined = true;
+                    i += 1;
+                }
+                _ => break,
+            },
+            _ if is_small_cyrillic_at(bytes, i) => i += 2,
+            _ => break,
+        }
+    }
+    i
 }
 
 fn flush<'a>(run: Run, text: &'a str, emit: &mut impl FnMut(&'a str)) {
@@ -177,19 +215,29 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 fn han_run<'a>(run: &'a str, emit: &mut impl FnMut(&'a str)) {
-    // Each character, then the pair it starts (up to the end of the character after it).
-    let mut starts = run.char_indices().map(|(i, _)| i).peekable();
-    while let Some(start) = starts.next() {
-        let Some(&next) = starts.peek() else {
+    // Each character, then the pair it starts (up to the end of the character after it). Widths
+    // from lead bytes: a Han run holds only whole 3- and 4-byte characters.
+    let bytes = run.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let next = start + utf8_width(bytes[start]);
+        if next >= bytes.len() {
             emit(&run[start..]);
             break;
-        };
+        }
         emit(&run[start..next]);
-        let after = run[next..]
-            .chars()
-            .next()
-            .map_or(run.len(), |c| next + c.len_utf8());
-        emit(&run[start..after]);
+        emit(&run[start..next + utf8_width(bytes[next])]);
+        start = next;
+    }
+}
+
+/// The length of the UTF-8 character whose first byte is `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -223,6 +271,36 @@ mod tests {
         assert_eq!(tokens("续费"), ["续", "续费", "费"]);
         assert_eq!(tokens("注册，卡"), ["注", "注册", "册", "卡"]);
         assert_eq!(tokens("电子SIM卡"), ["电", "电子", "子", "sim", "卡"]);
+    }
+
+    /// Characters and pairs from lead-byte widths, as `char_indices` gives them, for every Han
+    /// character beside the first and the last of the main block and of the supplementary planes.
+    #[test]
+    fn han_pairs_agree_with_char_indices() {
+        let general = |run: &str| {
+            let chars: Vec<&str> = run
+                .char_indices()
+                .map(|(i, c)| &run[i..i + c.len_utf8()])
+                .collect();
+            let mut out = Vec::new();
+            for (k, c) in chars.iter().enumerate() {
+                out.push(c.to_string());
+                if let Some(next) = chars.get(k + 1) {
+                    out.push(format!("{c}{next}"));
+                }
+            }
+            out
+        };
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| super::is_han(c))
+        {
+            for run in [format!("{c}"), format!("一{c}𠀀"), format!("{c}鿿{c}")] {
+                let mut fast = Vec::new();
+                super::han_run(&run, &mut |t: &str| fast.push(t.to_string()));
+                assert_eq!(fast, general(&run), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]

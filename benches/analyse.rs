@@ -1,0 +1,140 @@
+//! `cargo bench --bench analyse -- DIR [RUNS]`: the per-page search analysis alone, on one core.
+//!
+//! Reads every `index.html` under `DIR` (a built output folder, e.g. the 10k corpus built into
+//! /dev/shm) into memory, then runs `steppe::search::analyse` over all of them `RUNS` times (5 by
+//! default) and prints nanoseconds of CPU time per byte of HTML, the minimum and the median of
+//! the runs. Single-threaded and timed by the thread's CPU clock on purpose: whole-build wall
+//! times on a shared machine are noise, while one thread's CPU time over the same bytes in
+//! memory repeats within a few per cent.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use steppe::search::{SearchPage, analyse};
+
+// The allocator the `steppe` binary uses (src/main.rs): analysis allocates per section.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: measure only under
+    // `cargo bench`.
+    if !args.iter().any(|a| a == "--bench") {
+        println!("analyse: run with `cargo bench --bench analyse -- DIR [RUNS]`");
+        return ExitCode::SUCCESS;
+    }
+    let rest: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let Some(dir) = rest.first() else {
+        eprintln!("usage: cargo bench --bench analyse -- DIR [RUNS]");
+        return ExitCode::FAILURE;
+    };
+    let runs: usize = match rest.get(1).map(|r| r.parse()) {
+        None => 5,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("error: RUNS must be a positive number");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pages = match read_pages(Path::new(dir.as_str())) {
+        Ok(pages) if !pages.is_empty() => pages,
+        Ok(_) => {
+            eprintln!("error: no index.html under {dir}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: reading {dir}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bytes: usize = pages.iter().map(|p| p.html.len()).sum();
+    println!(
+        "{} pages, {:.1} MB of HTML, {runs} runs",
+        pages.len(),
+        bytes as f64 / 1e6
+    );
+    let mut per_byte = Vec::with_capacity(runs);
+    for run in 1..=runs {
+        let start = thread_cpu_ns();
+        for p in &pages {
+            let page = SearchPage {
+                url: &p.url,
+                title: &p.title,
+                html: &p.html,
+            };
+            std::hint::black_box(analyse(std::hint::black_box(&page)));
+        }
+        let ns = (thread_cpu_ns() - start) as f64 / bytes as f64;
+        println!("run {run}: {ns:.2} ns/byte");
+        per_byte.push(ns);
+    }
+    per_byte.sort_by(f64::total_cmp);
+    println!(
+        "analyse: min {:.2} ns/byte, median {:.2} ns/byte",
+        per_byte[0],
+        per_byte[per_byte.len() / 2]
+    );
+    ExitCode::SUCCESS
+}
+
+struct Html {
+    url: String,
+    title: String,
+    html: String,
+}
+
+/// Every `index.html` under `root`, in sorted order, with its URL and its `<title>` text.
+fn read_pages(root: &Path) -> std::io::Result<Vec<Html>> {
+    let mut files = Vec::new();
+    collect(root, &mut files)?;
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let html = std::fs::read_to_string(&path)?;
+            let url = path
+                .parent()
+                .and_then(|d| d.strip_prefix(root).ok())
+                .map(|d| format!("{}/", d.display()))
+                .unwrap_or_default();
+            let title = title_of(&html).to_owned();
+            Ok(Html { url, title, html })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect(&path, out)?;
+        } else if path.file_name().is_some_and(|n| n == "index.html") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn title_of(html: &str) -> &str {
+    let Some(start) = html.find("<title>").map(|i| i + "<title>".len()) else {
+        return "";
+    };
+    html[start..]
+        .find("</title>")
+        .map_or("", |end| &html[start..start + end])
+}
+
+/// CPU time of the calling thread in nanoseconds: time waiting for a core shared with other
+/// work does not count.
+fn thread_cpu_ns() -> u128 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant Linux knows.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    assert!(ok, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
+}
