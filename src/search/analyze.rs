@@ -93,6 +93,9 @@ pub fn page(page: &SearchPage<'_>) -> Page {
     // a token the first time it sees it), and a section's terms are counted in `terms`.
     let mut folded = String::new();
     let mut parents = String::new();
+    // The headings above the last section that had its own and their token ids.
+    let mut last_parents = String::new();
+    let mut parent_ids = Vec::new();
     let mut terms = Vec::new();
     let mut docs = Vec::with_capacity(sections.len());
     for mut section in sections {
@@ -119,9 +122,15 @@ pub fn page(page: &SearchPage<'_>) -> Page {
                 parents.push_str(p);
             }
         }
-        tokens_of(&parents, &mut folded, |t| {
-            stats.add(interner.id(t), 0, IN_PARENT)
-        });
+        // Sibling sections share the headings above them: their tokens are read once.
+        if parents != last_parents {
+            parent_ids.clear();
+            tokens_of(&parents, &mut folded, |t| parent_ids.push(interner.id(t).0));
+            std::mem::swap(&mut parents, &mut last_parents);
+        }
+        for &id in &parent_ids {
+            stats.add(interner.slot(id), 0, IN_PARENT);
+        }
         // Low-weight text counts no frequency and no length: its words get the lowest level.
         tokens_of(&section.low, &mut folded, |t| {
             stats.add(interner.id(t), 0, 0)
@@ -217,6 +226,11 @@ impl Interner {
             }
             at = (at + 1) & mask;
         };
+        (id, &mut self.slots[id as usize])
+    }
+
+    /// The id `id` with its slot, as [`Interner::id`] gives it for the token of that id.
+    fn slot(&mut self, id: u32) -> (u32, &mut u32) {
         (id, &mut self.slots[id as usize])
     }
 
