@@ -4,6 +4,8 @@
 //! sections), so the language-wide step ([`super::index`]) handles each distinct surface form
 //! of a page once and stems each distinct surface form of the language once.
 
+use hashbrown::HashTable;
+
 use super::SearchPage;
 use super::docs::snippet_text;
 use super::extract::{Section, sections};
@@ -167,45 +169,46 @@ fn tokens_of(text: &str, folded: &mut String, emit: impl FnMut(&str)) {
 
 /// Page-local token ids, plus each id's slot in the document being counted.
 ///
-/// An open-addressing table over the tokens' own copies: a token is read once for its key and
-/// copied once (when new), so tokens may come from a buffer that is refilled for every part
-/// of every section, and the copies are the page's [`Surfaces`] when it is done.
+/// A table over the tokens' own copies: a token is read once for its key and copied once
+/// (when new), so tokens may come from a buffer that is refilled for every part of every
+/// section, and the copies are the page's [`Surfaces`] when it is done. hashbrown's
+/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 8 bytes is the
+/// token itself, so most look-ups never read the token's copy.
 struct Interner {
     /// The distinct tokens, in id order.
     surfaces: Surfaces,
-    /// A power of two long, at most half full.
-    table: Vec<Bucket>,
+    table: HashTable<Entry>,
     /// Per id: index into the current document's `terms`, or `u32::MAX`.
     slots: Vec<u32>,
 }
 
-/// One entry of the [`Interner`]'s table.
+/// One token in the [`Interner`]'s table.
 #[derive(Clone, Copy)]
-struct Bucket {
+struct Entry {
     /// [`token_key`] of the token.
     key: u64,
-    /// [`EMPTY`] for a free bucket.
     id: u32,
     /// The token's length in bytes.
     len: u32,
 }
 
-const EMPTY: u32 = u32::MAX;
-const FREE: Bucket = Bucket {
-    key: 0,
-    id: EMPTY,
-    len: 0,
-};
+impl Entry {
+    /// The table's hash: a folded 128-bit multiply, so both the low bits (the bucket) and the
+    /// high bits (hashbrown's tag) depend on every bit of the key.
+    fn hash(key: u64, len: u32) -> u64 {
+        let m = u128::from(key ^ u64::from(len)) * 0x9e37_79b9_7f4a_7c15;
+        (m as u64) ^ ((m >> 64) as u64)
+    }
+}
 
 impl Interner {
     fn with_capacity(tokens: usize) -> Interner {
-        let buckets = (tokens.max(8) * 2).next_power_of_two();
         Interner {
             surfaces: Surfaces {
                 text: String::with_capacity(tokens * 4),
                 ends: Vec::with_capacity(tokens),
             },
-            table: vec![FREE; buckets],
+            table: HashTable::with_capacity(tokens),
             slots: Vec::with_capacity(tokens),
         }
     }
@@ -213,18 +216,14 @@ impl Interner {
     fn id(&mut self, token: &str) -> (u32, &mut u32) {
         let len = token.len() as u32;
         let key = token_key(token.as_bytes());
-        let mask = self.table.len() - 1;
-        let mut at = self.bucket(key, len);
-        let id = loop {
-            let b = self.table[at];
-            if b.id == EMPTY {
-                break self.insert(at, token, key);
-            }
-            // A key of up to 8 bytes is the token itself; a longer one is a hash.
-            if b.key == key && b.len == len && (len <= 8 || self.surfaces.get(b.id) == token) {
-                break b.id;
-            }
-            at = (at + 1) & mask;
+        let hash = Entry::hash(key, len);
+        let surfaces = &self.surfaces;
+        // A key of up to 8 bytes is the token itself; a longer one is a hash.
+        let same =
+            |e: &Entry| e.key == key && e.len == len && (len <= 8 || surfaces.get(e.id) == token);
+        let id = match self.table.find(hash, same) {
+            Some(e) => e.id,
+            None => self.insert(hash, token, key),
         };
         (id, &mut self.slots[id as usize])
     }
@@ -234,37 +233,16 @@ impl Interner {
         (id, &mut self.slots[id as usize])
     }
 
-    /// The first bucket to probe: the high bits of a multiply, which depend on every bit.
-    fn bucket(&self, key: u64, len: u32) -> usize {
-        let hash = (key ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (hash >> (64 - self.table.len().trailing_zeros())) as usize
-    }
-
-    fn insert(&mut self, at: usize, token: &str, key: u64) -> u32 {
+    fn insert(&mut self, hash: u64, token: &str, key: u64) -> u32 {
         let id = self.slots.len() as u32;
         let len = token.len() as u32;
-        self.table[at] = Bucket { key, id, len };
+        let entry = Entry { key, id, len };
+        self.table
+            .insert_unique(hash, entry, |e| Entry::hash(e.key, e.len));
         self.slots.push(u32::MAX);
         self.surfaces.text.push_str(token);
         self.surfaces.ends.push(self.surfaces.text.len() as u32);
-        if self.slots.len() * 2 > self.table.len() {
-            self.grow();
-        }
         id
-    }
-
-    /// Doubles the table and puts every entry back.
-    fn grow(&mut self) {
-        let doubled = vec![FREE; self.table.len() * 2];
-        let old = std::mem::replace(&mut self.table, doubled);
-        let mask = self.table.len() - 1;
-        for b in old.into_iter().filter(|b| b.id != EMPTY) {
-            let mut at = self.bucket(b.key, b.len);
-            while self.table[at].id != EMPTY {
-                at = (at + 1) & mask;
-            }
-            self.table[at] = b;
-        }
     }
 
     fn into_surfaces(self) -> Surfaces {
