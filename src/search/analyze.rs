@@ -7,7 +7,6 @@
 use hashbrown::HashTable;
 
 use super::SearchPage;
-use super::docs::snippet_text;
 use super::extract::{Section, sections};
 use super::normalize::fold_into;
 use super::rank::{IN_HEADING, IN_PARENT};
@@ -64,7 +63,6 @@ impl Surfaces {
 /// A section with the statistics of its tokens.
 #[derive(Clone)]
 pub struct Doc {
-    pub section: Section,
     /// The section's distinct tokens, in first-use order.
     pub terms: Vec<Term>,
     /// Number of body tokens.
@@ -84,8 +82,9 @@ pub struct Term {
     pub flags: u8,
 }
 
-/// Analyses one page.
-pub fn page(page: &SearchPage<'_>) -> Page {
+/// Analyses one page; its sections come back too, for its document record
+/// ([`super::docs::PageRecord`]), which is all that is kept of their texts.
+pub fn page(page: &SearchPage<'_>) -> (Page, Vec<Section>) {
     let sections = sections(page.html);
     // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
     // repeated words in other scripts): growing the table step by step was a tenth of its cost.
@@ -100,7 +99,7 @@ pub fn page(page: &SearchPage<'_>) -> Page {
     let mut parent_ids = Vec::new();
     let mut terms = Vec::new();
     let mut docs = Vec::with_capacity(sections.len());
-    for mut section in sections {
+    for section in &sections {
         let mut stats = DocStats { terms };
         let mut len = 0;
         tokens_of(&section.text, &mut folded, |t| {
@@ -138,13 +137,7 @@ pub fn page(page: &SearchPage<'_>) -> Page {
             stats.add(interner.id(t), 0, 0)
         });
         stats.clear_slots(&mut interner);
-        // Only the snippet's beginning of the text is shown: keep no more (watch holds every
-        // page's analysis between rebuilds).
-        let keep = snippet_text(&section.text).len();
-        section.text = section.text[..keep].to_owned();
-        section.low = String::new();
         docs.push(Doc {
-            section,
             // Kept until the language's index is built (and by `watch` until the next
             // change): an exact copy, and the buffer counts the next section.
             terms: stats.terms.clone(),
@@ -154,10 +147,11 @@ pub fn page(page: &SearchPage<'_>) -> Page {
         terms.clear();
     }
     docs.shrink_to_fit();
-    Page {
+    let page = Page {
         surfaces: interner.into_surfaces(),
         docs,
-    }
+    };
+    (page, sections)
 }
 
 /// Folds `text` into `folded` (emptied first) and calls `emit` with each of its tokens.
@@ -330,7 +324,7 @@ mod tests {
             "<main data-search-body><p>{}</p></main>",
             "roaming ".repeat(words)
         );
-        let page = super::page(&crate::search::SearchPage {
+        let (page, _) = super::page(&crate::search::SearchPage {
             url: "en/a/",
             title: "A",
             html: &html,

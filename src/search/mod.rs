@@ -78,16 +78,9 @@ pub struct Analysed {
 }
 
 pub fn analyse(page: &SearchPage<'_>) -> Analysed {
-    let mut analysed = analyze::page(page);
-    let record = docs::PageRecord::new(
-        page.url,
-        page.title,
-        analysed.docs.iter().map(|d| &d.section),
-    );
-    // The record holds all the index needs of a section's texts.
-    for doc in &mut analysed.docs {
-        doc.section = extract::Section::default();
-    }
+    let (analysed, sections) = analyze::page(page);
+    // The record holds all the index needs of the sections' texts; they are dropped here.
+    let record = docs::PageRecord::new(page.url, page.title, &sections);
     Analysed {
         url: page.url.to_owned(),
         title: page.title.to_owned(),
