@@ -21,7 +21,7 @@ import sys
 
 CASES = ["clean", "unchanged", "one-page"]
 CASE_NAMES = {"clean": "clean", "unchanged": "nothing changed", "one-page": "one page changed"}
-STAGE = re.compile(r"^\s*(.+?):\s+([0-9.]+) ms(?:\s+\(resident (\d+) MiB\))?$")
+STAGE = re.compile(r"^\s*(.+?):\s+([0-9.]+) ms(?:\s+\((?:cpu ([0-9.]+) ms)?(?:, )?(?:resident (\d+) MiB)?\))?$")
 COUNTS = re.compile(r"^\s*write counts: (.*)$")
 MIB = 1024
 
@@ -68,9 +68,9 @@ class Size:
         return key_values(read(os.path.join(self.folder, f"watch.{tool}")))
 
     def stages(self, case):
-        """{stage: median ms} in the order printed, {counter: median} of `write counts`, and
-        {stage: median resident MiB at the stage's end}."""
-        times, counts, resident = {}, {}, {}
+        """{stage: median ms} in the order printed, {counter: median} of `write counts`,
+        {stage: median resident MiB at the stage's end} and {stage: median CPU ms of all threads}."""
+        times, counts, resident, cpu = {}, {}, {}, {}
         folder = os.path.join(self.folder, "stderr")
         prefix = f"steppe.{case}."
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
@@ -83,9 +83,11 @@ class Size:
                 elif m := STAGE.match(line):
                     times.setdefault(m.group(1), []).append(float(m.group(2)))
                     if m.group(3):
-                        resident.setdefault(m.group(1), []).append(float(m.group(3)))
+                        cpu.setdefault(m.group(1), []).append(float(m.group(3)))
+                    if m.group(4):
+                        resident.setdefault(m.group(1), []).append(float(m.group(4)))
         med = lambda d: {k: statistics.median(v) for k, v in d.items()}
-        return med(times), med(counts), med(resident)
+        return med(times), med(counts), med(resident), med(cpu)
 
 
 def size_name(pages):
@@ -269,13 +271,18 @@ def print_summary(sizes):
         prev = b
     print("(× is the ratio to the size above; the 40k target is ≤ 4.4 × 10k)")
 
-    print("\n## Where the time goes: steppe's stages in a clean build, median ms\n")
+    print("\n## Where the time goes: steppe's stages in a clean build, median ms of wall time "
+          "(of CPU time, all threads: twice the wall time when both cores are busy)\n")
     print("| stage | " + " | ".join(size_name(s.pages) for s in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
-    per = [s.stages("clean")[0] for s in sizes]
-    for name in dict.fromkeys(k for st in per for k in st):
-        print(f"| {name} | " + " | ".join("–" if name not in st else f"{st[name]:,.0f}"
-                                        for st in per) + " |")
+    per = [s.stages("clean") for s in sizes]
+    for name in dict.fromkeys(k for st in per for k in st[0]):
+        def cell(st):
+            if name not in st[0]:
+                return "–"
+            cpu = st[3].get(name)
+            return f"{st[0][name]:,.0f}" + ("" if cpu is None else f" ({cpu:,.0f})")
+        print(f"| {name} | " + " | ".join(cell(st) for st in per) + " |")
 
     print("\n## Summary (Markdown, for the README)\n")
     print("| pages | case | measure | steppe | Hugo | ÷ Hugo | target | met |")

@@ -37,13 +37,40 @@ impl Results {
     }
 }
 
-/// steppe's stderr under STEPPE_TIMINGS=1 with a search index stage of `search_ms`.
+/// steppe's stderr under STEPPE_TIMINGS=1 with a search index stage of `search_ms`, and a
+/// content stage that took a tenth of that in CPU time.
 fn timings(search_ms: f64) -> String {
+    let cpu = search_ms / 10.0;
     format!(
-        "     config, i18n, theme:     4.1 ms\n  content:    18.6 ms\n  \
+        "     config, i18n, theme:     4.1 ms  (resident 9 MiB)\n  \
+         content:    18.6 ms  (cpu {cpu:.0} ms, resident 12 MiB)\n  \
          search index: {search_ms:7.1} ms\n    write:   93.1 ms\n  \
          write counts: written=3 linked=9 bytes=1200\nwarning: something: 1.0 ms later\n"
     )
+}
+
+/// The cells of one stage's row in the summary's "Where the time goes" table, one per size.
+fn stage_row(dirs: &[&Results], stage: &str) -> Vec<String> {
+    let out = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/report.py"))
+        .arg("summary")
+        .args(dirs.iter().map(|d| &d.0))
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let table = text
+        .split("## Where the time goes")
+        .nth(1)
+        .expect("a stage table");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&format!("| {stage} |")))
+        .unwrap_or_else(|| panic!("no row for {stage} in {table}"));
+    row.trim_matches('|')
+        .split(" | ")
+        .skip(1)
+        .map(|c| c.trim().to_string())
+        .collect()
 }
 
 /// The summary's Markdown rows: (pages, case, measure) → the whole row's cells.
@@ -151,6 +178,12 @@ fn the_summary_checks_each_target_against_medians() {
     assert_eq!(met(&rows, ("40k", "clean", "peak RSS")), "**no**");
     // Sizes without a target say so instead of guessing.
     assert_eq!(met(&rows, ("1k", "clean", "peak RSS")), "–");
+    // Stage wall time, and in brackets the median CPU time (35, 90 and 38 ms) where it was
+    // printed; sizes without stage lines show a dash.
+    let content = stage_row(&[&one_k, &ten_k, &forty_k], "content");
+    assert_eq!(content, ["–", "19 (38)", "–"]);
+    let config = stage_row(&[&one_k, &ten_k, &forty_k], "config, i18n, theme");
+    assert_eq!(config, ["–", "4", "–"]);
 }
 
 #[test]

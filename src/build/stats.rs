@@ -15,28 +15,46 @@ pub(crate) struct RunStats {
     pub rendered: Vec<String>,
     /// Languages whose search index was rebuilt.
     pub search: Vec<String>,
-    /// Wall time of each stage, in order, and the process's resident memory at its end in
-    /// MiB where the system tells (printed with `STEPPE_TIMINGS=1`).
-    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
+    /// Each stage, in order (printed with `STEPPE_TIMINGS=1`).
+    pub stages: Vec<Lap>,
     /// Time spent building search indexes (`search::build_index_from`, all languages), part of
     /// the stage that runs templates, search and writes; printed as its own line.
     pub search_index: Duration,
-    started: Option<Instant>,
+    started: Option<(Instant, Option<Duration>)>,
+}
+
+/// One stage's wall time, the CPU time of every thread of the process during it (more than the
+/// wall time when the stage keeps several cores busy, so the two show where cores sit idle),
+/// and the resident memory at its end in MiB, where the system tells.
+#[derive(Debug, Clone)]
+pub(crate) struct Lap {
+    pub stage: &'static str,
+    pub wall: Duration,
+    pub cpu: Option<Duration>,
+    pub resident_mib: Option<u64>,
 }
 
 impl RunStats {
     pub fn start() -> RunStats {
         RunStats {
-            started: Some(Instant::now()),
+            started: Some((Instant::now(), process_cpu())),
             ..RunStats::default()
         }
     }
 
     /// Ends the current stage.
     pub fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        let start = self.started.replace(now).unwrap_or(now);
-        self.stages.push((stage, now - start, resident_mib()));
+        let now = (Instant::now(), process_cpu());
+        let (start, cpu_start) = self.started.replace(now).unwrap_or(now);
+        self.stages.push(Lap {
+            stage,
+            wall: now.0 - start,
+            cpu: now
+                .1
+                .zip(cpu_start)
+                .map(|(end, start)| end.saturating_sub(start)),
+            resident_mib: resident_mib(),
+        });
     }
 
     /// With `STEPPE_TIMINGS=1`: one line per stage, then one line of counters, stable for
@@ -45,11 +63,21 @@ impl RunStats {
         if std::env::var_os("STEPPE_TIMINGS").is_none() {
             return;
         }
-        for (stage, d, rss) in &self.stages {
-            let rss = rss
-                .map(|m| format!("  (resident {m} MiB)"))
-                .unwrap_or_default();
-            eprintln!("  {stage:>20}: {:7.1} ms{rss}", d.as_secs_f64() * 1000.0);
+        for lap in &self.stages {
+            let notes: Vec<String> = [
+                lap.cpu
+                    .map(|c| format!("cpu {:.0} ms", c.as_secs_f64() * 1000.0)),
+                lap.resident_mib.map(|m| format!("resident {m} MiB")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let notes = match notes.is_empty() {
+                true => String::new(),
+                false => format!("  ({})", notes.join(", ")),
+            };
+            let ms = lap.wall.as_secs_f64() * 1000.0;
+            eprintln!("  {:>20}: {ms:7.1} ms{notes}", lap.stage);
         }
         let index_ms = self.search_index.as_secs_f64() * 1000.0;
         eprintln!("  {:>20}: {index_ms:7.1} ms", "search index");
@@ -62,6 +90,17 @@ impl RunStats {
             self.parsed
         );
     }
+}
+
+/// User and system CPU time of every thread of the process so far (`getrusage`).
+fn process_cpu() -> Option<Duration> {
+    // SAFETY: getrusage writes only into the struct it is given, which is fully initialised.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return None;
+    }
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
 }
 
 /// Resident memory now, from `/proc/self/statm` (Linux); where the memory of a build goes is
