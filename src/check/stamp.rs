@@ -55,7 +55,7 @@ pub(crate) fn fix(root: &Path, config: &Config, named: &[PathBuf]) -> Result<Vec
 }
 
 /// The body of a page file, when it reads and parses.
-fn read_body(root: &Path, file: &str) -> Option<String> {
+fn read_body(root: &Path, file: &str) -> Option<std::sync::Arc<str>> {
     let bytes = std::fs::read(root.join(file)).ok()?;
     parse_file(Path::new(file), &bytes).ok().map(|s| s.body)
 }

@@ -80,7 +80,7 @@ impl Body {
             return Err(changed());
         }
         let split = parse_file(file, &bytes).map_err(|_| changed())?;
-        Ok(split.body.into())
+        Ok(split.body)
     }
 }
 
@@ -458,7 +458,7 @@ mod tests {
             source_hash: fingerprint(bytes.as_bytes()),
         };
         let held = parse_file(file, bytes.as_bytes()).unwrap().body;
-        assert_eq!(&*body.text(file).unwrap(), held.as_str());
+        assert_eq!(body.text(file).unwrap(), held);
         assert!(held.contains("The body."));
         std::fs::write(&path, bytes.replace("body", "text")).unwrap();
         let e = body.text(file).unwrap_err();
