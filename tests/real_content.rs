@@ -51,7 +51,7 @@ const CITABLE_OUTLETS: &[&str] = &[
 struct Page {
     file: String,
     front: steppe::content::FrontMatter,
-    body: String,
+    body: std::sync::Arc<str>,
 }
 
 fn config() -> Config {
