@@ -44,9 +44,8 @@ pub fn push_str_lit(out: &mut String, s: &str) {
 /// Appends `n` in base 32, most significant digit first; every digit but the last is shifted into
 /// the continuation half of the alphabet.
 pub fn push_varint(out: &mut String, n: u32) {
-    let mut bytes = Vec::with_capacity(7);
-    push_varint_bytes(&mut bytes, n);
-    bytes.into_iter().for_each(|b| out.push(char::from(b)));
+    let (letters, len) = varint_letters(n);
+    letters[..len].iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// [`push_varint`] into bytes (posting lists are built as bytes: pushing a `char` onto a
@@ -57,6 +56,12 @@ fn push_varint_bytes(out: &mut Vec<u8>, n: u32) {
         out.push(ALPHABET[n as usize]);
         return;
     }
+    let (letters, len) = varint_letters(n);
+    out.extend_from_slice(&letters[..len]);
+}
+
+/// The letters of `n` in base 32 (the first `len` of the array), most significant first.
+fn varint_letters(n: u32) -> ([u8; 7], usize) {
     let mut digits = [0u8; 7];
     let mut len = 0;
     let mut v = n;
@@ -68,10 +73,12 @@ fn push_varint_bytes(out: &mut Vec<u8>, n: u32) {
             break;
         }
     }
-    for k in (0..len).rev() {
+    let mut letters = [0u8; 7];
+    for (i, k) in (0..len).rev().enumerate() {
         let continuation = if k > 0 { 32 } else { 0 };
-        out.push(ALPHABET[(digits[k] + continuation) as usize]);
+        letters[i] = ALPHABET[(digits[k] + continuation) as usize];
     }
+    (letters, len)
 }
 
 /// One posting, `(doc, level)`, packed as the posting lists encode it: `doc × 32 + level − 1`
@@ -103,7 +110,7 @@ pub fn postings<'l>(runs: impl IntoIterator<Item = &'l [u32]>, len: usize) -> St
 
 #[cfg(test)]
 mod tests {
-    use super::{posting, postings, push_str_lit, push_varint};
+    use super::{posting, postings, push_str_lit, push_varint, push_varint_bytes};
 
     #[test]
     fn varints_use_continuation_letters() {
@@ -113,6 +120,16 @@ mod tests {
             s.push(' ');
         }
         assert_eq!(s, "0 V X0 XW1 ");
+    }
+
+    #[test]
+    fn the_string_and_byte_forms_agree() {
+        for n in (0..70_000).chain([u32::MAX / 3, u32::MAX - 1, u32::MAX]) {
+            let (mut s, mut b) = (String::new(), Vec::new());
+            push_varint(&mut s, n);
+            push_varint_bytes(&mut b, n);
+            assert_eq!(s.as_bytes(), b, "{n}");
+        }
     }
 
     #[test]
