@@ -180,13 +180,16 @@ for n in "${sizes[@]}"; do
     corpus=$work/corpus-$n
     if [[ ! -d $corpus/neutral ]]; then
         python3 "$repo/benches/gen_corpus.py" --pages "$n" --layout all --out "$corpus" >/dev/null
-        # The issue's setup: the guide's theme and site.yaml in the neutral layout.
-        cp "$repo/site.yaml" "$corpus/neutral/site.yaml"
-        cp -r "$repo/themes" "$corpus/neutral/themes"
-        # The guide's collection items (pages say `about: operators/<id>`) and its UI strings.
-        cp -r "$repo/data" "$corpus/neutral/data"
-        cp -r "$repo/i18n" "$corpus/neutral/i18n"
     fi
+    # The issue's setup: the guide's theme and site.yaml in the neutral layout, the guide's
+    # collection items (pages say `about: operators/<id>`) and its UI strings. Copied afresh on
+    # every run, so a corpus kept with --work is built with the repo's current theme (a site's
+    # themes/ folder overrides the binary's built-in theme).
+    cp "$repo/site.yaml" "$corpus/neutral/site.yaml"
+    for dir in themes data i18n; do
+        rm -rf "${corpus:?}/neutral/$dir"
+        cp -r "$repo/$dir" "$corpus/neutral/$dir"
+    done
     # The --big size: steppe alone unless --big-hugo, and no watch (the issue asks 1k and 10k).
     is_big=0
     [[ $big -eq 1 && $n -eq 10000 ]] && is_big=1
