@@ -121,6 +121,33 @@ pub(super) fn is_small_cyrillic_at(bytes: &[u8], i: usize) -> bool {
     )
 }
 
+/// The folding of the one non-ASCII character at byte `i` of `text` (a character boundary),
+/// as [`fold_into`]'s fast path folds it, and its width in bytes: `Some((Some(c), width))`
+/// folds to `c`, `Some((None, width))` is dropped. `None` when that path would hand the text to
+/// the normaliser (its folding may depend on its neighbours) or the character folds to more
+/// than one: `tokenize::for_each_folded_token` then leaves the text to [`fold_into`]. Pinned to
+/// [`fold`] over every code point by a test.
+pub(super) fn fold_char_at(text: &str, i: usize) -> Option<(Option<char>, usize)> {
+    if let Some(folded) = cyrillic_folded_at(text.as_bytes(), i) {
+        return Some((Some(folded), 2));
+    }
+    let c = text.get(i..)?.chars().next()?;
+    let nfkc = fast_nfkc(c)?;
+    let folded = if nfkc.is_ascii() {
+        Some(nfkc.to_ascii_lowercase())
+    } else if let Some(lower) = cyrillic_lower(nfkc) {
+        fold_lower(lower)
+    } else {
+        let mut lower = nfkc.to_lowercase();
+        let first = lower.next()?;
+        if lower.next().is_some() {
+            return None;
+        }
+        fold_lower(first)
+    };
+    Some((folded, c.len_utf8()))
+}
+
 #[cfg(test)]
 fn slow_fold(text: &str) -> String {
     let mut out = String::new();
@@ -345,6 +372,29 @@ mod tests {
         assert_eq!(left, 1);
         assert_eq!(super::cyrillic_folded_at("a".as_bytes(), 0), None);
         assert_eq!(super::cyrillic_folded_at("\u{500}".as_bytes(), 0), None);
+    }
+
+    /// Folding one character by itself gives what [`fold`] gives for that character alone,
+    /// wherever it does not defer to the normaliser; it defers for no character of the fast
+    /// path's set (so Cyrillic, Han and common punctuation never leave the one-pass tokenizer).
+    #[test]
+    fn fold_char_at_agrees_with_fold() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}");
+            match super::fold_char_at(&text, 1) {
+                Some((folded, width)) => {
+                    assert_eq!(width, c.len_utf8(), "U+{:04X}", c as u32);
+                    let want = fold(&c.to_string());
+                    assert_eq!(folded.map(String::from).unwrap_or_default(), want);
+                }
+                None => assert!(
+                    super::fast_nfkc(c).is_none()
+                        && super::cyrillic_folded_at(text.as_bytes(), 1).is_none(),
+                    "U+{:04X} is on the fast path",
+                    c as u32
+                ),
+            }
+        }
     }
 
     #[test]
