@@ -137,6 +137,9 @@ pub(super) fn fold_char_at(text: &str, i: usize) -> Option<(Option<char>, usize)
         Some(nfkc.to_ascii_lowercase())
     } else if let Some(lower) = cyrillic_lower(nfkc) {
         fold_lower(lower)
+    } else if is_fast_punctuation(nfkc) {
+        // Not letters: lowercasing leaves them (the test against `fold` pins it).
+        fold_lower(nfkc)
     } else {
         let mut lower = nfkc.to_lowercase();
         let first = lower.next()?;
@@ -163,21 +166,33 @@ fn slow_fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// The punctuation and symbols [`fast_nfkc`] keeps besides ASCII, Cyrillic and Han: no letter
+/// or digit among them, and none a joiner (pinned by tests), so the tokenizer knows them as
+/// separators (or, `‐` and `’`, as what they fold to) without the Unicode tables.
+pub(super) fn is_fast_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{B7}'
+            | '\u{AB}'
+            | '\u{BB}'
+            | '\u{A9}'
+            | '\u{D7}'
+            | '\u{2010}'
+            | '\u{2013}'..='\u{2016}'
+            | '\u{2018}'..='\u{2022}'
+            | '\u{20B8}'
+            | '\u{3001}'..='\u{3002}'
+            | '\u{3008}'..='\u{3011}'
+    )
+}
+
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
 /// cheap to know: ASCII, Cyrillic, Han, common punctuation, full-width ASCII. The ranges are
 /// checked against the real normaliser, character by character, in the tests below.
 fn fast_nfkc(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7F}' | '\u{400}'..='\u{4FF}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
-        '\u{B7}'
-        | '\u{AB}'
-        | '\u{BB}'
-        | '\u{A9}'
-        | '\u{D7}'
-        | '\u{2010}'
-        | '\u{2013}'..='\u{2016}'
-        | '\u{2018}'..='\u{2022}' => Some(c),
-        '\u{20B8}' | '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' => Some(c),
+        c if is_fast_punctuation(c) => Some(c),
         // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
         _ => None,
@@ -206,7 +221,8 @@ fn push_folded(c: char, out: &mut String) {
 /// The folding of the Cyrillic character (U+0400–U+04FF, NFKC-stable one by one) whose UTF-8
 /// bytes start at `i`, from [`FOLDED_CYRILLIC`]; `None` for any other character and for the one
 /// Cyrillic letter the table leaves to the general path.
-fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
+#[inline]
+pub(super) fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
     match (bytes[i], bytes.get(i + 1)) {
         (lead @ 0xD0..=0xD3, Some(&next @ 0x80..=0xBF)) => {
             let folded = FOLDED_CYRILLIC[usize::from(lead & 0x03) << 6 | usize::from(next & 0x3F)];

@@ -14,7 +14,10 @@
 //!   `* # +` which carry meaning there (`*111#`, `+7`).
 //! - Tokens longer than [`MAX_TOKEN_CHARS`] characters (URLs, hashes) are dropped: nobody types them.
 
-use super::normalize::{fold, fold_char_at, is_main_han_at, is_small_cyrillic_at};
+use super::normalize::{
+    cyrillic_folded_at, fold, fold_char_at, is_fast_punctuation, is_main_han_at,
+    is_small_cyrillic_at,
+};
 
 /// Longest token kept, in characters.
 pub const MAX_TOKEN_CHARS: usize = 64;
@@ -66,6 +69,19 @@ impl Class {
             Class::Joiner => Class::Word,
             other => other,
         }
+    }
+}
+
+/// [`class`] of a folded character, with the punctuation folding keeps (mostly Russian
+/// quotes and dashes) known without the Unicode tables (pinned to `class` by a test).
+#[inline]
+fn folded_class(c: char) -> Class {
+    if ('а'..='я').contains(&c) {
+        Class::Word
+    } else if is_fast_punctuation(c) {
+        Class::Separator
+    } else {
+        class(c)
     }
 }
 
@@ -244,7 +260,7 @@ pub fn for_each_folded_token(
                     i += width;
                     continue;
                 }
-                (Some(c), width) => (class(c), width, Some(c)),
+                (Some(c), width) => (folded_class(c), width, Some(c)),
             },
         };
         if class == Class::Separator {
@@ -338,10 +354,15 @@ impl Folding {
                 },
                 _ if is_small_cyrillic_at(bytes, i) => i += 2,
                 _ if is_main_han_at(bytes, i) => break,
+                // Capitals and Kazakh letters: to `а`–`я` (or another word character).
+                _ if let Some(c @ 'а'..='я') = cyrillic_folded_at(bytes, i) => {
+                    self.change(text, scratch, i, 2, Some(c));
+                    i += 2;
+                }
                 _ => {
                     let (folded, width) = fold_char_at(text, i).ok_or(NeedsNormalizer)?;
                     if let Some(c) = folded {
-                        match class(c) {
+                        match folded_class(c) {
                             Class::Word => {}
                             Class::Joiner => self.run.joined = true,
                             _ => break,
@@ -370,7 +391,7 @@ impl Folding {
                 return Ok(i);
             }
             let (folded, width) = fold_char_at(text, i).ok_or(NeedsNormalizer)?;
-            match folded.map(class) {
+            match folded.map(folded_class) {
                 None => self.change(text, scratch, i, width, None),
                 // Only the main block is Han on this path: other Han goes to the normaliser.
                 Some(Class::Han) => return Err(NeedsNormalizer),
@@ -484,6 +505,19 @@ mod tests {
         assert_eq!(tokens("(*111*3#)"), ["*111*3#", "111", "3"]);
         assert_eq!(tokens("сим-карта"), ["сим-карта", "сим", "карта"]);
         assert_eq!(tokens("-- * # --"), Vec::<String>::new());
+    }
+
+    /// The punctuation folding keeps is neither Han, a word character nor a joiner.
+    #[test]
+    fn folded_class_agrees_with_class() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                super::folded_class(c),
+                super::class(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]
