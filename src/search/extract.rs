@@ -43,16 +43,20 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut scan = Scanner { html, pos: 0 };
     // Find the start tag of the marked <main>.
     loop {
-        match scan.next() {
-            Some(Item::Start(tag)) if tag.name.eq_ignore_ascii_case("main") && tag.search_body => {
-                break;
-            }
+        match scan.next_named("main") {
+            Some(Item::Start(tag)) if tag.search_body => break,
             Some(_) => {}
             None => return Vec::new(),
         }
     }
     let mut builder = Builder::default();
-    while let Some(item) = scan.next() {
+    loop {
+        // Inside an ignored element only its own name's tags matter (its nesting depth).
+        let item = match &builder.ignore {
+            Some((name, _)) => scan.next_named(name),
+            None => scan.next(),
+        };
+        let Some(item) = item else { break };
         match item {
             Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => {
                 break;
@@ -224,8 +228,7 @@ impl<'a> Scanner<'a> {
 
     /// Parses the start tag at `pos` and moves past it.
     fn start_tag(&mut self) -> Tag<'a> {
-        let html = self.html;
-        let raw = tag_name(&html[self.pos + 1..]);
+        let raw = tag_name(&self.html[self.pos + 1..]);
         let mut tag = Tag {
             name: lowercase(raw),
             id: None,
@@ -234,21 +237,96 @@ impl<'a> Scanner<'a> {
             search_low: false,
             self_closing: false,
         };
-        let mut i = self.pos + 1 + raw.len();
+        tag.self_closing = self.past_start_tag(raw.len(), |name, value| {
+            if name.eq_ignore_ascii_case("id") {
+                tag.id = Some(value.unwrap_or(""));
+            } else if name.eq_ignore_ascii_case("data-search-body") {
+                tag.search_body = true;
+            } else if name.eq_ignore_ascii_case("data-search-ignore") {
+                tag.search_ignore = true;
+            } else if name.eq_ignore_ascii_case("data-search-weight") {
+                tag.search_low = value.is_some_and(|v| v.trim().eq_ignore_ascii_case("low"));
+            }
+        });
+        tag
+    }
+
+    /// Moves past the start tag at `pos`, whose name is `name_len` bytes long, calling `attr`
+    /// with each attribute's name and value as written; whether it ends in `/>`.
+    #[inline]
+    fn past_start_tag(
+        &mut self,
+        name_len: usize,
+        mut attr: impl FnMut(&'a str, Option<&'a str>),
+    ) -> bool {
+        let html = self.html;
         let bytes = html.as_bytes();
+        let mut i = self.pos + 1 + name_len;
+        let mut self_closing = false;
         while i < bytes.len() {
             match bytes[i] {
                 b'>' => {
-                    tag.self_closing = bytes[i - 1] == b'/';
+                    self_closing = bytes[i - 1] == b'/';
                     i += 1;
                     break;
                 }
                 b if b.is_ascii_whitespace() || b == b'/' => i += 1,
-                _ => i = attribute(html, i, &mut tag),
+                _ => {
+                    let (name, value, next) = attribute(html, i);
+                    attr(name, value);
+                    i = next;
+                }
             }
         }
         self.pos = i.min(html.len());
-        tag
+        self_closing
+    }
+
+    /// The next item [`Scanner::next`] would give that is a start or end tag named `name`
+    /// (lowercase), skipping the others: the items an ignored element's reader looks at.
+    /// The same items and the same position after them as calling `next` until one comes
+    /// (pinned by a test), without making the others: other tags are only stepped over (their
+    /// attributes still read, so a `>` in a quoted value does not end them) and text is not
+    /// looked at.
+    fn next_named(&mut self, name: &str) -> Option<Item<'a>> {
+        loop {
+            let rest = self.rest();
+            let Some(lt) = memchr(b'<', rest.as_bytes()) else {
+                self.pos = self.html.len();
+                return None;
+            };
+            self.pos += lt;
+            let after = &rest[lt + 1..];
+            if after.starts_with("!--") {
+                self.skip_past("-->");
+            } else if after.starts_with(['!', '?']) {
+                self.skip_past(">");
+            } else if let Some(end) = after.strip_prefix('/') {
+                let raw = tag_name(end);
+                self.skip_past(">");
+                if raw.eq_ignore_ascii_case(name) {
+                    return Some(Item::End(lowercase(raw)));
+                }
+            } else if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                self.pos += 1;
+            } else {
+                let raw = tag_name(after);
+                if raw.eq_ignore_ascii_case(name) || is_skipped(&lowercase(raw)) {
+                    // What `next` does with it: the tag, or its raw content skipped.
+                    let tag = self.start_tag();
+                    if !is_skipped(&tag.name) || tag.self_closing {
+                        if *tag.name == *name {
+                            return Some(Item::Start(tag));
+                        }
+                    } else {
+                        let skipped = tag.name.clone();
+                        self.skip_raw(&skipped);
+                    }
+                } else {
+                    self.past_start_tag(raw.len(), |_, _| {});
+                }
+            }
+        }
     }
 
     /// Skips the content of a raw-text element up to and past its end tag.
@@ -278,8 +356,9 @@ fn tag_name(s: &str) -> &str {
     &s[..end]
 }
 
-/// Reads one attribute starting at byte `i`, records the interesting ones, returns the index after it.
-fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
+/// Reads one attribute starting at byte `i`: its name, its value as written (`None` for a bare
+/// attribute) and the index after it.
+fn attribute(html: &str, i: usize) -> (&str, Option<&str>, usize) {
     let bytes = html.as_bytes();
     let name_end = (i..bytes.len())
         .find(|&j| matches!(bytes[j], b'=' | b'>' | b'/') || bytes[j].is_ascii_whitespace())
@@ -313,16 +392,7 @@ fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
     } else if j > name_end {
         j = name_end; // a bare attribute followed by whitespace: let the caller skip it
     }
-    if name.eq_ignore_ascii_case("id") {
-        tag.id = Some(value.unwrap_or(""));
-    } else if name.eq_ignore_ascii_case("data-search-body") {
-        tag.search_body = true;
-    } else if name.eq_ignore_ascii_case("data-search-ignore") {
-        tag.search_ignore = true;
-    } else if name.eq_ignore_ascii_case("data-search-weight") {
-        tag.search_low = value.is_some_and(|v| v.trim().eq_ignore_ascii_case("low"));
-    }
-    j
+    (name, value, j)
 }
 
 /// Assembles sections from the items inside `<main>`.
@@ -559,6 +629,53 @@ mod tests {
         let s = &sections(html)[0];
         assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
+    }
+
+    /// What an item says, with the scanner's position after it.
+    fn seen(item: &super::Item<'_>, pos: usize) -> String {
+        match item {
+            super::Item::Text(t) => format!("text {t:?} {pos}"),
+            super::Item::End(n) => format!("end {n} {pos}"),
+            super::Item::Start(t) => format!(
+                "start {} {:?} {} {} {} {} {pos}",
+                t.name, t.id, t.search_body, t.search_ignore, t.search_low, t.self_closing
+            ),
+        }
+    }
+
+    /// Stepping over everything but the tags of one name gives the items `next` gives with
+    /// that name, at the same positions, from every position of tricky HTML: comments and
+    /// scripts holding tags, `>` in quoted values, capitals, self-closing and nested tags of
+    /// the same name, a `<` that starts no tag, a tag cut off at the end.
+    #[test]
+    fn next_named_agrees_with_next() {
+        let html = "<div a=\"x>y\" b='</span>' c=d>t<span data-search-ignore><!-- <span> -->\
+            <SPAN class=x>in</Span><span/><script>'</span>'</script><scRipt/>x<svg><span></svg>\
+            a < b <? x ?><!doctype html></span><style>span{}</style><span id=q \n/>\
+            <main data-search-body><p>é</p></main><span title=\"a>b\"><b>x</b></span><span x=\"";
+        for name in ["span", "main", "b", "svg", "script"] {
+            for start in (0..=html.len()).filter(|&i| html.is_char_boundary(i)) {
+                let mut general = super::Scanner { html, pos: start };
+                let mut want = Vec::new();
+                while let Some(item) = general.next() {
+                    let named = match &item {
+                        super::Item::Start(t) => t.name == name,
+                        super::Item::End(n) => n == name,
+                        super::Item::Text(_) => false,
+                    };
+                    if named {
+                        want.push(seen(&item, general.pos));
+                    }
+                }
+                let mut fast = super::Scanner { html, pos: start };
+                let mut got = Vec::new();
+                while let Some(item) = fast.next_named(name) {
+                    got.push(seen(&item, fast.pos));
+                }
+                assert_eq!(got, want, "{name} from {start}");
+                assert_eq!(fast.pos, html.len());
+            }
+        }
     }
 
     #[test]
