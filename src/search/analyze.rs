@@ -250,8 +250,9 @@ impl Fold for Normalized {
 /// A table over the tokens' own copies: a token is read once for its key and copied once
 /// (when new), so tokens may come from a buffer that is refilled for every part of every
 /// section, and the copies are the page's [`Surfaces`] when it is done. hashbrown's
-/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 8 bytes is the
-/// token itself, so most look-ups never read the token's copy.
+/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 16 bytes is the
+/// token itself (most words, a Russian one of up to 8 letters among them), so most look-ups
+/// never read the token's copy.
 struct Interner {
     /// The distinct tokens, in id order.
     surfaces: Surfaces,
@@ -264,7 +265,7 @@ struct Interner {
 #[derive(Clone, Copy)]
 struct Entry {
     /// [`token_key`] of the token.
-    key: u64,
+    key: [u64; 2],
     id: u32,
     /// The token's length in bytes.
     len: u32,
@@ -273,8 +274,10 @@ struct Entry {
 impl Entry {
     /// The table's hash: a folded 128-bit multiply, so both the low bits (the bucket) and the
     /// high bits (hashbrown's tag) depend on every bit of the key.
-    fn hash(key: u64, len: u32) -> u64 {
-        let m = u128::from(key ^ u64::from(len)) * 0x9e37_79b9_7f4a_7c15;
+    fn hash([lo, hi]: [u64; 2], len: u32) -> u64 {
+        let mixed =
+            lo ^ u64::from(len) ^ hi.rotate_left(23).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let m = u128::from(mixed) * 0x9e37_79b9_7f4a_7c15;
         (m as u64) ^ ((m >> 64) as u64)
     }
 }
@@ -296,9 +299,9 @@ impl Interner {
         let key = token_key(token.as_bytes());
         let hash = Entry::hash(key, len);
         let surfaces = &self.surfaces;
-        // A key of up to 8 bytes is the token itself; a longer one is a hash.
+        // A key of up to 16 bytes is the token itself; a longer one is a hash.
         let same =
-            |e: &Entry| e.key == key && e.len == len && (len <= 8 || surfaces.get(e.id) == token);
+            |e: &Entry| e.key == key && e.len == len && (len <= 16 || surfaces.get(e.id) == token);
         let id = match self.table.find(hash, same) {
             Some(e) => e.id,
             None => self.insert(hash, token, key),
@@ -311,7 +314,7 @@ impl Interner {
         (id, &mut self.slots[id as usize])
     }
 
-    fn insert(&mut self, hash: u64, token: &str, key: u64) -> u32 {
+    fn insert(&mut self, hash: u64, token: &str, key: [u64; 2]) -> u32 {
         let id = self.slots.len() as u32;
         let len = token.len() as u32;
         let entry = Entry { key, id, len };
@@ -355,10 +358,10 @@ impl Interner {
     }
 }
 
-/// A token of up to 8 bytes zero-padded into a `u64` (with its length, distinct for distinct
-/// tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded buffer
-/// (a variable-length copy followed by a wide load stalls the load).
-fn token_key(b: &[u8]) -> u64 {
+/// A token of up to 16 bytes zero-padded into two `u64`s (with its length, distinct for
+/// distinct tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded
+/// buffer (a variable-length copy followed by a wide load stalls the load).
+fn token_key(b: &[u8]) -> [u64; 2] {
     let n = b.len();
     let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
     let u64_at = |i: usize| {
@@ -367,13 +370,16 @@ fn token_key(b: &[u8]) -> u64 {
         u64::from_le_bytes(w)
     };
     match n {
-        0 => 0,
-        1..=3 => {
+        0 => [0, 0],
+        1..=3 => [
             u64::from(b[0])
                 | u64::from(b[n / 2]) << (8 * (n / 2))
-                | u64::from(b[n - 1]) << (8 * (n - 1))
-        }
-        4..=8 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+                | u64::from(b[n - 1]) << (8 * (n - 1)),
+            0,
+        ],
+        4..=8 => [u32_at(0) | u32_at(n - 4) << (8 * (n - 4)), 0],
+        // The first eight bytes and the last eight, overlapping: with the length, the token.
+        9..=16 => [u64_at(0), u64_at(n - 8)],
         _ => {
             // FxHash over the 8-byte words, the last one overlapping the one before.
             let mut hash = 0u64;
@@ -386,7 +392,7 @@ fn token_key(b: &[u8]) -> u64 {
                 i += 8;
             }
             add(u64_at(n - 8));
-            hash
+            [hash, 0]
         }
     }
 }
@@ -444,7 +450,7 @@ mod tests {
         assert_eq!(doc.len as usize, words);
     }
 
-    /// The interner's table (packed keys up to 8 bytes, hashes beyond, growth) gives the ids a
+    /// The interner's table (packed keys up to 16 bytes, hashes beyond, growth) gives the ids a
     /// plain map of strings gives, and keeps each token's text.
     #[test]
     fn interner_ids_agree_with_a_map() {

@@ -28,12 +28,18 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
     let mut word = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Most bytes cannot start whitespace: jump over them in one tight loop.
-        match bytes[i..].iter().position(|&b| stops[b as usize]) {
-            Some(k) => i += k,
-            None => break,
+        // Most bytes cannot start whitespace, and one space between two words stays as it is
+        // (copied with the words around it): step over both in one tight loop.
+        let b = bytes[i];
+        if !stops[b as usize] {
+            i += 1;
+            continue;
         }
-        if DECODE && bytes[i] == b'&' {
+        if b == b' ' && i > word && bytes.get(i + 1).is_some_and(|&b| !stops[b as usize]) {
+            i += 2;
+            continue;
+        }
+        if DECODE && b == b'&' {
             out.push_str(&text[word..i]);
             match reference(&text[i..]) {
                 Some((c, len)) => {
@@ -46,11 +52,6 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
                 }
             }
             word = i;
-            continue;
-        }
-        // One space between two words stays as it is: copied with the words around it.
-        if bytes[i] == b' ' && i > word && bytes.get(i + 1).is_some_and(|&b| !stops[b as usize]) {
-            i += 1;
             continue;
         }
         let (space, width) = whitespace_at(text, i);
