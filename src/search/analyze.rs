@@ -294,6 +294,7 @@ impl Interner {
         }
     }
 
+    #[inline]
     fn id(&mut self, token: &str) -> (u32, &mut u32) {
         let len = token.len() as u32;
         let key = token_key(token.as_bytes());

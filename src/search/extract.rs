@@ -356,13 +356,25 @@ fn tag_name(s: &str) -> &str {
     &s[..end]
 }
 
+/// The bytes that end an attribute's name: `=`, `>`, `/` and ASCII whitespace.
+static ENDS_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'=' | b'>' | b'/') || (b as u8).is_ascii_whitespace();
+        b += 1;
+    }
+    table
+};
+
 /// Reads one attribute starting at byte `i`: its name, its value as written (`None` for a bare
 /// attribute) and the index after it.
 fn attribute(html: &str, i: usize) -> (&str, Option<&str>, usize) {
     let bytes = html.as_bytes();
-    let name_end = (i..bytes.len())
-        .find(|&j| matches!(bytes[j], b'=' | b'>' | b'/') || bytes[j].is_ascii_whitespace())
-        .unwrap_or(bytes.len())
+    let name_end = bytes[i..]
+        .iter()
+        .position(|&b| ENDS_NAME[b as usize])
+        .map_or(bytes.len(), |k| i + k)
         .max(i + 1);
     let name = &html[i..name_end];
     let mut j = name_end;
