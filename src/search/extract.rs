@@ -180,7 +180,7 @@ impl<'a> Scanner<'a> {
     fn skip_past(&mut self, needle: &str) {
         let rest = self.rest().as_bytes();
         let found = match needle.as_bytes() {
-            &[byte] => memchr(byte, rest),
+            &[byte] => find_byte(byte, rest),
             bytes => memmem::find(rest, bytes),
         };
         self.pos = match found {
@@ -194,7 +194,7 @@ impl<'a> Scanner<'a> {
         if rest.is_empty() {
             return None;
         }
-        let lt = memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
+        let lt = find_byte(b'<', rest.as_bytes()).unwrap_or(rest.len());
         if lt > 0 {
             self.pos += lt;
             return Some(Item::Text(&rest[..lt]));
@@ -291,7 +291,7 @@ impl<'a> Scanner<'a> {
     fn next_named(&mut self, name: &str) -> Option<Item<'a>> {
         loop {
             let rest = self.rest();
-            let Some(lt) = memchr(b'<', rest.as_bytes()) else {
+            let Some(lt) = find_byte(b'<', rest.as_bytes()) else {
                 self.pos = self.html.len();
                 return None;
             };
@@ -346,6 +346,18 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// `memchr`, with the first 16 bytes looked at in line: most searches here end within a few
+/// bytes (the `>` after an end tag's name, the `<` after a line break and indentation), where
+/// the call cost more than the search.
+#[inline]
+fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    let near = haystack.len().min(16);
+    match haystack[..near].iter().position(|&b| b == needle) {
+        Some(k) => Some(k),
+        None => memchr(needle, &haystack[near..]).map(|k| near + k),
+    }
+}
+
 /// The tag name at the start of `s` (letters, digits, `-`).
 fn tag_name(s: &str) -> &str {
     // Bytes, not chars: any byte of a non-ASCII character ends the name, at a char boundary.
@@ -389,7 +401,7 @@ fn attribute(html: &str, i: usize) -> (&str, Option<&str>, usize) {
         }
         let (start, end, next) = match bytes.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k);
+                let end = find_byte(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k);
                 (j + 1, end, (end + 1).min(bytes.len()))
             }
             _ => {
@@ -641,6 +653,20 @@ mod tests {
         let s = &sections(html)[0];
         assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
+    }
+
+    #[test]
+    fn find_byte_agrees_with_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = b'<';
+                }
+                let want = bytes.iter().position(|&b| b == b'<');
+                assert_eq!(super::find_byte(b'<', &bytes), want, "{at} of {len}");
+            }
+        }
     }
 
     /// What an item says, with the scanner's position after it.
