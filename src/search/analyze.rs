@@ -303,9 +303,15 @@ impl Interner {
         // A key of up to 16 bytes is the token itself; a longer one is a hash.
         let same =
             |e: &Entry| e.key == key && e.len == len && (len <= 16 || surfaces.get(e.id) == token);
-        let id = match self.table.find(hash, same) {
-            Some(e) => e.id,
-            None => self.insert(hash, token, key),
+        // One probe for a new token too (a Chinese page's pairs are mostly new).
+        let id = match self.table.entry(hash, same, |e| Entry::hash(e.key, e.len)) {
+            hashbrown::hash_table::Entry::Occupied(e) => e.get().id,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let id = self.slots.len() as u32;
+                slot.insert(Entry { key, id, len });
+                self.push(token);
+                id
+            }
         };
         (id, &mut self.slots[id as usize])
     }
@@ -315,16 +321,11 @@ impl Interner {
         (id, &mut self.slots[id as usize])
     }
 
-    fn insert(&mut self, hash: u64, token: &str, key: [u64; 2]) -> u32 {
-        let id = self.slots.len() as u32;
-        let len = token.len() as u32;
-        let entry = Entry { key, id, len };
-        self.table
-            .insert_unique(hash, entry, |e| Entry::hash(e.key, e.len));
+    /// Adds a new token's slot and copy; its id is the next one.
+    fn push(&mut self, token: &str) {
         self.slots.push(u32::MAX);
         self.surfaces.text.push_str(token);
         self.surfaces.ends.push(self.surfaces.text.len() as u32);
-        id
     }
 
     /// The number of distinct tokens so far.
