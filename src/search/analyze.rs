@@ -4,13 +4,15 @@
 //! sections), so the language-wide step ([`super::index`]) handles each distinct surface form
 //! of a page once and stems each distinct surface form of the language once.
 
+use std::convert::Infallible;
+
 use hashbrown::HashTable;
 
 use super::SearchPage;
 use super::extract::{Section, sections};
 use super::normalize::fold_into;
 use super::rank::{IN_HEADING, IN_PARENT};
-use super::tokenize::for_each_token;
+use super::tokenize::{NeedsNormalizer, for_each_folded_token, for_each_token};
 
 /// The documents of one page and the distinct surface tokens they use.
 #[derive(Clone)]
@@ -85,80 +87,162 @@ pub struct Term {
 /// Analyses one page; its sections come back too, for its document record
 /// ([`super::docs::PageRecord`]), which is all that is kept of their texts.
 pub fn page(page: &SearchPage<'_>) -> (Page, Vec<Section>) {
+    page_with(page, true)
+}
+
+/// [`page`], with the one-pass tokenizer or (`fused: false`, the general rule it is tested
+/// against) with every part folded whole first.
+fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
     let sections = sections(page.html);
     // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
     // repeated words in other scripts): growing the table step by step was a tenth of its cost.
     let bytes: usize = sections.iter().map(|s| s.text.len() + s.low.len()).sum();
-    let mut interner = Interner::with_capacity(bytes / 6);
-    // Every part of every section is folded into this one buffer in turn (the interner copies
-    // a token the first time it sees it), and a section's terms are counted in `terms`.
-    let mut folded = String::new();
-    let mut parents = String::new();
-    // The headings above the last section that had its own and their token ids.
-    let mut last_parents = String::new();
-    let mut parent_ids = Vec::new();
-    let mut terms = Vec::new();
+    let mut state = State {
+        interner: Interner::with_capacity(bytes / 6),
+        scratch: String::new(),
+        parents: String::new(),
+        last_parents: None,
+        parent_ids: Vec::new(),
+        terms: Vec::new(),
+    };
     let mut docs = Vec::with_capacity(sections.len());
     for section in &sections {
-        let mut stats = DocStats { terms };
-        let mut len = 0;
-        tokens_of(&section.text, &mut folded, |t| {
-            len += 1;
-            stats.add(interner.id(t), 1, 0)
-        });
-        // A page's first section has no heading of its own: the page title stands for it.
-        let heading = if section.heading.is_empty() {
-            page.title
-        } else {
-            &section.heading
+        let mark = state.interner.len();
+        let fast = match fused {
+            true => state.doc::<Fused>(section, page.title),
+            false => Err(NeedsNormalizer),
         };
-        tokens_of(heading, &mut folded, |t| {
-            stats.add(interner.id(t), 0, IN_HEADING)
-        });
-        parents.clear();
-        if !section.heading.is_empty() {
-            parents.push_str(page.title);
-            for p in &section.parents {
-                parents.push('\n');
-                parents.push_str(p);
+        let doc = match fast {
+            Ok(doc) => doc,
+            Err(NeedsNormalizer) => {
+                // A character whose folding needs its neighbours (rare): forget what this
+                // section interned and read it again from its folded text.
+                state.roll_back(mark);
+                let Ok(doc) = state.doc::<Normalized>(section, page.title);
+                doc
             }
-        }
-        // Sibling sections share the headings above them: their tokens are read once.
-        if parents != last_parents {
-            parent_ids.clear();
-            tokens_of(&parents, &mut folded, |t| parent_ids.push(interner.id(t).0));
-            std::mem::swap(&mut parents, &mut last_parents);
-        }
-        for &id in &parent_ids {
-            stats.add(interner.slot(id), 0, IN_PARENT);
-        }
-        // Low-weight text counts no frequency and no length: its words get the lowest level.
-        tokens_of(&section.low, &mut folded, |t| {
-            stats.add(interner.id(t), 0, 0)
-        });
-        stats.clear_slots(&mut interner);
-        docs.push(Doc {
-            // Kept until the language's index is built (and by `watch` until the next
-            // change): an exact copy, and the buffer counts the next section.
-            terms: stats.terms.clone(),
-            len,
-        });
-        terms = stats.terms;
-        terms.clear();
+        };
+        docs.push(doc);
     }
     docs.shrink_to_fit();
     let page = Page {
-        surfaces: interner.into_surfaces(),
+        surfaces: state.interner.into_surfaces(),
         docs,
     };
     (page, sections)
 }
 
-/// Folds `text` into `folded` (emptied first) and calls `emit` with each of its tokens.
-fn tokens_of(text: &str, folded: &mut String, emit: impl FnMut(&str)) {
-    folded.clear();
-    fold_into(text, folded);
-    for_each_token(folded, emit);
+/// What a page's sections share while they are counted one by one.
+struct State {
+    interner: Interner,
+    /// Folded text: a run's folding on the one-pass path, a whole part of a section otherwise.
+    scratch: String,
+    parents: String,
+    /// The headings above the last section that had its own, when `parent_ids` holds their ids.
+    last_parents: Option<String>,
+    parent_ids: Vec<u32>,
+    /// The current section's terms; reused for the next section.
+    terms: Vec<Term>,
+}
+
+impl State {
+    /// Counts one section's tokens; an error leaves a part counted, see [`State::roll_back`].
+    fn doc<F: Fold>(&mut self, section: &Section, title: &str) -> Result<Doc, F::Error> {
+        let interner = &mut self.interner;
+        let mut stats = DocStats {
+            terms: std::mem::take(&mut self.terms),
+        };
+        let mut len = 0;
+        let result = (|| {
+            F::tokens(&section.text, &mut self.scratch, |t| {
+                len += 1;
+                stats.add(interner.id(t), 1, 0)
+            })?;
+            // A page's first section has no heading of its own: the page title stands for it.
+            let heading = if section.heading.is_empty() {
+                title
+            } else {
+                &section.heading
+            };
+            F::tokens(heading, &mut self.scratch, |t| {
+                stats.add(interner.id(t), 0, IN_HEADING)
+            })?;
+            self.parents.clear();
+            if !section.heading.is_empty() {
+                self.parents.push_str(title);
+                for p in &section.parents {
+                    self.parents.push('\n');
+                    self.parents.push_str(p);
+                }
+            }
+            // Sibling sections share the headings above them: their tokens are read once.
+            if self.last_parents.as_ref() != Some(&self.parents) {
+                self.parent_ids.clear();
+                self.last_parents = None;
+                let ids = &mut self.parent_ids;
+                F::tokens(&self.parents, &mut self.scratch, |t| {
+                    ids.push(interner.id(t).0)
+                })?;
+                self.last_parents = Some(self.parents.clone());
+            }
+            for &id in &self.parent_ids {
+                stats.add(interner.slot(id), 0, IN_PARENT);
+            }
+            // Low-weight text counts no frequency and no length: its words get the lowest level.
+            F::tokens(&section.low, &mut self.scratch, |t| {
+                stats.add(interner.id(t), 0, 0)
+            })
+        })();
+        stats.clear_slots(interner);
+        // Kept until the language's index is built (and by `watch` until the next change): an
+        // exact copy, and the buffer counts the next section.
+        let doc = Doc {
+            terms: stats.terms.clone(),
+            len,
+        };
+        self.terms = stats.terms;
+        self.terms.clear();
+        result.map(|()| doc)
+    }
+
+    /// Forgets the tokens interned since the interner held `mark` of them, and the parents' ids
+    /// (they may be among them).
+    fn roll_back(&mut self, mark: u32) {
+        self.interner.truncate(mark);
+        self.last_parents = None;
+    }
+}
+
+/// How a part of a section becomes tokens: folded and split in one pass ([`Fused`]), or
+/// folded whole, normaliser included, then split ([`Normalized`]).
+trait Fold {
+    type Error;
+    fn tokens(text: &str, scratch: &mut String, emit: impl FnMut(&str)) -> Result<(), Self::Error>;
+}
+
+struct Fused;
+
+impl Fold for Fused {
+    type Error = NeedsNormalizer;
+    fn tokens(
+        text: &str,
+        scratch: &mut String,
+        emit: impl FnMut(&str),
+    ) -> Result<(), NeedsNormalizer> {
+        for_each_folded_token(text, scratch, emit)
+    }
+}
+
+struct Normalized;
+
+impl Fold for Normalized {
+    type Error = Infallible;
+    fn tokens(text: &str, folded: &mut String, emit: impl FnMut(&str)) -> Result<(), Infallible> {
+        folded.clear();
+        fold_into(text, folded);
+        for_each_token(folded, emit);
+        Ok(())
+    }
 }
 
 /// Page-local token ids, plus each id's slot in the document being counted.
@@ -166,8 +250,9 @@ fn tokens_of(text: &str, folded: &mut String, emit: impl FnMut(&str)) {
 /// A table over the tokens' own copies: a token is read once for its key and copied once
 /// (when new), so tokens may come from a buffer that is refilled for every part of every
 /// section, and the copies are the page's [`Surfaces`] when it is done. hashbrown's
-/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 8 bytes is the
-/// token itself, so most look-ups never read the token's copy.
+/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 16 bytes is the
+/// token itself (most words, a Russian one of up to 8 letters among them), so most look-ups
+/// never read the token's copy.
 struct Interner {
     /// The distinct tokens, in id order.
     surfaces: Surfaces,
@@ -180,7 +265,7 @@ struct Interner {
 #[derive(Clone, Copy)]
 struct Entry {
     /// [`token_key`] of the token.
-    key: u64,
+    key: [u64; 2],
     id: u32,
     /// The token's length in bytes.
     len: u32,
@@ -189,8 +274,10 @@ struct Entry {
 impl Entry {
     /// The table's hash: a folded 128-bit multiply, so both the low bits (the bucket) and the
     /// high bits (hashbrown's tag) depend on every bit of the key.
-    fn hash(key: u64, len: u32) -> u64 {
-        let m = u128::from(key ^ u64::from(len)) * 0x9e37_79b9_7f4a_7c15;
+    fn hash([lo, hi]: [u64; 2], len: u32) -> u64 {
+        let mixed =
+            lo ^ u64::from(len) ^ hi.rotate_left(23).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let m = u128::from(mixed) * 0x9e37_79b9_7f4a_7c15;
         (m as u64) ^ ((m >> 64) as u64)
     }
 }
@@ -207,17 +294,24 @@ impl Interner {
         }
     }
 
+    #[inline]
     fn id(&mut self, token: &str) -> (u32, &mut u32) {
         let len = token.len() as u32;
         let key = token_key(token.as_bytes());
         let hash = Entry::hash(key, len);
         let surfaces = &self.surfaces;
-        // A key of up to 8 bytes is the token itself; a longer one is a hash.
+        // A key of up to 16 bytes is the token itself; a longer one is a hash.
         let same =
-            |e: &Entry| e.key == key && e.len == len && (len <= 8 || surfaces.get(e.id) == token);
-        let id = match self.table.find(hash, same) {
-            Some(e) => e.id,
-            None => self.insert(hash, token, key),
+            |e: &Entry| e.key == key && e.len == len && (len <= 16 || surfaces.get(e.id) == token);
+        // One probe for a new token too (a Chinese page's pairs are mostly new).
+        let id = match self.table.entry(hash, same, |e| Entry::hash(e.key, e.len)) {
+            hashbrown::hash_table::Entry::Occupied(e) => e.get().id,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let id = self.slots.len() as u32;
+                slot.insert(Entry { key, id, len });
+                self.push(token);
+                id
+            }
         };
         (id, &mut self.slots[id as usize])
     }
@@ -227,16 +321,35 @@ impl Interner {
         (id, &mut self.slots[id as usize])
     }
 
-    fn insert(&mut self, hash: u64, token: &str, key: u64) -> u32 {
-        let id = self.slots.len() as u32;
-        let len = token.len() as u32;
-        let entry = Entry { key, id, len };
-        self.table
-            .insert_unique(hash, entry, |e| Entry::hash(e.key, e.len));
+    /// Adds a new token's slot and copy; its id is the next one.
+    fn push(&mut self, token: &str) {
         self.slots.push(u32::MAX);
         self.surfaces.text.push_str(token);
         self.surfaces.ends.push(self.surfaces.text.len() as u32);
-        id
+    }
+
+    /// The number of distinct tokens so far.
+    fn len(&self) -> u32 {
+        self.slots.len() as u32
+    }
+
+    /// Forgets every token of id `len` and above, as if they had never been seen.
+    fn truncate(&mut self, len: u32) {
+        for id in (len..self.len()).rev() {
+            let token = self.surfaces.get(id);
+            let key = token_key(token.as_bytes());
+            let hash = Entry::hash(key, token.len() as u32);
+            if let Ok(entry) = self.table.find_entry(hash, |e| e.id == id) {
+                entry.remove();
+            }
+        }
+        let end = match len {
+            0 => 0,
+            _ => self.surfaces.ends[len as usize - 1],
+        };
+        self.surfaces.text.truncate(end as usize);
+        self.surfaces.ends.truncate(len as usize);
+        self.slots.truncate(len as usize);
     }
 
     fn into_surfaces(self) -> Surfaces {
@@ -247,10 +360,10 @@ impl Interner {
     }
 }
 
-/// A token of up to 8 bytes zero-padded into a `u64` (with its length, distinct for distinct
-/// tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded buffer
-/// (a variable-length copy followed by a wide load stalls the load).
-fn token_key(b: &[u8]) -> u64 {
+/// A token of up to 16 bytes zero-padded into two `u64`s (with its length, distinct for
+/// distinct tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded
+/// buffer (a variable-length copy followed by a wide load stalls the load).
+fn token_key(b: &[u8]) -> [u64; 2] {
     let n = b.len();
     let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
     let u64_at = |i: usize| {
@@ -259,13 +372,16 @@ fn token_key(b: &[u8]) -> u64 {
         u64::from_le_bytes(w)
     };
     match n {
-        0 => 0,
-        1..=3 => {
+        0 => [0, 0],
+        1..=3 => [
             u64::from(b[0])
                 | u64::from(b[n / 2]) << (8 * (n / 2))
-                | u64::from(b[n - 1]) << (8 * (n - 1))
-        }
-        4..=8 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+                | u64::from(b[n - 1]) << (8 * (n - 1)),
+            0,
+        ],
+        4..=8 => [u32_at(0) | u32_at(n - 4) << (8 * (n - 4)), 0],
+        // The first eight bytes and the last eight, overlapping: with the length, the token.
+        9..=16 => [u64_at(0), u64_at(n - 8)],
         _ => {
             // FxHash over the 8-byte words, the last one overlapping the one before.
             let mut hash = 0u64;
@@ -278,7 +394,7 @@ fn token_key(b: &[u8]) -> u64 {
                 i += 8;
             }
             add(u64_at(n - 8));
-            hash
+            [hash, 0]
         }
     }
 }
@@ -336,7 +452,7 @@ mod tests {
         assert_eq!(doc.len as usize, words);
     }
 
-    /// The interner's table (packed keys up to 8 bytes, hashes beyond, growth) gives the ids a
+    /// The interner's table (packed keys up to 16 bytes, hashes beyond, growth) gives the ids a
     /// plain map of strings gives, and keeps each token's text.
     #[test]
     fn interner_ids_agree_with_a_map() {
@@ -363,6 +479,34 @@ mod tests {
         let mut by_id: Vec<&str> = vec![""; map.len()];
         map.iter().for_each(|(w, &id)| by_id[id as usize] = w);
         assert_eq!(surfaces.iter().collect::<Vec<_>>(), by_id);
+    }
+
+    /// A section with a character only the normaliser folds (`ﬁ`, `é` as `e` and a combining
+    /// accent) is read again from its folded text after its first tokens were interned: the
+    /// page comes out as when every part is folded whole first, ids, terms and all.
+    #[test]
+    fn a_section_left_to_the_normaliser_is_read_again() {
+        let html = "<main data-search-body><p>Alpha beta Beta</p>\
+            <h2 id=g>Gamma Delta</h2><p>new words ﬁle cafe\u{301} alpha</p>\
+            <h3 id=h>Under ﬁ</h3><p>more words delta</p><h2 id=z>Zeta</h2><p>new</p></main>";
+        let page = crate::search::SearchPage {
+            url: "en/a/",
+            title: "Title Here",
+            html,
+        };
+        let (fast, _) = super::page(&page);
+        let (general, _) = super::page_with(&page, false);
+        let surfaces = |p: &super::Page| p.surfaces.iter().map(String::from).collect::<Vec<_>>();
+        assert_eq!(surfaces(&fast), surfaces(&general));
+        assert!(surfaces(&fast).contains(&"file".to_string()));
+        let docs = |p: &super::Page| {
+            p.docs
+                .iter()
+                .map(|d| (d.terms.clone(), d.len))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(docs(&fast), docs(&general));
+        assert_eq!(fast.docs.len(), 4);
     }
 
     #[test]

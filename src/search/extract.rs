@@ -5,9 +5,9 @@
 //! text before the first such heading forms a section without anchor. Headings without an `id`,
 //! `h5` and `h6` stay body text.
 //!
-//! A small hand-written tag scanner instead of an HTML5 parser: the input is the theme's own
-//! well-formed output, only text and a few attributes matter, and this runs over every page of
-//! every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`,
+//! A small hand-written tag scanner ([`scan`]) instead of an HTML5 parser: the input is the
+//! theme's own well-formed output, only text and a few attributes matter, and this runs over
+//! every page of every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`,
 //! `nav` elements (breadcrumbs, tables of contents) and any element marked `data-search-ignore`
 //! is skipped. Block elements and table cells become
 //! separators, so words of neighbouring cells do not run together. Text is decoded and its
@@ -15,12 +15,12 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memmem};
-
 use super::entities::decode_into;
 
 mod collapse;
+mod scan;
 use collapse::{end_text, push_collapsed, push_text};
+use scan::{Item, Scanner, Tag};
 
 /// One heading section of a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -40,19 +40,23 @@ pub struct Section {
 
 /// The sections of a rendered page, in document order; empty if no marked `<main>` exists.
 pub fn sections(html: &str) -> Vec<Section> {
-    let mut scan = Scanner { html, pos: 0 };
+    let mut scan = Scanner::new(html);
     // Find the start tag of the marked <main>.
     loop {
-        match scan.next() {
-            Some(Item::Start(tag)) if tag.name.eq_ignore_ascii_case("main") && tag.search_body => {
-                break;
-            }
+        match scan.next_named("main") {
+            Some(Item::Start(tag)) if tag.search_body => break,
             Some(_) => {}
             None => return Vec::new(),
         }
     }
     let mut builder = Builder::default();
-    while let Some(item) = scan.next() {
+    loop {
+        // Inside an ignored element only its own name's tags matter (its nesting depth).
+        let item = match &builder.ignore {
+            Some((name, _)) => scan.next_named(name),
+            None => scan.next(),
+        };
+        let Some(item) = item else { break };
         match item {
             Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => {
                 break;
@@ -61,34 +65,6 @@ pub fn sections(html: &str) -> Vec<Section> {
         }
     }
     builder.finish()
-}
-
-/// One lexical item of HTML.
-enum Item<'a> {
-    Text(&'a str),
-    Start(Tag<'a>),
-    /// An end tag's name, lowercase.
-    End(Cow<'a, str>),
-}
-
-/// A start tag with the attributes search cares about.
-struct Tag<'a> {
-    /// Lowercase.
-    name: Cow<'a, str>,
-    /// As written, references not yet decoded: only a heading's id is ever used.
-    id: Option<&'a str>,
-    search_body: bool,
-    search_ignore: bool,
-    search_low: bool,
-    self_closing: bool,
-}
-
-/// Elements whose content is raw text or not readable text.
-fn is_skipped(name: &str) -> bool {
-    matches!(
-        name,
-        "script" | "style" | "template" | "textarea" | "noscript" | "svg"
-    )
 }
 
 /// Elements that never have content or an end tag.
@@ -151,178 +127,6 @@ fn is_block(name: &str) -> bool {
             | "thead"
             | "ul"
     )
-}
-
-/// HTML names are case-insensitive; the theme writes them lowercase, so this rarely allocates.
-fn lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
-struct Scanner<'a> {
-    html: &'a str,
-    pos: usize,
-}
-
-impl<'a> Scanner<'a> {
-    fn rest(&self) -> &'a str {
-        &self.html[self.pos..]
-    }
-
-    /// Moves past the next occurrence of `needle` (or to the end).
-    fn skip_past(&mut self, needle: &str) {
-        let rest = self.rest().as_bytes();
-        let found = match needle.as_bytes() {
-            &[byte] => memchr(byte, rest),
-            bytes => memmem::find(rest, bytes),
-        };
-        self.pos = match found {
-            Some(i) => self.pos + i + needle.len(),
-            None => self.html.len(),
-        };
-    }
-
-    fn next(&mut self) -> Option<Item<'a>> {
-        let rest = self.rest();
-        if rest.is_empty() {
-            return None;
-        }
-        let lt = memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
-        if lt > 0 {
-            self.pos += lt;
-            return Some(Item::Text(&rest[..lt]));
-        }
-        let after = &rest[1..];
-        if after.starts_with("!--") {
-            self.skip_past("-->");
-            return self.next();
-        }
-        if after.starts_with(['!', '?']) {
-            self.skip_past(">");
-            return self.next();
-        }
-        if let Some(end) = after.strip_prefix('/') {
-            let name = lowercase(tag_name(end));
-            self.skip_past(">");
-            return Some(Item::End(name));
-        }
-        if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            self.pos += 1;
-            return Some(Item::Text("<"));
-        }
-        let tag = self.start_tag();
-        if is_skipped(&tag.name) && !tag.self_closing {
-            let name = tag.name.clone();
-            self.skip_raw(&name);
-            return self.next();
-        }
-        Some(Item::Start(tag))
-    }
-
-    /// Parses the start tag at `pos` and moves past it.
-    fn start_tag(&mut self) -> Tag<'a> {
-        let html = self.html;
-        let raw = tag_name(&html[self.pos + 1..]);
-        let mut tag = Tag {
-            name: lowercase(raw),
-            id: None,
-            search_body: false,
-            search_ignore: false,
-            search_low: false,
-            self_closing: false,
-        };
-        let mut i = self.pos + 1 + raw.len();
-        let bytes = html.as_bytes();
-        while i < bytes.len() {
-            match bytes[i] {
-                b'>' => {
-                    tag.self_closing = bytes[i - 1] == b'/';
-                    i += 1;
-                    break;
-                }
-                b if b.is_ascii_whitespace() || b == b'/' => i += 1,
-                _ => i = attribute(html, i, &mut tag),
-            }
-        }
-        self.pos = i.min(html.len());
-        tag
-    }
-
-    /// Skips the content of a raw-text element up to and past its end tag.
-    fn skip_raw(&mut self, name: &str) {
-        loop {
-            let rest = self.rest();
-            let Some(i) = memmem::find(rest.as_bytes(), b"</") else {
-                self.pos = self.html.len();
-                return;
-            };
-            self.pos += i + 2;
-            if tag_name(self.rest()).eq_ignore_ascii_case(name) {
-                self.skip_past(">");
-                return;
-            }
-        }
-    }
-}
-
-/// The tag name at the start of `s` (letters, digits, `-`).
-fn tag_name(s: &str) -> &str {
-    // Bytes, not chars: any byte of a non-ASCII character ends the name, at a char boundary.
-    let end = s
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-'))
-        .unwrap_or(s.len());
-    &s[..end]
-}
-
-/// Reads one attribute starting at byte `i`, records the interesting ones, returns the index after it.
-fn attribute<'a>(html: &'a str, i: usize, tag: &mut Tag<'a>) -> usize {
-    let bytes = html.as_bytes();
-    let name_end = (i..bytes.len())
-        .find(|&j| matches!(bytes[j], b'=' | b'>' | b'/') || bytes[j].is_ascii_whitespace())
-        .unwrap_or(bytes.len())
-        .max(i + 1);
-    let name = &html[i..name_end];
-    let mut j = name_end;
-    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-        j += 1;
-    }
-    let mut value = None;
-    if j < bytes.len() && bytes[j] == b'=' {
-        j += 1;
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        let (start, end, next) = match bytes.get(j) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let end = memchr(q, &bytes[j + 1..]).map_or(bytes.len(), |k| j + 1 + k);
-                (j + 1, end, (end + 1).min(bytes.len()))
-            }
-            _ => {
-                let end = (j..bytes.len())
-                    .find(|&k| bytes[k] == b'>' || bytes[k].is_ascii_whitespace())
-                    .unwrap_or(bytes.len());
-                (j, end, end)
-            }
-        };
-        value = Some(&html[start..end]);
-        j = next;
-    } else if j > name_end {
-        j = name_end; // a bare attribute followed by whitespace: let the caller skip it
-    }
-    if name.eq_ignore_ascii_case("id") {
-        tag.id = Some(value.unwrap_or(""));
-    } else if name.eq_ignore_ascii_case("data-search-body") {
-        tag.search_body = true;
-    } else if name.eq_ignore_ascii_case("data-search-ignore") {
-        tag.search_ignore = true;
-    } else if name.eq_ignore_ascii_case("data-search-weight") {
-        tag.search_low = value.is_some_and(|v| v.trim().eq_ignore_ascii_case("low"));
-    }
-    j
 }
 
 /// Assembles sections from the items inside `<main>`.

@@ -121,6 +121,36 @@ pub(super) fn is_small_cyrillic_at(bytes: &[u8], i: usize) -> bool {
     )
 }
 
+/// The folding of the one non-ASCII character at byte `i` of `text` (a character boundary),
+/// as [`fold_into`]'s fast path folds it, and its width in bytes: `Some((Some(c), width))`
+/// folds to `c`, `Some((None, width))` is dropped. `None` when that path would hand the text to
+/// the normaliser (its folding may depend on its neighbours) or the character folds to more
+/// than one: `tokenize::for_each_folded_token` then leaves the text to [`fold_into`]. Pinned to
+/// [`fold`] over every code point by a test.
+pub(super) fn fold_char_at(text: &str, i: usize) -> Option<(Option<char>, usize)> {
+    if let Some(folded) = cyrillic_folded_at(text.as_bytes(), i) {
+        return Some((Some(folded), 2));
+    }
+    let c = text.get(i..)?.chars().next()?;
+    let nfkc = fast_nfkc(c)?;
+    let folded = if nfkc.is_ascii() {
+        Some(nfkc.to_ascii_lowercase())
+    } else if let Some(lower) = cyrillic_lower(nfkc) {
+        fold_lower(lower)
+    } else if is_fast_punctuation(nfkc) {
+        // Not letters: lowercasing leaves them (the test against `fold` pins it).
+        fold_lower(nfkc)
+    } else {
+        let mut lower = nfkc.to_lowercase();
+        let first = lower.next()?;
+        if lower.next().is_some() {
+            return None;
+        }
+        fold_lower(first)
+    };
+    Some((folded, c.len_utf8()))
+}
+
 #[cfg(test)]
 fn slow_fold(text: &str) -> String {
     let mut out = String::new();
@@ -136,21 +166,33 @@ fn slow_fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// The punctuation and symbols [`fast_nfkc`] keeps besides ASCII, Cyrillic and Han: no letter
+/// or digit among them, and none a joiner (pinned by tests), so the tokenizer knows them as
+/// separators (or, `‐` and `’`, as what they fold to) without the Unicode tables.
+pub(super) fn is_fast_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{B7}'
+            | '\u{AB}'
+            | '\u{BB}'
+            | '\u{A9}'
+            | '\u{D7}'
+            | '\u{2010}'
+            | '\u{2013}'..='\u{2016}'
+            | '\u{2018}'..='\u{2022}'
+            | '\u{20B8}'
+            | '\u{3001}'..='\u{3002}'
+            | '\u{3008}'..='\u{3011}'
+    )
+}
+
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
 /// cheap to know: ASCII, Cyrillic, Han, common punctuation, full-width ASCII. The ranges are
 /// checked against the real normaliser, character by character, in the tests below.
 fn fast_nfkc(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7F}' | '\u{400}'..='\u{4FF}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
-        '\u{B7}'
-        | '\u{AB}'
-        | '\u{BB}'
-        | '\u{A9}'
-        | '\u{D7}'
-        | '\u{2010}'
-        | '\u{2013}'..='\u{2016}'
-        | '\u{2018}'..='\u{2022}' => Some(c),
-        '\u{20B8}' | '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' => Some(c),
+        c if is_fast_punctuation(c) => Some(c),
         // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
         _ => None,
@@ -179,7 +221,8 @@ fn push_folded(c: char, out: &mut String) {
 /// The folding of the Cyrillic character (U+0400–U+04FF, NFKC-stable one by one) whose UTF-8
 /// bytes start at `i`, from [`FOLDED_CYRILLIC`]; `None` for any other character and for the one
 /// Cyrillic letter the table leaves to the general path.
-fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
+#[inline]
+pub(super) fn cyrillic_folded_at(bytes: &[u8], i: usize) -> Option<char> {
     match (bytes[i], bytes.get(i + 1)) {
         (lead @ 0xD0..=0xD3, Some(&next @ 0x80..=0xBF)) => {
             let folded = FOLDED_CYRILLIC[usize::from(lead & 0x03) << 6 | usize::from(next & 0x3F)];
@@ -345,6 +388,29 @@ mod tests {
         assert_eq!(left, 1);
         assert_eq!(super::cyrillic_folded_at("a".as_bytes(), 0), None);
         assert_eq!(super::cyrillic_folded_at("\u{500}".as_bytes(), 0), None);
+    }
+
+    /// Folding one character by itself gives what [`fold`] gives for that character alone,
+    /// wherever it does not defer to the normaliser; it defers for no character of the fast
+    /// path's set (so Cyrillic, Han and common punctuation never leave the one-pass tokenizer).
+    #[test]
+    fn fold_char_at_agrees_with_fold() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}");
+            match super::fold_char_at(&text, 1) {
+                Some((folded, width)) => {
+                    assert_eq!(width, c.len_utf8(), "U+{:04X}", c as u32);
+                    let want = fold(&c.to_string());
+                    assert_eq!(folded.map(String::from).unwrap_or_default(), want);
+                }
+                None => assert!(
+                    super::fast_nfkc(c).is_none()
+                        && super::cyrillic_folded_at(text.as_bytes(), 1).is_none(),
+                    "U+{:04X} is on the fast path",
+                    c as u32
+                ),
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,9 @@
 
 use super::normalize::{fold, is_main_han_at, is_small_cyrillic_at};
 
+mod folded;
+pub use folded::{NeedsNormalizer, for_each_folded_token};
+
 /// Longest token kept, in characters.
 pub const MAX_TOKEN_CHARS: usize = 64;
 

@@ -28,12 +28,18 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
     let mut word = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Most bytes cannot start whitespace: jump over them in one tight loop.
-        match bytes[i..].iter().position(|&b| stops[b as usize]) {
-            Some(k) => i += k,
-            None => break,
+        // Most bytes cannot start whitespace, and one space between two words stays as it is
+        // (copied with the words around it): step over both in one tight loop.
+        let b = bytes[i];
+        if !stops[b as usize] {
+            i += 1 + clear_bytes(&bytes[i + 1..]);
+            continue;
         }
-        if DECODE && bytes[i] == b'&' {
+        if b == b' ' && i > word && bytes.get(i + 1).is_some_and(|&b| !stops[b as usize]) {
+            i += 2;
+            continue;
+        }
+        if DECODE && b == b'&' {
             out.push_str(&text[word..i]);
             match reference(&text[i..]) {
                 Some((c, len)) => {
@@ -48,11 +54,6 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
             word = i;
             continue;
         }
-        // One space between two words stays as it is: copied with the words around it.
-        if bytes[i] == b' ' && i > word && bytes.get(i + 1).is_some_and(|&b| !stops[b as usize]) {
-            i += 1;
-            continue;
-        }
         let (space, width) = whitespace_at(text, i);
         if space {
             out.push_str(&text[word..i]);
@@ -65,6 +66,35 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
         i += width;
     }
     out.push_str(&text[word..]);
+}
+
+/// How many bytes at the start of `bytes` surely are in neither stop table: eight at a time
+/// while a word of eight holds none of the stop bytes (tab to carriage return, space, `&`,
+/// `C2`, `E0`–`E3`; control bytes below tab and `E0` count as stops here, which only means
+/// the caller looks at them), then up to the first such byte of the last word looked at
+/// (pinned by a test). Cyrillic and Han words are long: this reads them a word at a time.
+fn clear_bytes(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest byte flagged by each of these is exactly the first byte of its kind (a
+    // borrow only runs upwards, into bytes after it).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let stops = x.wrapping_sub(ONES * 0x0E) & !x & HIGH
+            | zero(x ^ (ONES * 0x20))
+            | zero(x ^ (ONES * 0x26))
+            | zero(x ^ (ONES * 0xC2))
+            | zero((x & (ONES * 0xFC)) ^ (ONES * 0xE0));
+        if stops != 0 {
+            return n + (stops.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n
 }
 
 /// [`MAY_START_SPACE`] and `&`, which starts a character reference.
@@ -118,6 +148,41 @@ mod tests {
         }
         super::end_text(&mut out);
         out
+    }
+
+    /// The word-at-a-time scan stops at or before the first byte of either stop table, for
+    /// every byte at every place of a word and beyond it.
+    #[test]
+    fn clear_bytes_stops_at_the_first_stop() {
+        for b in 0..=255u8 {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    for filler in [b'a', 0xD0, 0xB0, 0xE4] {
+                        bytes
+                            .iter_mut()
+                            .enumerate()
+                            .filter(|(k, _)| *k != at)
+                            .for_each(|(_, x)| *x = filler);
+                        let first = bytes
+                            .iter()
+                            .position(|&x| {
+                                super::STOP_TEXT[x as usize] || super::MAY_START_SPACE[x as usize]
+                            })
+                            .unwrap_or(len);
+                        let got = super::clear_bytes(&bytes);
+                        assert!(got <= first, "{b:#x} at {at} of {len}, {filler:#x}");
+                        // Only bytes it counts as stops end it early.
+                        let stop =
+                            |x: u8| x < 0x0E || matches!(x, 0x20 | 0x26 | 0xC2 | 0xE0..=0xE3);
+                        let want = bytes.iter().position(|&x| stop(x)).unwrap_or(len);
+                        // A tail shorter than a word is left to the caller.
+                        assert_eq!(got, want.min(len - len % 8), "{b:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
