@@ -10,7 +10,9 @@ use crate::markdown::TocEntry;
 use crate::site::{Kind, Page, PageKey, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many entries of one section the sidebar lists around the current page; a section with
 /// thousands of pages would otherwise put thousands of links on every page.
@@ -80,6 +82,25 @@ pub struct ItemView {
     pub pages: Vec<LinkView>,
 }
 
+/// An item's view with its template value, built once per language, item and link and shared by
+/// every page about the item: its facts are the largest part of most pages' contexts.
+pub struct SharedItem {
+    pub view: ItemView,
+    /// `view` as a template value.
+    pub value: tera::Value,
+}
+
+/// The view is what the page's template sees: its value is the same data.
+impl Hash for SharedItem {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.view.hash(state);
+    }
+}
+
+/// What a page's view of an item depends on besides the item's own page: language, collection,
+/// item id and the link from the page to the item.
+type ItemKey = (String, String, String, String);
+
 /// A collection with links to its index and items, for the home page's chooser.
 #[derive(Serialize, Hash)]
 pub struct CollectionView {
@@ -123,8 +144,10 @@ pub struct PageView<'a> {
     pub sources: Vec<Source>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub children: Vec<LinkView>,
-    /// The item this page is about (`about:` in front matter, or the item's own page).
-    pub item: Option<ItemView>,
+    /// The item this page is about (`about:` in front matter, or the item's own page). Left out
+    /// of the serialised view: the template context takes its ready value (`render::context`).
+    #[serde(skip)]
+    pub item: Option<Arc<SharedItem>>,
     pub comparison: Option<Comparison>,
     /// JSON-LD for the page's `<script type="application/ld+json">` (render/structured_data.rs).
     pub json_ld: Option<String>,
@@ -155,6 +178,8 @@ pub struct Views<'a> {
     pub assets: &'a BTreeMap<String, String>,
     /// Per page, where it stands in lists every page of its language looks it up in.
     places: Vec<Place>,
+    /// Items as pages not their own see them, by `ItemKey`.
+    items: Mutex<HashMap<ItemKey, Arc<SharedItem>>>,
 }
 
 /// A page's position in its language's reading order and among its parent's children, found
@@ -186,6 +211,7 @@ impl<'a> Views<'a> {
             site,
             assets,
             places,
+            items: Mutex::default(),
         }
     }
 }
@@ -300,6 +326,33 @@ impl Views<'_> {
         }
     }
 
+    /// `item_view` with its template value, shared by the pages whose view of the item is the
+    /// same: every page but the item's own (which lists the pages about it).
+    fn shared_item(&self, page: &Page, c: &Collection, item: &Item) -> Arc<SharedItem> {
+        let build = || {
+            let view = self.item_view(page, c, item);
+            let value = tera::Value::from_serializable(&view);
+            Arc::new(SharedItem { view, value })
+        };
+        if matches!(page.kind, Kind::Item { .. }) {
+            return build();
+        }
+        let href = self
+            .href_to(page, &c.item_rel(&item.id))
+            .unwrap_or_default();
+        let key = (page.lang.clone(), c.name.clone(), item.id.clone(), href);
+        let cached = || {
+            let items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
+            items.get(&key).cloned()
+        };
+        if let Some(shared) = cached() {
+            return shared;
+        }
+        let shared = build();
+        let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(items.entry(key).or_insert(shared))
+    }
+
     /// The collection and item a page is about: its own item, or its front matter's `about`.
     fn about(&self, page: &Page) -> Option<(&Collection, &Item)> {
         let config = &self.site.config;
@@ -345,7 +398,7 @@ impl Views<'_> {
         let page = &site.pages[index];
         let item = self
             .about(page)
-            .map(|(c, item)| self.item_view(page, c, item));
+            .map(|(c, item)| self.shared_item(page, c, item));
         let fallback = self.fallback(page);
         let canonical = self.canonical(page);
         let comparison = match &page.kind {
