@@ -7,7 +7,7 @@ use crate::collections::{FactView, fact_view, fact_views};
 use crate::config::Source;
 use crate::config::{Collection, Item};
 use crate::markdown::TocEntry;
-use crate::site::{Kind, Page, PageKey, Site};
+use crate::site::{Kind, Page, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -178,6 +178,9 @@ pub struct Views<'a> {
     pub assets: &'a BTreeMap<String, String>,
     /// Per page, where it stands in lists every page of its language looks it up in.
     places: Vec<Place>,
+    /// `site.by_key` by borrowed language and path: looked up ~20 times per page, the site's
+    /// `BTreeMap<PageKey, _>` costs two allocations and a dozen string comparisons each time.
+    keys: HashMap<(&'a str, &'a str), usize>,
     /// Items as pages not their own see them, by `ItemKey`.
     items: Mutex<HashMap<ItemKey, Arc<SharedItem>>>,
 }
@@ -207,16 +210,45 @@ impl<'a> Views<'a> {
                 }
             }
         }
+        let keys = site
+            .by_key
+            .iter()
+            .map(|(k, &i)| ((k.lang.as_str(), k.rel.as_str()), i))
+            .collect();
         Views {
             site,
             assets,
             places,
+            keys,
             items: Mutex::default(),
         }
     }
 }
 
 impl Views<'_> {
+    /// The page at `rel` in language `lang`, if built (`site.by_key`).
+    fn index_of(&self, lang: &str, rel: &str) -> Option<usize> {
+        self.keys.get(&(lang, rel)).copied()
+    }
+
+    /// The language's home page (`site.home`).
+    fn home_of(&self, lang: &str) -> usize {
+        self.index_of(lang, "_index.md")
+            .unwrap_or_else(|| self.site.home(lang))
+    }
+
+    /// The same page in every language where it is built and translated, in the configured
+    /// language order (`site.real_translations`).
+    fn real_translations(&self, page: &Page) -> Vec<usize> {
+        let site = self.site;
+        site.config
+            .languages
+            .iter()
+            .filter_map(|l| self.index_of(&l.code, &page.rel))
+            .filter(|&i| site.pages[i].is_translated())
+            .collect()
+    }
+
     pub fn permalink(&self, url: &str) -> Option<String> {
         self.site
             .config
@@ -250,7 +282,7 @@ impl Views<'_> {
         PageContext {
             page: self.page_view(index, body),
             root: crate::urls::root_prefix(&page.url),
-            home: relative(&page.url, &site.pages[site.home(&page.lang)].url),
+            home: relative(&page.url, &site.pages[self.home_of(&page.lang)].url),
             nav: self.nav(index),
             breadcrumbs: self.breadcrumbs(index),
             translations: self.translations(page),
@@ -263,10 +295,7 @@ impl Views<'_> {
 
     /// The link from `page` to the page at `rel` in its language, if built.
     fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
-        self.site
-            .by_key
-            .get(&PageKey::new(&page.lang, rel))
-            .map(|&i| relative(&page.url, &self.site.pages[i].url))
+        self.index_of(&page.lang, rel).map(|i| relative(&page.url, &self.site.pages[i].url))
     }
 
     fn collections(&self, page: &Page) -> Vec<CollectionView> {
@@ -276,22 +305,16 @@ impl Views<'_> {
             .iter()
             .map(|c| CollectionView {
                 name: c.name.clone(),
-                title: site
-                    .by_key
-                    .get(&PageKey::new(&page.lang, c.index_rel()))
-                    .map_or_else(
-                        || c.title.get(&page.lang).to_owned(),
-                        |&i| site.pages[i].front.title.clone(),
-                    ),
+                title: self.index_of(&page.lang, &c.index_rel()).map_or_else(
+                    || c.title.get(&page.lang).to_owned(),
+                    |i| site.pages[i].front.title.clone(),
+                ),
                 href: self.href_to(page, &c.index_rel()).unwrap_or_default(),
                 items: c
                     .items
                     .iter()
-                    .filter_map(|item| {
-                        site.by_key
-                            .get(&PageKey::new(&page.lang, c.item_rel(&item.id)))
-                    })
-                    .map(|&i| self.link(page, i))
+                    .filter_map(|item| self.index_of(&page.lang, &c.item_rel(&item.id)))
+                    .map(|i| self.link(page, i))
                     .collect(),
             })
             .collect()
@@ -367,7 +390,7 @@ impl Views<'_> {
     /// The default language's page a fallback copy was built from.
     fn original(&self, page: &Page) -> Option<&Page> {
         let from = page.fallback_from.as_ref()?;
-        let &i = self.site.by_key.get(&PageKey::new(from, &page.rel))?;
+        let i = self.index_of(from, &page.rel)?;
         Some(&self.site.pages[i])
     }
 
@@ -480,7 +503,7 @@ impl Views<'_> {
     fn nav(&self, index: usize) -> Vec<NavItem> {
         let site = self.site;
         let page = &site.pages[index];
-        let home = site.home(&page.lang);
+        let home = self.home_of(&page.lang);
         let mut ancestors = Vec::new();
         let mut at = Some(index);
         while let Some(i) = at {
@@ -561,8 +584,8 @@ impl Views<'_> {
             .languages
             .iter()
             .map(|lang| {
-                let built = site.by_key.get(&PageKey::new(&lang.code, &page.rel));
-                let target = built.map_or_else(|| site.home(&lang.code), |&i| i);
+                let built = self.index_of(&lang.code, &page.rel);
+                let target = built.unwrap_or_else(|| self.home_of(&lang.code));
                 TranslationView {
                     code: lang.code.clone(),
                     tag: lang.tag.clone(),
@@ -579,7 +602,7 @@ impl Views<'_> {
     /// `hreflang` alternates: absolute pretty URLs with a `base_url`, relative files without.
     fn alternates(&self, page: &Page) -> Vec<AlternateView> {
         let site = self.site;
-        let translations = site.real_translations(page);
+        let translations = self.real_translations(page);
         let href = |t: &Page| {
             self.permalink(&t.url)
                 .unwrap_or_else(|| relative(&page.url, &file_of(&t.url)))
