@@ -235,7 +235,8 @@ pub(crate) fn render_pages(
             .tera
             .render_to(template, &ctx, &mut html)
             .map_err(|e| theme.error(&e, &place()))?;
-        into_text(html).ok_or_else(|| theme.error(&tera::Error::message("output is not UTF-8"), &place()))
+        into_text(html)
+            .ok_or_else(|| theme.error(&tera::Error::message("output is not UTF-8"), &place()))
     };
     let results: Vec<Result<Outcome, Diagnostic>> = only
         .par_iter()
@@ -361,6 +362,34 @@ mod tests {
                 (view, quick_fingerprint(&structure, &site.pages[i]))
             })
             .collect()
+    }
+
+    /// The context built field by field, with shared item values, holds exactly what serialising
+    /// each page's whole view, its item built for it alone, gives.
+    #[test]
+    fn a_context_is_the_whole_view_serialised() {
+        for fixture in ["basic", "products", "fallback"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(fixture);
+            let site = crate::build::build_site(&root, false, None).unwrap().site;
+            let assets = std::collections::BTreeMap::new();
+            let views = Views::new(&site, &assets);
+            let mut items = 0;
+            for i in 0..site.pages.len() {
+                let body = site.pages[i].rendered.html.text().unwrap();
+                let view = views.page_context(i, &body);
+                let mut expected = tera::Context::from_serialize(&view).unwrap();
+                let mut page = expected.remove("page").unwrap().into_map().unwrap();
+                let item = views.fresh_item(i);
+                items += usize::from(item.is_some());
+                let item = tera::Value::from_serializable(&item);
+                page.insert(tera::value::Key::Str("item"), item);
+                expected.insert_value("page", page.into());
+                assert!(context(&view) == expected, "{}", site.pages[i].url);
+            }
+            assert!(fixture != "basic" || items > 1, "no page about an item");
+        }
     }
 
     /// `watch` skips a page whose quick fingerprint is unchanged. Change, one at a time, each

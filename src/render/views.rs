@@ -295,7 +295,8 @@ impl Views<'_> {
 
     /// The link from `page` to the page at `rel` in its language, if built.
     fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
-        self.index_of(&page.lang, rel).map(|i| relative(&page.url, &self.site.pages[i].url))
+        self.index_of(&page.lang, rel)
+            .map(|i| relative(&page.url, &self.site.pages[i].url))
     }
 
     fn collections(&self, page: &Page) -> Vec<CollectionView> {
@@ -374,6 +375,14 @@ impl Views<'_> {
         let shared = build();
         let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(items.entry(key).or_insert(shared))
+    }
+
+    /// The item page `index` is about, built afresh for that page alone.
+    #[cfg(test)]
+    pub(super) fn fresh_item(&self, index: usize) -> Option<ItemView> {
+        let page = &self.site.pages[index];
+        let (c, item) = self.about(page)?;
+        Some(self.item_view(page, c, item))
     }
 
     /// The collection and item a page is about: its own item, or its front matter's `about`.
