@@ -3,6 +3,8 @@
 
 use crate::config::Date;
 use crate::locale;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use tera::{Kwargs, State, TeraResult};
 
 pub(super) fn register(tera: &mut tera::Tera) {
@@ -32,15 +34,30 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     out.write_all(&bytes[done..])
 }
 
+thread_local! {
+    /// `local_date`'s answers by date and language tag: a site has few distinct dates, and a
+    /// facts box asks for each fact's on every page about the item.
+    static LOCAL_DATES: RefCell<HashMap<String, HashMap<String, String>>> = RefCell::default();
+}
+
 /// A `YYYY-MM-DD` date written the way the language `lang` writes it.
 fn local_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let lang = kwargs.must_get::<&str>("lang")?;
+    let known = LOCAL_DATES.with_borrow(|m| m.get(value).and_then(|l| l.get(lang)).cloned());
+    if let Some(known) = known {
+        return Ok(known);
+    }
     let date = Date::parse(value).ok_or_else(|| {
         tera::Error::message(format!(
             "local_date: '{value}' is not a date written YYYY-MM-DD"
         ))
     })?;
-    Ok(locale::format_date(date, lang))
+    let written = locale::format_date(date, lang);
+    LOCAL_DATES.with_borrow_mut(|m| {
+        let langs = m.entry(value.to_owned()).or_default();
+        langs.insert(lang.to_owned(), written.clone())
+    });
+    Ok(written)
 }
 
 fn og_locale(value: &str, _: Kwargs, _: &State) -> String {

@@ -59,18 +59,25 @@ pub(crate) fn json_ld(site: &Site, index: usize, body: &str, logo: Option<&str>)
     ))
 }
 
-/// Serialises `value` for a `<script>` element.
+/// Serialises `value` for a `<script>` element. Copies the text between escapes in runs: one
+/// `push` per character was a third of `json_ld`'s time.
 pub(crate) fn encode(value: &Value) -> String {
     let text = value.to_string();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut done = 0;
+    // The three are ASCII, so every index here is on a character boundary.
+    for (i, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&text[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
     }
+    out.push_str(&text[done..]);
     out
 }
 
@@ -459,6 +466,8 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+        let wide = encode(&json!({ "n": "Қазақ <b> 中文 &" }));
+        assert_eq!(wide, r#"{"n":"Қазақ \u003cb\u003e 中文 \u0026"}"#);
     }
 
     #[test]

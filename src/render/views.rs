@@ -7,10 +7,12 @@ use crate::collections::{FactView, fact_view, fact_views};
 use crate::config::Source;
 use crate::config::{Collection, Item};
 use crate::markdown::TocEntry;
-use crate::site::{Kind, Page, PageKey, Site};
+use crate::site::{Kind, Page, Site};
 use crate::urls::{file_of, relative};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many entries of one section the sidebar lists around the current page; a section with
 /// thousands of pages would otherwise put thousands of links on every page.
@@ -80,6 +82,25 @@ pub struct ItemView {
     pub pages: Vec<LinkView>,
 }
 
+/// An item's view with its template value, built once per language, item and link and shared by
+/// every page about the item: its facts are the largest part of most pages' contexts.
+pub struct SharedItem {
+    pub view: ItemView,
+    /// `view` as a template value.
+    pub value: tera::Value,
+}
+
+/// The view is what the page's template sees: its value is the same data.
+impl Hash for SharedItem {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.view.hash(state);
+    }
+}
+
+/// What a page's view of an item depends on besides the item's own page: language, collection,
+/// item id and the link from the page to the item.
+type ItemKey = (String, String, String, String);
+
 /// A collection with links to its index and items, for the home page's chooser.
 #[derive(Serialize, Hash)]
 pub struct CollectionView {
@@ -123,8 +144,10 @@ pub struct PageView<'a> {
     pub sources: Vec<Source>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub children: Vec<LinkView>,
-    /// The item this page is about (`about:` in front matter, or the item's own page).
-    pub item: Option<ItemView>,
+    /// The item this page is about (`about:` in front matter, or the item's own page). Left out
+    /// of the serialised view: the template context takes its ready value (`render::context`).
+    #[serde(skip)]
+    pub item: Option<Arc<SharedItem>>,
     pub comparison: Option<Comparison>,
     /// JSON-LD for the page's `<script type="application/ld+json">` (render/structured_data.rs).
     pub json_ld: Option<String>,
@@ -155,6 +178,11 @@ pub struct Views<'a> {
     pub assets: &'a BTreeMap<String, String>,
     /// Per page, where it stands in lists every page of its language looks it up in.
     places: Vec<Place>,
+    /// `site.by_key` by borrowed language and path: looked up ~20 times per page, the site's
+    /// `BTreeMap<PageKey, _>` costs two allocations and a dozen string comparisons each time.
+    keys: HashMap<(&'a str, &'a str), usize>,
+    /// Items as pages not their own see them, by `ItemKey`.
+    items: Mutex<HashMap<ItemKey, Arc<SharedItem>>>,
 }
 
 /// A page's position in its language's reading order and among its parent's children, found
@@ -182,15 +210,45 @@ impl<'a> Views<'a> {
                 }
             }
         }
+        let keys = site
+            .by_key
+            .iter()
+            .map(|(k, &i)| ((k.lang.as_str(), k.rel.as_str()), i))
+            .collect();
         Views {
             site,
             assets,
             places,
+            keys,
+            items: Mutex::default(),
         }
     }
 }
 
 impl Views<'_> {
+    /// The page at `rel` in language `lang`, if built (`site.by_key`).
+    fn index_of(&self, lang: &str, rel: &str) -> Option<usize> {
+        self.keys.get(&(lang, rel)).copied()
+    }
+
+    /// The language's home page (`site.home`).
+    fn home_of(&self, lang: &str) -> usize {
+        self.index_of(lang, "_index.md")
+            .unwrap_or_else(|| self.site.home(lang))
+    }
+
+    /// The same page in every language where it is built and translated, in the configured
+    /// language order (`site.real_translations`).
+    fn real_translations(&self, page: &Page) -> Vec<usize> {
+        let site = self.site;
+        site.config
+            .languages
+            .iter()
+            .filter_map(|l| self.index_of(&l.code, &page.rel))
+            .filter(|&i| site.pages[i].is_translated())
+            .collect()
+    }
+
     pub fn permalink(&self, url: &str) -> Option<String> {
         self.site
             .config
@@ -224,7 +282,7 @@ impl Views<'_> {
         PageContext {
             page: self.page_view(index, body),
             root: crate::urls::root_prefix(&page.url),
-            home: relative(&page.url, &site.pages[site.home(&page.lang)].url),
+            home: relative(&page.url, &site.pages[self.home_of(&page.lang)].url),
             nav: self.nav(index),
             breadcrumbs: self.breadcrumbs(index),
             translations: self.translations(page),
@@ -237,10 +295,8 @@ impl Views<'_> {
 
     /// The link from `page` to the page at `rel` in its language, if built.
     fn href_to(&self, page: &Page, rel: &str) -> Option<String> {
-        self.site
-            .by_key
-            .get(&PageKey::new(&page.lang, rel))
-            .map(|&i| relative(&page.url, &self.site.pages[i].url))
+        self.index_of(&page.lang, rel)
+            .map(|i| relative(&page.url, &self.site.pages[i].url))
     }
 
     fn collections(&self, page: &Page) -> Vec<CollectionView> {
@@ -250,22 +306,16 @@ impl Views<'_> {
             .iter()
             .map(|c| CollectionView {
                 name: c.name.clone(),
-                title: site
-                    .by_key
-                    .get(&PageKey::new(&page.lang, c.index_rel()))
-                    .map_or_else(
-                        || c.title.get(&page.lang).to_owned(),
-                        |&i| site.pages[i].front.title.clone(),
-                    ),
+                title: self.index_of(&page.lang, &c.index_rel()).map_or_else(
+                    || c.title.get(&page.lang).to_owned(),
+                    |i| site.pages[i].front.title.clone(),
+                ),
                 href: self.href_to(page, &c.index_rel()).unwrap_or_default(),
                 items: c
                     .items
                     .iter()
-                    .filter_map(|item| {
-                        site.by_key
-                            .get(&PageKey::new(&page.lang, c.item_rel(&item.id)))
-                    })
-                    .map(|&i| self.link(page, i))
+                    .filter_map(|item| self.index_of(&page.lang, &c.item_rel(&item.id)))
+                    .map(|i| self.link(page, i))
                     .collect(),
             })
             .collect()
@@ -300,6 +350,41 @@ impl Views<'_> {
         }
     }
 
+    /// `item_view` with its template value, shared by the pages whose view of the item is the
+    /// same: every page but the item's own (which lists the pages about it).
+    fn shared_item(&self, page: &Page, c: &Collection, item: &Item) -> Arc<SharedItem> {
+        let build = || {
+            let view = self.item_view(page, c, item);
+            let value = tera::Value::from_serializable(&view);
+            Arc::new(SharedItem { view, value })
+        };
+        if matches!(page.kind, Kind::Item { .. }) {
+            return build();
+        }
+        let href = self
+            .href_to(page, &c.item_rel(&item.id))
+            .unwrap_or_default();
+        let key = (page.lang.clone(), c.name.clone(), item.id.clone(), href);
+        let cached = || {
+            let items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
+            items.get(&key).cloned()
+        };
+        if let Some(shared) = cached() {
+            return shared;
+        }
+        let shared = build();
+        let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(items.entry(key).or_insert(shared))
+    }
+
+    /// The item page `index` is about, built afresh for that page alone.
+    #[cfg(test)]
+    pub(super) fn fresh_item(&self, index: usize) -> Option<ItemView> {
+        let page = &self.site.pages[index];
+        let (c, item) = self.about(page)?;
+        Some(self.item_view(page, c, item))
+    }
+
     /// The collection and item a page is about: its own item, or its front matter's `about`.
     fn about(&self, page: &Page) -> Option<(&Collection, &Item)> {
         let config = &self.site.config;
@@ -314,7 +399,7 @@ impl Views<'_> {
     /// The default language's page a fallback copy was built from.
     fn original(&self, page: &Page) -> Option<&Page> {
         let from = page.fallback_from.as_ref()?;
-        let &i = self.site.by_key.get(&PageKey::new(from, &page.rel))?;
+        let i = self.index_of(from, &page.rel)?;
         Some(&self.site.pages[i])
     }
 
@@ -345,7 +430,7 @@ impl Views<'_> {
         let page = &site.pages[index];
         let item = self
             .about(page)
-            .map(|(c, item)| self.item_view(page, c, item));
+            .map(|(c, item)| self.shared_item(page, c, item));
         let fallback = self.fallback(page);
         let canonical = self.canonical(page);
         let comparison = match &page.kind {
@@ -427,7 +512,7 @@ impl Views<'_> {
     fn nav(&self, index: usize) -> Vec<NavItem> {
         let site = self.site;
         let page = &site.pages[index];
-        let home = site.home(&page.lang);
+        let home = self.home_of(&page.lang);
         let mut ancestors = Vec::new();
         let mut at = Some(index);
         while let Some(i) = at {
@@ -508,8 +593,8 @@ impl Views<'_> {
             .languages
             .iter()
             .map(|lang| {
-                let built = site.by_key.get(&PageKey::new(&lang.code, &page.rel));
-                let target = built.map_or_else(|| site.home(&lang.code), |&i| i);
+                let built = self.index_of(&lang.code, &page.rel);
+                let target = built.unwrap_or_else(|| self.home_of(&lang.code));
                 TranslationView {
                     code: lang.code.clone(),
                     tag: lang.tag.clone(),
@@ -526,7 +611,7 @@ impl Views<'_> {
     /// `hreflang` alternates: absolute pretty URLs with a `base_url`, relative files without.
     fn alternates(&self, page: &Page) -> Vec<AlternateView> {
         let site = self.site;
-        let translations = site.real_translations(page);
+        let translations = self.real_translations(page);
         let href = |t: &Page| {
             self.permalink(&t.url)
                 .unwrap_or_else(|| relative(&page.url, &file_of(&t.url)))
