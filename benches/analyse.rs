@@ -12,32 +12,18 @@ use std::process::ExitCode;
 
 use steppe::search::{SearchPage, analyse};
 
+mod common;
+
 // The allocator the `steppe` binary uses (src/main.rs): analysis allocates per section.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo test --all-targets` runs bench targets too, without `--bench`: measure only under
-    // `cargo bench`.
-    if !args.iter().any(|a| a == "--bench") {
-        println!("analyse: run with `cargo bench --bench analyse -- DIR [RUNS]`");
-        return ExitCode::SUCCESS;
-    }
-    let rest: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let Some(dir) = rest.first() else {
-        eprintln!("usage: cargo bench --bench analyse -- DIR [RUNS]");
-        return ExitCode::FAILURE;
+    let (dir, runs) = match common::args("analyse", "DIR") {
+        Ok(args) => args,
+        Err(code) => return code,
     };
-    let runs: usize = match rest.get(1).map(|r| r.parse()) {
-        None => 5,
-        Some(Ok(n)) if n > 0 => n,
-        Some(_) => {
-            eprintln!("error: RUNS must be a positive number");
-            return ExitCode::FAILURE;
-        }
-    };
-    let pages = match read_pages(Path::new(dir.as_str())) {
+    let pages = match read_pages(Path::new(&dir)) {
         Ok(pages) if !pages.is_empty() => pages,
         Ok(_) => {
             eprintln!("error: no index.html under {dir}");
@@ -56,7 +42,7 @@ fn main() -> ExitCode {
     );
     let mut per_byte = Vec::with_capacity(runs);
     for run in 1..=runs {
-        let start = thread_cpu_ns();
+        let start = common::cpu_ns(libc::CLOCK_THREAD_CPUTIME_ID);
         for p in &pages {
             let page = SearchPage {
                 url: &p.url,
@@ -65,7 +51,7 @@ fn main() -> ExitCode {
             };
             std::hint::black_box(analyse(std::hint::black_box(&page)));
         }
-        let ns = (thread_cpu_ns() - start) as f64 / bytes as f64;
+        let ns = (common::cpu_ns(libc::CLOCK_THREAD_CPUTIME_ID) - start) as f64 / bytes as f64;
         println!("run {run}: {ns:.2} ns/byte");
         per_byte.push(ns);
     }
@@ -124,17 +110,4 @@ fn title_of(html: &str) -> &str {
     html[start..]
         .find("</title>")
         .map_or("", |end| &html[start..start + end])
-}
-
-/// CPU time of the calling thread in nanoseconds: time waiting for a core shared with other
-/// work does not count.
-fn thread_cpu_ns() -> u128 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant Linux knows.
-    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
-    assert!(ok, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
 }

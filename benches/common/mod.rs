@@ -1,0 +1,44 @@
+//! What the single-core harnesses (`analyse`, `render`) share: their command line and a CPU
+//! clock. Included by each with `mod common;`.
+
+use std::process::ExitCode;
+
+/// The harness's input (`DIR` or `ROOT`) and how many runs (5 by default), from
+/// `cargo bench --bench NAME -- INPUT [RUNS]`. `Err` holds the exit code after a usage message;
+/// without `--bench` (`cargo test --all-targets` runs bench targets too) it says how to run the
+/// harness and exits with success, so tests do not measure.
+pub fn args(name: &str, input: &str) -> Result<(String, usize), ExitCode> {
+    let usage = format!("cargo bench --bench {name} -- {input} [RUNS]");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bench") {
+        println!("{name}: run with `{usage}`");
+        return Err(ExitCode::SUCCESS);
+    }
+    let rest: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let Some(first) = rest.first() else {
+        eprintln!("usage: {usage}");
+        return Err(ExitCode::FAILURE);
+    };
+    match rest.get(1).map(|r| r.parse::<usize>()) {
+        None => Ok((first.to_string(), 5)),
+        Some(Ok(n)) if n > 0 => Ok((first.to_string(), n)),
+        Some(_) => {
+            eprintln!("error: RUNS must be a positive number");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// CPU time in nanoseconds on `clock` (`CLOCK_THREAD_CPUTIME_ID` for the calling thread,
+/// `CLOCK_PROCESS_CPUTIME_ID` for every thread): time waiting for a core shared with other work
+/// does not count.
+pub fn cpu_ns(clock: libc::clockid_t) -> u128 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the callers pass constant clock ids Linux knows.
+    let ok = unsafe { libc::clock_gettime(clock, &mut t) } == 0;
+    assert!(ok, "clock_gettime({clock}) failed");
+    t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
+}
