@@ -51,13 +51,7 @@ fn timings(search_ms: f64) -> String {
 
 /// The cells of one stage's row in the summary's "Where the time goes" table, one per size.
 fn stage_row(dirs: &[&Results], stage: &str) -> Vec<String> {
-    let out = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/report.py"))
-        .arg("summary")
-        .args(dirs.iter().map(|d| &d.0))
-        .output()
-        .expect("python3 runs");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = report(dirs);
     let table = text
         .split("## Where the time goes")
         .nth(1)
@@ -73,8 +67,8 @@ fn stage_row(dirs: &[&Results], stage: &str) -> Vec<String> {
         .collect()
 }
 
-/// The summary's Markdown rows: (pages, case, measure) → the whole row's cells.
-fn summary(dirs: &[&Results]) -> BTreeMap<(String, String, String), Vec<String>> {
+/// What `report.py summary` prints for `dirs`; it must succeed.
+fn report(dirs: &[&Results]) -> String {
     let out = Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/report.py"))
         .arg("summary")
@@ -87,6 +81,12 @@ fn summary(dirs: &[&Results]) -> BTreeMap<(String, String, String), Vec<String>>
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    text
+}
+
+/// The summary's Markdown rows: (pages, case, measure) → the whole row's cells.
+fn summary(dirs: &[&Results]) -> BTreeMap<(String, String, String), Vec<String>> {
+    let text = report(dirs);
     let table = text.split("## Summary").nth(1).expect("a summary section");
     table
         .lines()
