@@ -36,12 +36,30 @@ pub fn relative(from_dir: &str, target: &str) -> String {
         Some(i) => (Some(&target[..i]), &target[i + 1..]),
         None => (None, target),
     };
-    let from = || from_dir.split('/').filter(|s| !s.is_empty());
-    let to = || dir.into_iter().flat_map(|d| d.split('/'));
-    let common = from().zip(to()).take_while(|(a, b)| a == b).count();
-    let mut out = "../".repeat(from().count() - common);
-    for folder in to().skip(common) {
-        out.push_str(folder);
+    // Walk the folders both paths share; `shared` is how many bytes of `dir` they cover.
+    let mut from = from_dir.split('/').filter(|s| !s.is_empty());
+    let mut to = dir.into_iter().flat_map(|d| d.split('/'));
+    let (mut shared, mut ups) = (0, 0);
+    loop {
+        match (from.next(), to.next()) {
+            (Some(a), Some(b)) if a == b => shared += b.len() + 1,
+            (Some(_), _) => {
+                ups = 1 + from.count();
+                break;
+            }
+            (None, _) => break,
+        }
+    }
+    // The folders of `dir` after the shared ones (none when it had none or all were shared).
+    let down = dir.and_then(|d| d.get(shared..));
+    let down_len = down.map_or(0, |d| d.len() + 1);
+    // One allocation of the exact size: this runs a few hundred thousand times per 10k build.
+    let mut out = String::with_capacity(3 * ups + down_len + name.len());
+    for _ in 0..ups {
+        out.push_str("../");
+    }
+    if let Some(down) = down {
+        out.push_str(down);
         out.push('/');
     }
     out.push_str(name);

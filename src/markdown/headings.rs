@@ -18,7 +18,13 @@ pub fn slugify(text: &str) -> String {
             }
             continue;
         }
-        push_slug_chars(c, &mut out);
+        // Russian and Kazakh headings are mostly а–я and Chinese ones CJK ideographs: letters
+        // whose slug is their lower case, without the Unicode tables (pinned by a test).
+        match c {
+            'а'..='я' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            _ => push_slug_chars(c, &mut out),
+        }
     }
     out
 }
@@ -99,6 +105,24 @@ mod tests {
             let mut general = String::new();
             push_slug_chars(c, &mut general);
             assert_eq!(slugify(&format!("x{c}x")), format!("x{general}x"), "{b}");
+        }
+    }
+
+    /// The Cyrillic and CJK shortcut gives what the general rule gives for every character of
+    /// the Cyrillic block and of the CJK block it covers.
+    #[test]
+    fn the_cyrillic_and_han_paths_agree_with_the_general_rule() {
+        let cyrillic = 0x0400..=0x04FF;
+        let han = 0x4E00..=0x9FFF;
+        for c in cyrillic.chain(han).filter_map(char::from_u32) {
+            let mut general = String::new();
+            push_slug_chars(c, &mut general);
+            assert_eq!(
+                slugify(&format!("x{c}x")),
+                format!("x{general}x"),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 
