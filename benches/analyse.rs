@@ -7,7 +7,7 @@
 //! times on a shared machine are noise, while one thread's CPU time over the same bytes in
 //! memory repeats within a few per cent.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use steppe::search::{SearchPage, analyse};
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let pages = match read_pages(Path::new(&dir)) {
+    let pages = match common::read_pages(Path::new(&dir)) {
         Ok(pages) if !pages.is_empty() => pages,
         Ok(_) => {
             eprintln!("error: no index.html under {dir}");
@@ -62,52 +62,4 @@ fn main() -> ExitCode {
         per_byte[per_byte.len() / 2]
     );
     ExitCode::SUCCESS
-}
-
-struct Html {
-    url: String,
-    title: String,
-    html: String,
-}
-
-/// Every `index.html` under `root`, in sorted order, with its URL and its `<title>` text.
-fn read_pages(root: &Path) -> std::io::Result<Vec<Html>> {
-    let mut files = Vec::new();
-    collect(root, &mut files)?;
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let html = std::fs::read_to_string(&path)?;
-            let url = path
-                .parent()
-                .and_then(|d| d.strip_prefix(root).ok())
-                .map(|d| format!("{}/", d.display()))
-                .unwrap_or_default();
-            let title = title_of(&html).to_owned();
-            Ok(Html { url, title, html })
-        })
-        .collect()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect(&path, out)?;
-        } else if path.file_name().is_some_and(|n| n == "index.html") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn title_of(html: &str) -> &str {
-    let Some(start) = html.find("<title>").map(|i| i + "<title>".len()) else {
-        return "";
-    };
-    html[start..]
-        .find("</title>")
-        .map_or("", |end| &html[start..start + end])
 }

@@ -1,6 +1,10 @@
-//! What the single-core harnesses (`analyse`, `render`) share: their command line and a CPU
-//! clock. Included by each with `mod common;`.
+//! What the harnesses (`analyse`, `render`, `index`) share: their command line, a CPU clock and
+//! a built site's pages. Included by each with `mod common;`.
 
+// Each harness uses only some of these.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The harness's input (`DIR` or `ROOT`) and how many runs (5 by default), from
@@ -41,4 +45,53 @@ pub fn cpu_ns(clock: libc::clockid_t) -> u128 {
     let ok = unsafe { libc::clock_gettime(clock, &mut t) } == 0;
     assert!(ok, "clock_gettime({clock}) failed");
     t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
+}
+
+/// One built page: its URL (its folder under the output root) and `<title>` text, and its HTML.
+pub struct Html {
+    pub url: String,
+    pub title: String,
+    pub html: String,
+}
+
+/// Every `index.html` under `root`, in sorted order, with its URL and its `<title>` text.
+pub fn read_pages(root: &Path) -> std::io::Result<Vec<Html>> {
+    let mut files = Vec::new();
+    collect(root, &mut files)?;
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let html = std::fs::read_to_string(&path)?;
+            let url = path
+                .parent()
+                .and_then(|d| d.strip_prefix(root).ok())
+                .map(|d| format!("{}/", d.display()))
+                .unwrap_or_default();
+            let title = title_of(&html).to_owned();
+            Ok(Html { url, title, html })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect(&path, out)?;
+        } else if path.file_name().is_some_and(|n| n == "index.html") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn title_of(html: &str) -> &str {
+    let Some(start) = html.find("<title>").map(|i| i + "<title>".len()) else {
+        return "";
+    };
+    html[start..]
+        .find("</title>")
+        .map_or("", |end| &html[start..start + end])
 }

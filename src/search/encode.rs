@@ -56,6 +56,14 @@ fn push_varint_bytes(out: &mut Vec<u8>, n: u32) {
         out.push(ALPHABET[n as usize]);
         return;
     }
+    // Two letters: a gap under 32 documents, most of the rest.
+    if n < 32 * 32 {
+        out.extend_from_slice(&[
+            ALPHABET[32 + (n >> 5) as usize],
+            ALPHABET[(n & 31) as usize],
+        ]);
+        return;
+    }
     let (letters, len) = varint_letters(n);
     out.extend_from_slice(&letters[..len]);
 }

@@ -100,9 +100,14 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
         avg_len,
     };
     let page_ids: Vec<usize> = (0..analysed.len()).collect();
+    // The per-term scratch of a run is as long as the dictionary (hundreds of thousands of
+    // Chinese pairs) and is left clean by each run, so the runs of one worker share it.
     let parts: Vec<RunPostings> = page_ids
         .par_chunks(run)
-        .map(|pages| ctx.postings(pages, &doc_start))
+        .map_init(
+            || Scratch::new(terms.len()),
+            |scratch, pages| ctx.postings(pages, &doc_start, scratch),
+        )
         .collect();
 
     // Each term's list is its runs' lists in page order, encoded on every core.
@@ -235,7 +240,7 @@ struct PostingContext<'p, 'a> {
 impl PostingContext<'_, '_> {
     /// The posting lists of `pages` (consecutive), grouped by term; documents are numbered
     /// from `doc_start` of each page.
-    fn postings(&self, pages: &[usize], doc_start: &[u32]) -> RunPostings {
+    fn postings(&self, pages: &[usize], doc_start: &[u32], scratch: &mut Scratch) -> RunPostings {
         // One flat `(term, posting)` list in document order, then grouped by term with a
         // counting sort: a `Vec` per term and run was a quarter of the index's time.
         let mut flat: Vec<(u32, u32)> = Vec::new();
@@ -247,12 +252,9 @@ impl PostingContext<'_, '_> {
             .map(|d| d.terms.len())
             .sum();
         flat.reserve(bound);
-        // Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
-        // through it needs no sort (each term gets one posting per section, in any order).
         let terms = self.han_char.len();
-        let mut slots: Vec<u32> = vec![u32::MAX; terms];
+        let Scratch { slots, per_page } = scratch;
         let mut merged: Vec<(u32, u32, u8)> = Vec::new();
-        let mut per_page = PagePostings::new(terms);
         for &page in pages {
             let globals = &self.local_to_global[page];
             for (k, doc) in self.analysed[page].docs.iter().enumerate() {
@@ -272,7 +274,7 @@ impl PostingContext<'_, '_> {
                         m.2 |= flags;
                     }
                 }
-                apply_synonyms(self.rules, &mut merged, &slots);
+                apply_synonyms(self.rules, &mut merged, slots);
                 let mut levels = Levels::of(doc.len, self.avg_len);
                 for &(term, tf, flags) in &merged {
                     slots[term as usize] = u32::MAX;
@@ -290,6 +292,23 @@ impl PostingContext<'_, '_> {
     }
 }
 
+/// What a run of [`PostingContext::postings`] needs per term, clean between runs.
+struct Scratch {
+    /// Per term: its index in `merged` while a section is counted, else `u32::MAX`; merging
+    /// through it needs no sort (each term gets one posting per section, in any order).
+    slots: Vec<u32>,
+    per_page: PagePostings,
+}
+
+impl Scratch {
+    fn new(terms: usize) -> Scratch {
+        Scratch {
+            slots: vec![u32::MAX; terms],
+            per_page: PagePostings::new(terms),
+        }
+    }
+}
+
 /// One run's posting lists, grouped by term in one buffer.
 struct RunPostings {
     /// Term `t`'s postings ([`encode::posting`]) are `list[start[t]..start[t + 1]]`, in
@@ -301,6 +320,9 @@ struct RunPostings {
 impl RunPostings {
     /// Groups `(term, posting)` pairs (in document order) by term, keeping their order.
     fn group(flat: Vec<(u32, u32)>, terms: usize) -> RunPostings {
+        // `start[t + 1]` first counts term `t`, then becomes the end of its list; filling each
+        // list from its end, pairs taken last to first, leaves it the start of the next list
+        // and the order within a list as it was (no second array of the dictionary's length).
         let mut start = vec![0u32; terms + 1];
         for &(term, _) in &flat {
             start[term as usize + 1] += 1;
@@ -308,13 +330,14 @@ impl RunPostings {
         for t in 0..terms {
             start[t + 1] += start[t];
         }
-        let mut next = start.clone();
         let mut list = vec![0u32; flat.len()];
-        for (term, posting) in flat {
-            let at = &mut next[term as usize];
-            list[*at as usize] = posting;
-            *at += 1;
+        for &(term, posting) in flat.iter().rev() {
+            let end = &mut start[term as usize + 1];
+            *end -= 1;
+            list[*end as usize] = posting;
         }
+        start.rotate_left(1);
+        start[terms] = list.len() as u32;
         RunPostings { start, list }
     }
 
