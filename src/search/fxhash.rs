@@ -73,6 +73,14 @@ pub struct StrIds<'a> {
 }
 
 impl<'a> StrIds<'a> {
+    /// The id of `s`, if it has one.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        match pack(s) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(s).copied(),
+        }
+    }
+
     /// The id of `s`, or `next` (inserted as its id) when `s` is new.
     pub fn get_or_insert(&mut self, s: &'a str, next: u32) -> u32 {
         match pack(s) {
@@ -80,6 +88,18 @@ impl<'a> StrIds<'a> {
             None => *self.long.entry(s).or_insert(next),
         }
     }
+}
+
+/// Which of `shards` (a power of two) a string belongs to: the top bits of its FxHash, so
+/// the shards of a site's words are about equal in size.
+pub fn shard_of(s: &str, shards: usize) -> usize {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    let bits = shards.trailing_zeros();
+    if bits == 0 {
+        return 0;
+    }
+    (h.finish() >> (64 - bits)) as usize
 }
 
 /// The bytes of a string of 1–8 bytes with no NUL byte, zero-padded into a `u64`: distinct such

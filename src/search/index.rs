@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::analyze::Page;
 use super::encode;
-use super::fxhash::{FastMap, StrIds};
+use super::fxhash::{FastMap, StrIds, shard_of};
 use super::rank::Levels;
 use super::stem::LangStemmer;
 use super::tokenize::{is_han, tokens};
@@ -75,8 +75,7 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
     let (terms, surface_term) = stem_surfaces(&surfaces, &stemmer);
     let rules: Vec<Rule> = rule_surfaces
         .iter()
-        .map(|(variant, target)| Rule::new(variant, target, &surface_term))
-        .filter(|r| !r.target.is_empty() && !r.variant.is_empty())
+        .filter_map(|(variant, target)| Rule::new(variant, target, &surface_term))
         .collect();
 
     let mut doc_start = Vec::with_capacity(analysed.len());
@@ -144,48 +143,138 @@ pub fn entries(analysed: &[&Page], stemmer: LangStemmer, synonyms: &[(&str, &str
     entries
 }
 
-/// Language-wide surface ids in first-seen order (pages are in URL order) and each page's
-/// local ids mapped onto them. Runs of `run` pages are interned on every core, then the runs'
-/// distinct surfaces are merged in run order, which is the first-seen order of the whole.
+/// Language-wide surface ids and each page's local ids mapped onto them. Runs of `run` pages
+/// are interned on every core; then each run's distinct surfaces are split into [`SHARDS`] by
+/// a hash, and each shard is interned on its own (on every core), in run order. A surface's
+/// id is its shard's offset plus its id in the shard: deterministic, and nothing downstream
+/// depends on the order of ids (the dictionary is sorted by key, posting lists by document).
+/// Merging every run into one table on one core was a tenth of the Chinese index's time.
 fn intern_surfaces<'a>(
     analysed: &[&'a Page],
     run: usize,
-) -> (Vec<&'a str>, StrIds<'a>, Vec<Vec<u32>>) {
-    let runs: Vec<(Vec<&'a str>, Vec<Vec<u32>>)> = analysed
-        .par_chunks(run)
-        .map(|pages| {
-            let mut ids = StrIds::default();
-            let mut order: Vec<&'a str> = Vec::new();
-            let mut local = |s: &'a str| {
-                let id = ids.get_or_insert(s, order.len() as u32);
-                if id as usize == order.len() {
-                    order.push(s);
+) -> (Vec<&'a str>, Surfaces<'a>, Vec<Vec<u32>>) {
+    let runs: Vec<RunSurfaces<'a>> = analysed.par_chunks(run).map(RunSurfaces::new).collect();
+    let shards: Vec<Shard<'a>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|k| Shard::new(&runs, k))
+        .collect();
+    let mut offsets = Vec::with_capacity(SHARDS);
+    let mut surfaces: Vec<&'a str> = Vec::new();
+    for shard in &shards {
+        offsets.push(surfaces.len() as u32);
+        surfaces.extend_from_slice(&shard.order);
+    }
+    let local_to_global: Vec<Vec<u32>> = runs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, run)| {
+            let mut to_global = vec![0u32; run.order.len()];
+            for (k, shard) in shards.iter().enumerate() {
+                for (&i, &id) in run.buckets[k].iter().zip(&shard.per_run[r]) {
+                    to_global[i as usize] = offsets[k] + id;
                 }
-                id
-            };
-            let pages: Vec<Vec<u32>> = pages
+            }
+            run.pages
                 .iter()
-                .map(|&p: &&'a Page| p.surfaces.iter().map(&mut local).collect())
-                .collect();
-            (order, pages)
+                .map(|ids| {
+                    ids.iter()
+                        .map(|&i| to_global[i as usize])
+                        .collect::<Vec<u32>>()
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
-    let mut global = StrIds::default();
-    let mut surfaces: Vec<&'a str> = Vec::new();
-    let mut local_to_global = Vec::with_capacity(analysed.len());
-    for (order, pages) in runs {
-        let to_global: Vec<u32> = order
+    let ids = Surfaces {
+        shards: shards.into_iter().map(|s| s.ids).collect(),
+        offsets,
+        extra: StrIds::default(),
+    };
+    (surfaces, ids, local_to_global)
+}
+
+/// How many shards the language-wide surfaces are interned in (a power of two).
+const SHARDS: usize = 16;
+
+/// One run of pages' distinct surfaces in first-seen order, each page's surfaces as indices
+/// into them, and the indices split by shard.
+struct RunSurfaces<'a> {
+    order: Vec<&'a str>,
+    pages: Vec<Vec<u32>>,
+    buckets: Vec<Vec<u32>>,
+}
+
+impl<'a> RunSurfaces<'a> {
+    fn new(pages: &[&'a Page]) -> RunSurfaces<'a> {
+        let mut ids = StrIds::default();
+        let mut order: Vec<&'a str> = Vec::new();
+        let pages: Vec<Vec<u32>> = pages
             .iter()
-            .map(|&s| intern(s, &mut global, &mut surfaces))
+            .map(|&p: &&'a Page| {
+                p.surfaces
+                    .iter()
+                    .map(|s| intern(s, &mut ids, &mut order))
+                    .collect()
+            })
             .collect();
-        let pages = pages.into_par_iter().map(|ids| {
-            ids.into_iter()
-                .map(|i| to_global[i as usize])
-                .collect::<Vec<u32>>()
-        });
-        local_to_global.par_extend(pages);
+        let mut buckets = vec![Vec::new(); SHARDS];
+        for (i, s) in order.iter().enumerate() {
+            buckets[shard_of(s, SHARDS)].push(i as u32);
+        }
+        RunSurfaces {
+            order,
+            pages,
+            buckets,
+        }
     }
-    (surfaces, global, local_to_global)
+}
+
+/// One shard of the language-wide surfaces: its distinct surfaces, and per run the shard ids
+/// of that run's surfaces in the shard (in the order of the run's bucket).
+struct Shard<'a> {
+    ids: StrIds<'a>,
+    order: Vec<&'a str>,
+    per_run: Vec<Vec<u32>>,
+}
+
+impl<'a> Shard<'a> {
+    /// Shard `k` of every run, interned in run order.
+    fn new(runs: &[RunSurfaces<'a>], k: usize) -> Shard<'a> {
+        let (mut ids, mut order) = (StrIds::default(), Vec::new());
+        let per_run = runs
+            .iter()
+            .map(|r| {
+                let bucket = r.buckets[k].iter();
+                bucket
+                    .map(|&i| intern(r.order[i as usize], &mut ids, &mut order))
+                    .collect()
+            })
+            .collect();
+        Shard {
+            ids,
+            order,
+            per_run,
+        }
+    }
+}
+
+/// The language-wide surface ids made by [`intern_surfaces`], for interning more words (the
+/// synonyms') after them.
+struct Surfaces<'a> {
+    shards: Vec<StrIds<'a>>,
+    offsets: Vec<u32>,
+    /// Words no page has, with their ids.
+    extra: StrIds<'a>,
+}
+
+impl<'a> Surfaces<'a> {
+    /// The id of `s` in `surfaces`, appended when new.
+    fn intern(&mut self, s: &'a str, surfaces: &mut Vec<&'a str>) -> u32 {
+        let k = shard_of(s, SHARDS);
+        match self.shards[k].get(s) {
+            Some(id) => self.offsets[k] + id,
+            None => intern(s, &mut self.extra, surfaces),
+        }
+    }
 }
 
 /// The id of `s` in `surfaces`, appended when new.
@@ -200,10 +289,10 @@ fn intern<'s>(s: &'s str, ids: &mut StrIds<'s>, surfaces: &mut Vec<&'s str>) -> 
 /// The ids of `words`, interning the new ones.
 fn intern_words<'s>(
     words: &'s [String],
-    ids: &mut StrIds<'s>,
+    ids: &mut Surfaces<'s>,
     surfaces: &mut Vec<&'s str>,
 ) -> Vec<u32> {
-    words.iter().map(|w| intern(w, ids, surfaces)).collect()
+    words.iter().map(|w| ids.intern(w, surfaces)).collect()
 }
 
 /// Stems each surface once (on every core) and interns the stems as term ids, in surface order.
@@ -391,37 +480,43 @@ impl PagePostings {
 
 /// A synonym as term ids: sections holding every `target` term also get the `variant` terms.
 struct Rule {
+    /// Sorted, without repeats.
     target: Vec<u32>,
+    /// The term of the target's first word as written: the variant ranks as it does.
+    first: u32,
     variant: Vec<u32>,
 }
 
 impl Rule {
-    fn new(variant: &[u32], target: &[u32], surface_term: &[u32]) -> Self {
+    /// `None` when the target or the variant has no word.
+    fn new(variant: &[u32], target: &[u32], surface_term: &[u32]) -> Option<Self> {
         let terms = |s: &[u32]| {
             let mut t: Vec<u32> = s.iter().map(|&i| surface_term[i as usize]).collect();
             t.sort_unstable();
             t.dedup();
             t
         };
-        Self {
+        let first = surface_term[*target.first()? as usize];
+        let rule = Self {
             target: terms(target),
+            first,
             variant: terms(variant),
-        }
+        };
+        (!rule.variant.is_empty()).then_some(rule)
     }
 }
 
 /// Adds the variant terms of every rule whose target terms the section has, with the frequency
-/// and heading flags of the target's first term, so the variant ranks as the target does.
+/// and heading flags of the target's first word, so the variant ranks as the target does.
 /// `slots[term]` is the term's index in `merged`, or `u32::MAX` when the section lacks it.
 fn apply_synonyms(rules: &[Rule], merged: &mut Vec<(u32, u32, u8)>, slots: &[u32]) {
     let mut added: Vec<(u32, u32, u8)> = Vec::new();
     let has = |t: u32| slots[t as usize] != u32::MAX;
     for rule in rules {
-        let first = slots[rule.target[0] as usize];
-        if first == u32::MAX || !rule.target.iter().all(|&t| has(t)) {
+        if !rule.target.iter().all(|&t| has(t)) {
             continue;
         }
-        let (_, tf, flags) = merged[first as usize];
+        let (_, tf, flags) = merged[slots[rule.first as usize] as usize];
         for &v in &rule.variant {
             if !has(v) && !added.iter().any(|m| m.0 == v) {
                 added.push((v, tf, flags));

@@ -194,6 +194,31 @@ fn synonyms_give_sections_with_the_target_the_variant() {
     );
 }
 
+/// The postings of `word`'s index term (its own entry, or the one its alias names).
+fn postings_of<'a>(dict: &'a [Vec<serde_yaml::Value>], word: &str) -> Option<&'a str> {
+    let e = entry(dict, word)?;
+    let term = e[1].as_str().filter(|s| !s.is_empty()).unwrap_or(word);
+    entry(dict, term)?.get(3)?.as_str()
+}
+
+/// A variant ranks as the first word of its target as written (`top-up`), not as whichever
+/// of the target's words the site happened to use first (`up`, on the page before).
+#[test]
+fn a_variant_ranks_as_the_first_word_of_its_target() {
+    let synonyms = super::Synonyms::parse("en:\n  recharge: top-up\n", &["en"]).expect("valid");
+    let a = "<main data-search-body><h2 id=u>Up</h2><p>Up and up.</p></main>";
+    let b = "<main data-search-body><h2 id=t>Top-up</h2><p>Cards, up up up up up.</p></main>";
+    let pages = [page("en/a/", "A", a), page("en/b/", "B", b)];
+    let dict = dictionary(&super::build_index_with("en", &pages, &synonyms));
+    let variant = postings_of(&dict, "recharge").expect("the variant has postings");
+    assert_eq!(Some(variant), postings_of(&dict, "top-up"));
+    assert_ne!(
+        Some(variant),
+        postings_of(&dict, "up"),
+        "up is on both pages"
+    );
+}
+
 #[test]
 fn low_weight_text_is_indexed_at_the_lowest_level_and_not_shown() {
     let html = "<main data-search-body><h2 id=s>Sources</h2><ol data-search-weight=\"low\">\
