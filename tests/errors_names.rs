@@ -180,3 +180,41 @@ fn reserved_names_cover_every_top_level_output() {
         );
     }
 }
+
+/// Content is found per language folder (each walked on its own core): a file directly under
+/// `content/` and a folder of no configured language are errors naming them, an editor's swap
+/// file is skipped, and pages under nested folders of every language are all built.
+#[test]
+fn content_folders_are_languages_and_editor_files_are_skipped() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/en/deep/er/page.md",
+        "---\ntitle: Deep\n---\nText\n",
+    );
+    site.write("content/zh/deep/page.md", "---\ntitle: 深\n---\n文字\n");
+    site.write("content/en/.page.md.swp", "not Markdown \u{0}");
+    site.write("content/en/draft.md~", "not Markdown either");
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in [
+        "public/en/deep/er/page/index.html",
+        "public/zh/deep/page/index.html",
+    ] {
+        assert!(site.path(page).is_file(), "{page} was not built");
+    }
+    assert!(!site.path("public/en/draft.md~").exists());
+    site.write("content/stray.md", "---\ntitle: Stray\n---\n");
+    site.write("content/xx/a.md", "---\ntitle: A\n---\n");
+    let err = fails(&site);
+    assert!(
+        err.contains(
+            "error: content/stray.md: a file directly under content/ belongs to no language"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("hint: move it to content/<lang>/"), "{err}");
+    assert!(
+        err.contains("error: content/xx: 'xx' is not a configured language"),
+        "{err}"
+    );
+}

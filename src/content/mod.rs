@@ -328,15 +328,13 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             .with_hint("put Markdown files under content/<lang>/")
             .into());
     }
-    let mut files = Vec::new();
     let mut errors = Vec::new();
-    let walk = walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
+    let mut languages = Vec::new();
+    for entry in walk(content_dir)
+        .max_depth(1)
         .into_iter()
-        .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walk {
+        .filter_entry(kept)
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -349,30 +347,79 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             .strip_prefix(content_dir)
             .unwrap_or(entry.path());
         let shown = Path::new(CONTENT_DIR).join(rel_to_content);
-        let (lang, rest) = names_of(rel_to_content);
-        if entry.depth() == 1 {
-            if !entry.file_type().is_dir() {
-                errors.push(
-                    Diagnostic::new("a file directly under content/ belongs to no language")
-                        .in_file(&shown)
-                        .with_hint("move it to content/<lang>/"),
-                );
-            } else if config.language(&lang).is_none() {
-                let codes: Vec<&str> = config.language_codes();
-                errors.push(
-                    Diagnostic::new(format!("'{lang}' is not a configured language"))
-                        .in_file(&shown)
-                        .with_hint(format!(
-                            "configured languages: {}; add it to site.yaml",
-                            codes.join(", ")
-                        )),
-                );
+        let (lang, _) = names_of(rel_to_content);
+        if !entry.file_type().is_dir() {
+            errors.push(
+                Diagnostic::new("a file directly under content/ belongs to no language")
+                    .in_file(&shown)
+                    .with_hint("move it to content/<lang>/"),
+            );
+        } else if config.language(&lang).is_none() {
+            let codes: Vec<&str> = config.language_codes();
+            errors.push(
+                Diagnostic::new(format!("'{lang}' is not a configured language"))
+                    .in_file(&shown)
+                    .with_hint(format!(
+                        "configured languages: {}; add it to site.yaml",
+                        codes.join(", ")
+                    )),
+            );
+        } else {
+            languages.push(entry.into_path());
+        }
+    }
+    // Each language's folder is walked on its own core (at 10k pages one walk held a core on
+    // 10,000 `stat` calls); the parts are joined in name order, as one walk would give them.
+    let parts: Vec<(Vec<Found>, Vec<Diagnostic>)> = languages
+        .par_iter()
+        .map(|dir| discover_language(content_dir, dir))
+        .collect();
+    let mut files = Vec::new();
+    for (found, problems) in parts {
+        files.extend(found);
+        errors.extend(problems);
+    }
+    errors.extend(same_names(content_dir, &files));
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(BuildErrors(errors))
+    }
+}
+
+/// A walk of `dir`: symlinks not followed, entries in name order (leave out what
+/// [`kept`] refuses).
+fn walk(dir: &Path) -> walkdir::WalkDir {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+}
+
+/// Whether a walk keeps an entry: not an editor's or the system's file.
+fn kept(e: &walkdir::DirEntry) -> bool {
+    !is_ignored_name(&e.file_name().to_string_lossy())
+}
+
+/// The files under one language's folder `dir`, and the entries that could not be read.
+fn discover_language(content_dir: &Path, dir: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    for entry in walk(dir).into_iter().filter_entry(kept) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Diagnostic::new(format!("cannot read: {e}")).in_file(CONTENT_DIR));
+                continue;
             }
+        };
+        if !entry.file_type().is_file() {
             continue;
         }
-        if !entry.file_type().is_file() || config.language(&lang).is_none() {
-            continue;
-        }
+        let rel_to_content = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
+        let (lang, rest) = names_of(rel_to_content);
         let meta = entry.metadata().ok();
         let stamp = Stamp {
             len: meta.as_ref().map_or(0, |m| m.len()),
@@ -385,12 +432,7 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
             stamp,
         });
     }
-    errors.extend(same_names(content_dir, &files));
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(BuildErrors(errors))
-    }
+    (files, errors)
 }
 
 /// Two files whose names are equal once in NFC (one written composed, one decomposed) would be
