@@ -94,11 +94,8 @@ pub fn page(page: &SearchPage<'_>) -> (Page, Vec<Section>) {
 /// against) with every part folded whole first.
 fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
     let sections = sections(page.html);
-    // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
-    // repeated words in other scripts): growing the table step by step was a tenth of its cost.
-    let bytes: usize = sections.iter().map(|s| s.text.len() + s.low.len()).sum();
     let mut state = State {
-        interner: Interner::with_capacity(bytes / 6),
+        interner: Interner::with_capacity(distinct_estimate(&sections)),
         scratch: String::new(),
         parents: String::new(),
         last_parents: None,
@@ -130,6 +127,35 @@ fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
         docs,
     };
     (page, sections)
+}
+
+/// About how many distinct tokens a page's sections hold, to size the interner's table: one
+/// per two Han characters (a character and a pair each, many repeated) and one per 32 bytes of
+/// other text (words repeat: a Russian page of 15 KB has about 260). Growing the table step by
+/// step was a tenth of its cost; a table too large for the level-1 cache (one token per 6 bytes
+/// of text was five to ten times too many outside Chinese) made every look-up a cache miss.
+fn distinct_estimate(sections: &[Section]) -> usize {
+    let texts = || sections.iter().flat_map(|s| [&s.text, &s.low]);
+    let bytes: usize = texts().map(|t| t.len()).sum();
+    let han: usize = texts().map(|t| wide_leads(t.as_bytes())).sum();
+    han / 2 + bytes.saturating_sub(3 * han) / 32
+}
+
+/// How many bytes of `bytes` are `E0` or above, the lead bytes of 3- and 4-byte characters:
+/// Han, and a few dashes and quotes (an estimate only needs Han). Eight bytes at a time: a
+/// byte's top three bits all set (pinned to counting byte by byte by a test).
+fn wide_leads(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A shift moves bits 6 and 5 of each byte to its bit 7, never into the next byte's.
+        n += (x & x << 1 & x << 2 & HIGH).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b >= 0xE0).count()
 }
 
 /// What a page's sections share while they are counted one by one.
@@ -507,6 +533,24 @@ mod tests {
         };
         assert_eq!(docs(&fast), docs(&general));
         assert_eq!(fast.docs.len(), 4);
+    }
+
+    /// The word-at-a-time count gives what counting byte by byte gives, for every byte at
+    /// every place of a text of every length up to three words.
+    #[test]
+    fn wide_leads_agree_with_counting_bytes() {
+        for b in 0..=255u8 {
+            for len in 0..=24 {
+                for at in 0..len {
+                    for filler in [b'a', 0xDF, 0xE0, 0xE4, 0xFF] {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        let want = bytes.iter().filter(|&&x| x >= 0xE0).count();
+                        assert_eq!(super::wide_leads(&bytes), want, "{b:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
