@@ -125,12 +125,12 @@ impl Folding {
         while i < bytes.len() {
             match bytes[i] {
                 b @ 0..=0x7F => match ASCII_CLASS[b as usize] {
-                    Class::Word => {
-                        if b.is_ascii_uppercase() {
-                            self.change(text, scratch, i, 1, Some((b | 0x20) as char));
-                        }
+                    Class::Word if b.is_ascii_uppercase() => {
+                        self.change(text, scratch, i, 1, Some((b | 0x20) as char));
                         i += 1;
                     }
+                    // At least this byte, and most often the rest of an English word.
+                    Class::Word => i += plain_ascii_run(&bytes[i..]),
                     Class::Joiner => {
                         self.run.joined = true;
                         i += 1;
@@ -213,9 +213,11 @@ fn small_cyrillic_end(bytes: &[u8], mut i: usize) -> usize {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word) & MASK;
-        // Per 16-bit lane 0 or 0x2FFF, less than 0xB0D0: no lane borrows from the next.
-        if x != SMALL_A - (x & LOW_BITS) * 0x2FFF {
-            break;
+        // Per 16-bit lane 0 or 0x2FFF, less than 0xB0D0: no lane borrows from the next. A lane
+        // differs from what a letter would be exactly where the pair is not one.
+        let off = x ^ (SMALL_A - (x & LOW_BITS) * 0x2FFF);
+        if off != 0 {
+            return i + 2 * (off.trailing_zeros() / 16) as usize;
         }
         i += 8;
     }
@@ -226,6 +228,36 @@ fn small_cyrillic_end(bytes: &[u8], mut i: usize) -> usize {
         }
     }
     i
+}
+
+/// How many bytes at the start of `bytes` are lowercase ASCII letters or digits: word
+/// characters that fold to themselves. Eight at a time (pinned to the byte-by-byte rule by a
+/// test).
+#[inline]
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Seven bits per byte, so adding at most 0x80 never carries into the next byte: the
+        // top bit of `low + 0x80 - c` is set where the byte is `c` or above.
+        let low = x & !HIGH;
+        let at_least = |c: u8| (low + ONES * u64::from(0x80 - c)) & HIGH;
+        let plain = !x & (at_least(b'a') & !at_least(b'{') | at_least(b'0') & !at_least(b':'));
+        let stops = !plain & HIGH;
+        if stops != 0 {
+            return n + (stops.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    let tail = &bytes[n..];
+    n + tail
+        .iter()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+        .unwrap_or(tail.len())
 }
 
 #[cfg(test)]
@@ -268,6 +300,28 @@ mod tests {
             &"A".repeat(70),
         ] {
             check(text);
+        }
+    }
+
+    /// The eight-at-a-time run of lowercase letters and digits ends where the byte-by-byte
+    /// rule ends, for every byte at every place of runs of every length.
+    #[test]
+    fn plain_ascii_run_agrees_with_bytes() {
+        for b in 0..=255u8 {
+            for len in 1..=20 {
+                for at in 0..len {
+                    for filler in [b'a', b'z', b'0', b'9'] {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        let want = bytes
+                            .iter()
+                            .position(|x| !(x.is_ascii_lowercase() || x.is_ascii_digit()))
+                            .unwrap_or(len);
+                        let got = super::plain_ascii_run(&bytes);
+                        assert_eq!(got, want, "{b:#x} at {at} of {len}");
+                    }
+                }
+            }
         }
     }
 
