@@ -97,8 +97,8 @@ fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
     let sections = sections(page.html);
     let mut state = State {
         interner: {
-            let (pairs, others) = distinct_estimate(&sections);
-            Interner::with_capacity(pairs, others)
+            let (han, others) = distinct_estimate(&sections);
+            Interner::with_capacity(han, others)
         },
         scratch: String::new(),
         parents: String::new(),
@@ -133,8 +133,9 @@ fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
     (page, sections)
 }
 
-/// About how many distinct Han pairs and other tokens a page's sections hold, to size the
-/// interner's tables: a pair per two Han characters (a Chinese page repeats its words) and a
+/// About how many distinct Han tokens and other tokens a page's sections hold, to size the
+/// interner's tables: a Han character or pair per two Han characters (a Chinese page repeats
+/// its words) and a
 /// token per 32 bytes of other text (a Russian page of 15 KB has about 260). Growing a table
 /// step by step was a tenth of its cost; one token per 6 bytes of all text was five to ten
 /// times too many outside Chinese.

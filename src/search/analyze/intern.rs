@@ -17,21 +17,19 @@ use crate::search::normalize::is_main_han_at;
 /// never read the token's copy.
 ///
 /// Han characters and pairs of the main block (U+4E00–U+9FFF), two tokens per character of a
-/// Chinese page and half its analysis, skip that table: a character's id is read from a table
-/// indexed by its code point, a pair's from a table keyed by its two code points in a `u32`
-/// (8 bytes an entry where the general one takes 24). Which table holds a token depends only
-/// on its bytes, so ids are what one table would give (pinned by a test against a map).
+/// Chinese page and half its analysis, skip that table: they are keyed by their code points in
+/// a `u32` ([`han_key`]), 8 bytes an entry where the general one takes 24, with no bytes to
+/// pack. (A table indexed by code point, 84 KB zeroed per page, cost more in the kernel's
+/// page clearing than it saved.) Which table holds a token depends only on its bytes, so ids
+/// are what one table would give (pinned by a test against a map).
 pub(super) struct Interner {
     /// The distinct tokens, in id order.
     surfaces: Surfaces,
     table: HashTable<Entry>,
     /// Per id: index into the current document's `terms`, or `u32::MAX`.
     slots: Vec<u32>,
-    /// Per main-block Han character (by code point from U+4E00): its id + 1, or 0. Empty until
-    /// the page's first one, so pages without Chinese never make it.
-    han: Vec<u32>,
-    /// Main-block Han pairs: ([`pair_key`], id).
-    pairs: HashTable<(u32, u32)>,
+    /// Main-block Han characters and pairs: ([`han_key`], id).
+    han: HashTable<(u32, u32)>,
 }
 
 /// Main-block Han characters: U+4E00–U+9FFF.
@@ -43,17 +41,21 @@ fn han_offset(b: &[u8]) -> u32 {
     (u32::from(b[0] & 0x0F) << 12 | u32::from(b[1] & 0x3F) << 6 | u32::from(b[2] & 0x3F)) - 0x4E00
 }
 
-/// A main-block Han pair's key: both [`han_offset`]s, distinct for distinct pairs
-/// (0x5200² < 2³²).
+/// The key of a main-block Han character ([`Kind::HanChar`]: its [`han_offset`], below
+/// 0x5200) or pair (from 0x5200 on: (first + 1) × 0x5200 + second, below 0x5201 × 0x5200 <
+/// 2³²), distinct for distinct tokens.
 #[inline]
-fn pair_key(b: &[u8]) -> u32 {
-    han_offset(&b[..3]) * HAN_CHARS as u32 + han_offset(&b[3..6])
+fn han_key(b: &[u8], kind: Kind) -> u32 {
+    match kind {
+        Kind::HanPair => (han_offset(&b[..3]) + 1) * HAN_CHARS as u32 + han_offset(&b[3..6]),
+        _ => han_offset(b),
+    }
 }
 
-/// The pair table's hash: a folded 64-bit multiply, so both the bucket (low bits) and
+/// The Han table's hash: a folded 64-bit multiply, so both the bucket (low bits) and
 /// hashbrown's tag (high bits) depend on every bit of the key.
 #[inline]
-fn pair_hash(key: u32) -> u64 {
+fn han_hash(key: u32) -> u64 {
     let m = u128::from(key) * 0x9e37_79b9_7f4a_7c15;
     (m as u64) ^ ((m >> 64) as u64)
 }
@@ -97,9 +99,10 @@ impl Entry {
 }
 
 impl Interner {
-    /// An interner for about `pairs` distinct Han pairs and `others` other tokens.
-    pub(super) fn with_capacity(pairs: usize, others: usize) -> Interner {
-        let tokens = 2 * pairs + others;
+    /// An interner for about `han` distinct Han characters and pairs and `others` other
+    /// tokens.
+    pub(super) fn with_capacity(han: usize, others: usize) -> Interner {
+        let tokens = han + others;
         Interner {
             surfaces: Surfaces {
                 text: String::with_capacity(tokens * 4),
@@ -107,8 +110,7 @@ impl Interner {
             },
             table: HashTable::with_capacity(others),
             slots: Vec::with_capacity(tokens),
-            han: Vec::new(),
-            pairs: HashTable::with_capacity(pairs),
+            han: HashTable::with_capacity(han),
         }
     }
 
@@ -116,37 +118,19 @@ impl Interner {
     #[inline]
     pub(super) fn id(&mut self, token: &str) -> (u32, &mut u32) {
         let id = match kind(token.as_bytes()) {
-            Kind::HanChar => self.han_char_id(token),
-            Kind::HanPair => self.han_pair_id(token),
             Kind::Other => self.other_id(token),
+            han => self.han_id(token, han),
         };
         (id, &mut self.slots[id as usize])
     }
 
     #[inline]
-    fn han_char_id(&mut self, token: &str) -> u32 {
-        if self.han.is_empty() {
-            self.han = vec![0; HAN_CHARS];
-        }
-        let at = han_offset(token.as_bytes()) as usize;
-        match self.han[at] {
-            0 => {
-                let id = self.len();
-                self.han[at] = id + 1;
-                self.push(token);
-                id
-            }
-            known => known - 1,
-        }
-    }
-
-    #[inline]
-    fn han_pair_id(&mut self, token: &str) -> u32 {
-        let key = pair_key(token.as_bytes());
+    fn han_id(&mut self, token: &str, kind: Kind) -> u32 {
+        let key = han_key(token.as_bytes(), kind);
         let next = self.len();
         match self
-            .pairs
-            .entry(pair_hash(key), |e| e.0 == key, |e| pair_hash(e.0))
+            .han
+            .entry(han_hash(key), |e| e.0 == key, |e| han_hash(e.0))
         {
             hashbrown::hash_table::Entry::Occupied(e) => e.get().1,
             hashbrown::hash_table::Entry::Vacant(slot) => {
@@ -201,16 +185,15 @@ impl Interner {
         for id in (len..self.len()).rev() {
             let b = self.surfaces.get(id).as_bytes();
             match kind(b) {
-                Kind::HanChar => self.han[han_offset(b) as usize] = 0,
-                Kind::HanPair => {
-                    let key = pair_key(b);
-                    if let Ok(entry) = self.pairs.find_entry(pair_hash(key), |e| e.0 == key) {
-                        entry.remove();
-                    }
-                }
                 Kind::Other => {
                     let hash = Entry::hash(token_key(b), b.len() as u32);
                     if let Ok(entry) = self.table.find_entry(hash, |e| e.id == id) {
+                        entry.remove();
+                    }
+                }
+                han => {
+                    let key = han_key(b, han);
+                    if let Ok(entry) = self.han.find_entry(han_hash(key), |e| e.0 == key) {
                         entry.remove();
                     }
                 }
@@ -272,7 +255,6 @@ fn token_key(b: &[u8]) -> [u64; 2] {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     /// Han characters at both ends of the main block and every 7th between, beside ones outside
@@ -323,7 +305,6 @@ mod tests {
         map.iter().for_each(|(w, &id)| by_id[id as usize] = w);
         assert_eq!(surfaces.iter().collect::<Vec<_>>(), by_id);
     }
-
 
     /// Forgetting the tokens interned after a mark, in every table, and interning them again
     /// gives the ids of a map that never saw them.

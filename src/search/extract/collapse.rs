@@ -205,13 +205,22 @@ mod tests {
     fn ascii_space_run_ends_where_whitespace_ends() {
         for b in 0..=255u8 {
             for len in 0..12 {
-                let mut bytes: Vec<u8> = b" \t\n\r\x0b\x0c".iter().copied().cycle().take(len).collect();
+                let mut bytes: Vec<u8> = b" \t\n\r\x0b\x0c"
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(len)
+                    .collect();
                 bytes.extend([b, b' ']);
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let want = (0..text.len())
                     .find(|&i| text.as_bytes()[i] >= 0x80 || !super::whitespace_at(&text, i).0)
                     .unwrap_or(text.len());
-                assert_eq!(super::ascii_space_run(text.as_bytes()), want, "{b:#x} after {len}");
+                assert_eq!(
+                    super::ascii_space_run(text.as_bytes()),
+                    want,
+                    "{b:#x} after {len}"
+                );
             }
         }
     }
