@@ -150,8 +150,8 @@ impl Interner {
         // A key of up to 16 bytes is the token itself; a longer one is a hash.
         let same =
             |e: &Entry| e.key == key && e.len == len && (len <= 16 || surfaces.get(e.id) == token);
-        // One probe for a new token too (a Chinese page's pairs are mostly new).
-        let id = match self.table.entry(hash, same, |e| Entry::hash(e.key, e.len)) {
+        // One probe for a new token too.
+        match self.table.entry(hash, same, |e| Entry::hash(e.key, e.len)) {
             hashbrown::hash_table::Entry::Occupied(e) => e.get().id,
             hashbrown::hash_table::Entry::Vacant(slot) => {
                 let id = self.slots.len() as u32;
@@ -159,8 +159,7 @@ impl Interner {
                 self.push(token);
                 id
             }
-        };
-        id
+        }
     }
 
     /// The id `id` with its slot, as [`Interner::id`] gives it for the token of that id.
@@ -317,9 +316,13 @@ mod tests {
         words.extend(han_words().into_iter().step_by(13));
         let (before, after) = words.split_at(words.len() / 2);
         let mut interner = super::Interner::with_capacity(2, 2);
-        before.iter().for_each(|w| drop(interner.id(w)));
+        before.iter().for_each(|w| {
+            interner.id(w);
+        });
         let mark = interner.len();
-        after.iter().rev().for_each(|w| drop(interner.id(w)));
+        after.iter().rev().for_each(|w| {
+            interner.id(w);
+        });
         interner.truncate(mark);
         let mut map = std::collections::HashMap::new();
         for w in before.iter().chain(after).chain(before.iter().rev()) {
