@@ -6,13 +6,14 @@
 
 use std::convert::Infallible;
 
-use hashbrown::HashTable;
-
 use super::SearchPage;
 use super::extract::{Section, sections};
 use super::normalize::fold_into;
 use super::rank::{IN_HEADING, IN_PARENT};
 use super::tokenize::{NeedsNormalizer, for_each_folded_token, for_each_token};
+
+mod intern;
+use intern::Interner;
 
 /// The documents of one page and the distinct surface tokens they use.
 #[derive(Clone)]
@@ -94,11 +95,11 @@ pub fn page(page: &SearchPage<'_>) -> (Page, Vec<Section>) {
 /// against) with every part folded whole first.
 fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
     let sections = sections(page.html);
-    // About one distinct token per 6 bytes of text (a Han character and its pair per 3 bytes,
-    // repeated words in other scripts): growing the table step by step was a tenth of its cost.
-    let bytes: usize = sections.iter().map(|s| s.text.len() + s.low.len()).sum();
     let mut state = State {
-        interner: Interner::with_capacity(bytes / 6),
+        interner: {
+            let (han, others) = distinct_estimate(&sections);
+            Interner::with_capacity(han, others)
+        },
         scratch: String::new(),
         parents: String::new(),
         last_parents: None,
@@ -130,6 +131,36 @@ fn page_with(page: &SearchPage<'_>, fused: bool) -> (Page, Vec<Section>) {
         docs,
     };
     (page, sections)
+}
+
+/// About how many distinct Han tokens and other tokens a page's sections hold, to size the
+/// interner's tables: a Han character or pair per two Han characters (a Chinese page repeats
+/// its words) and a
+/// token per 32 bytes of other text (a Russian page of 15 KB has about 260). Growing a table
+/// step by step was a tenth of its cost; one token per 6 bytes of all text was five to ten
+/// times too many outside Chinese.
+fn distinct_estimate(sections: &[Section]) -> (usize, usize) {
+    let texts = || sections.iter().flat_map(|s| [&s.text, &s.low]);
+    let bytes: usize = texts().map(|t| t.len()).sum();
+    let han: usize = texts().map(|t| wide_leads(t.as_bytes())).sum();
+    (han / 2, bytes.saturating_sub(3 * han) / 32)
+}
+
+/// How many bytes of `bytes` are `E0` or above, the lead bytes of 3- and 4-byte characters:
+/// Han, and a few dashes and quotes (an estimate only needs Han). Eight bytes at a time: a
+/// byte's top three bits all set (pinned to counting byte by byte by a test).
+fn wide_leads(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A shift moves bits 6 and 5 of each byte to its bit 7, never into the next byte's.
+        n += (x & x << 1 & x << 2 & HIGH).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b >= 0xE0).count()
 }
 
 /// What a page's sections share while they are counted one by one.
@@ -245,160 +276,6 @@ impl Fold for Normalized {
     }
 }
 
-/// Page-local token ids, plus each id's slot in the document being counted.
-///
-/// A table over the tokens' own copies: a token is read once for its key and copied once
-/// (when new), so tokens may come from a buffer that is refilled for every part of every
-/// section, and the copies are the page's [`Surfaces`] when it is done. hashbrown's
-/// `HashTable` holds only `(key, id, length)`: the key of a token of up to 16 bytes is the
-/// token itself (most words, a Russian one of up to 8 letters among them), so most look-ups
-/// never read the token's copy.
-struct Interner {
-    /// The distinct tokens, in id order.
-    surfaces: Surfaces,
-    table: HashTable<Entry>,
-    /// Per id: index into the current document's `terms`, or `u32::MAX`.
-    slots: Vec<u32>,
-}
-
-/// One token in the [`Interner`]'s table.
-#[derive(Clone, Copy)]
-struct Entry {
-    /// [`token_key`] of the token.
-    key: [u64; 2],
-    id: u32,
-    /// The token's length in bytes.
-    len: u32,
-}
-
-impl Entry {
-    /// The table's hash: a folded 128-bit multiply, so both the low bits (the bucket) and the
-    /// high bits (hashbrown's tag) depend on every bit of the key.
-    fn hash([lo, hi]: [u64; 2], len: u32) -> u64 {
-        let mixed =
-            lo ^ u64::from(len) ^ hi.rotate_left(23).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        let m = u128::from(mixed) * 0x9e37_79b9_7f4a_7c15;
-        (m as u64) ^ ((m >> 64) as u64)
-    }
-}
-
-impl Interner {
-    fn with_capacity(tokens: usize) -> Interner {
-        Interner {
-            surfaces: Surfaces {
-                text: String::with_capacity(tokens * 4),
-                ends: Vec::with_capacity(tokens),
-            },
-            table: HashTable::with_capacity(tokens),
-            slots: Vec::with_capacity(tokens),
-        }
-    }
-
-    #[inline]
-    fn id(&mut self, token: &str) -> (u32, &mut u32) {
-        let len = token.len() as u32;
-        let key = token_key(token.as_bytes());
-        let hash = Entry::hash(key, len);
-        let surfaces = &self.surfaces;
-        // A key of up to 16 bytes is the token itself; a longer one is a hash.
-        let same =
-            |e: &Entry| e.key == key && e.len == len && (len <= 16 || surfaces.get(e.id) == token);
-        // One probe for a new token too (a Chinese page's pairs are mostly new).
-        let id = match self.table.entry(hash, same, |e| Entry::hash(e.key, e.len)) {
-            hashbrown::hash_table::Entry::Occupied(e) => e.get().id,
-            hashbrown::hash_table::Entry::Vacant(slot) => {
-                let id = self.slots.len() as u32;
-                slot.insert(Entry { key, id, len });
-                self.push(token);
-                id
-            }
-        };
-        (id, &mut self.slots[id as usize])
-    }
-
-    /// The id `id` with its slot, as [`Interner::id`] gives it for the token of that id.
-    fn slot(&mut self, id: u32) -> (u32, &mut u32) {
-        (id, &mut self.slots[id as usize])
-    }
-
-    /// Adds a new token's slot and copy; its id is the next one.
-    fn push(&mut self, token: &str) {
-        self.slots.push(u32::MAX);
-        self.surfaces.text.push_str(token);
-        self.surfaces.ends.push(self.surfaces.text.len() as u32);
-    }
-
-    /// The number of distinct tokens so far.
-    fn len(&self) -> u32 {
-        self.slots.len() as u32
-    }
-
-    /// Forgets every token of id `len` and above, as if they had never been seen.
-    fn truncate(&mut self, len: u32) {
-        for id in (len..self.len()).rev() {
-            let token = self.surfaces.get(id);
-            let key = token_key(token.as_bytes());
-            let hash = Entry::hash(key, token.len() as u32);
-            if let Ok(entry) = self.table.find_entry(hash, |e| e.id == id) {
-                entry.remove();
-            }
-        }
-        let end = match len {
-            0 => 0,
-            _ => self.surfaces.ends[len as usize - 1],
-        };
-        self.surfaces.text.truncate(end as usize);
-        self.surfaces.ends.truncate(len as usize);
-        self.slots.truncate(len as usize);
-    }
-
-    fn into_surfaces(self) -> Surfaces {
-        let mut surfaces = self.surfaces;
-        surfaces.text.shrink_to_fit();
-        surfaces.ends.shrink_to_fit();
-        surfaces
-    }
-}
-
-/// A token of up to 16 bytes zero-padded into two `u64`s (with its length, distinct for
-/// distinct tokens); a longer one's hash. Read with overlapping loads, not a copy into a padded
-/// buffer (a variable-length copy followed by a wide load stalls the load).
-fn token_key(b: &[u8]) -> [u64; 2] {
-    let n = b.len();
-    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
-    let u64_at = |i: usize| {
-        let mut w = [0; 8];
-        w.copy_from_slice(&b[i..i + 8]);
-        u64::from_le_bytes(w)
-    };
-    match n {
-        0 => [0, 0],
-        1..=3 => [
-            u64::from(b[0])
-                | u64::from(b[n / 2]) << (8 * (n / 2))
-                | u64::from(b[n - 1]) << (8 * (n - 1)),
-            0,
-        ],
-        4..=8 => [u32_at(0) | u32_at(n - 4) << (8 * (n - 4)), 0],
-        // The first eight bytes and the last eight, overlapping: with the length, the token.
-        9..=16 => [u64_at(0), u64_at(n - 8)],
-        _ => {
-            // FxHash over the 8-byte words, the last one overlapping the one before.
-            let mut hash = 0u64;
-            let mut add = |w: u64| {
-                hash = (hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-            };
-            let mut i = 0;
-            while i + 8 < n {
-                add(u64_at(i));
-                i += 8;
-            }
-            add(u64_at(n - 8));
-            [hash, 0]
-        }
-    }
-}
-
 #[derive(Default)]
 struct DocStats {
     terms: Vec<Term>,
@@ -422,7 +299,7 @@ impl DocStats {
     /// Resets the slots this document used, ready for the next one.
     fn clear_slots(&self, interner: &mut Interner) {
         for t in &self.terms {
-            interner.slots[t.surface as usize] = u32::MAX;
+            *interner.slot(t.surface).1 = u32::MAX;
         }
     }
 }
@@ -452,35 +329,6 @@ mod tests {
         assert_eq!(doc.len as usize, words);
     }
 
-    /// The interner's table (packed keys up to 16 bytes, hashes beyond, growth) gives the ids a
-    /// plain map of strings gives, and keeps each token's text.
-    #[test]
-    fn interner_ids_agree_with_a_map() {
-        let mut words: Vec<String> = ["", "\0", "a\0", "a", "ab", "充", "充值", "充值卡充值卡"]
-            .iter()
-            .map(|w| w.to_string())
-            .collect();
-        for n in 1..=24 {
-            for c in ['a', 'b', 'я', '中'] {
-                words.push(c.to_string().repeat(n));
-                words.push(format!("{}z", c.to_string().repeat(n)));
-                words.push(format!("z{}", c.to_string().repeat(n)));
-            }
-        }
-        words.extend((0..5000).map(|i| format!("w{i}")));
-        let mut interner = super::Interner::with_capacity(4);
-        let mut map = std::collections::HashMap::new();
-        for w in words.iter().chain(words.iter().rev()) {
-            let next = map.len() as u32;
-            let want = *map.entry(w.as_str()).or_insert(next);
-            assert_eq!(interner.id(w).0, want, "{w:?}");
-        }
-        let surfaces = interner.into_surfaces();
-        let mut by_id: Vec<&str> = vec![""; map.len()];
-        map.iter().for_each(|(w, &id)| by_id[id as usize] = w);
-        assert_eq!(surfaces.iter().collect::<Vec<_>>(), by_id);
-    }
-
     /// A section with a character only the normaliser folds (`ﬁ`, `é` as `e` and a combining
     /// accent) is read again from its folded text after its first tokens were interned: the
     /// page comes out as when every part is folded whole first, ids, terms and all.
@@ -507,6 +355,49 @@ mod tests {
         };
         assert_eq!(docs(&fast), docs(&general));
         assert_eq!(fast.docs.len(), 4);
+    }
+
+    /// The word-at-a-time count gives what counting byte by byte gives, for every byte at
+    /// every place of a text of every length up to three words.
+    #[test]
+    fn wide_leads_agree_with_counting_bytes() {
+        for b in 0..=255u8 {
+            for len in 0..=24 {
+                for at in 0..len {
+                    for filler in [b'a', 0xDF, 0xE0, 0xE4, 0xFF] {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        let want = bytes.iter().filter(|&&x| x >= 0xE0).count();
+                        assert_eq!(super::wide_leads(&bytes), want, "{b:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same with Chinese: characters and pairs interned before the character only the
+    /// normaliser folds are forgotten and interned again, in the same order.
+    #[test]
+    fn a_chinese_section_left_to_the_normaliser_is_read_again() {
+        let html = "<main data-search-body><p>充值卡充值</p><h2 id=g>余额查询</h2>\
+            <p>查询余额 新卡激活 卡余额 ﬁ 激活 充值</p><h3 id=h>激活</h3><p>新卡 余额 鿿一</p></main>";
+        let page = crate::search::SearchPage {
+            url: "zh/a/",
+            title: "充值",
+            html,
+        };
+        let (fast, _) = super::page(&page);
+        let (general, _) = super::page_with(&page, false);
+        let surfaces = |p: &super::Page| p.surfaces.iter().map(String::from).collect::<Vec<_>>();
+        assert_eq!(surfaces(&fast), surfaces(&general));
+        let docs = |p: &super::Page| {
+            p.docs
+                .iter()
+                .map(|d| (d.terms.clone(), d.len))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(docs(&fast), docs(&general));
+        assert!(surfaces(&fast).contains(&"新卡".to_string()));
     }
 
     #[test]

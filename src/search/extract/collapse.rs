@@ -61,11 +61,25 @@ fn collapse<const DECODE: bool>(out: &mut String, text: &str) {
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-            word = i + width;
+            // The ASCII whitespace after it adds nothing (a line break and indentation
+            // between tags, most of a page's text items): stepped over in one loop.
+            i += width + ascii_space_run(&bytes[i + width..]);
+            word = i;
+            continue;
         }
         i += width;
     }
     out.push_str(&text[word..]);
+}
+
+/// How many bytes at the start of `bytes` are ASCII whitespace (tab to carriage return and
+/// space, what [`whitespace_at`] calls whitespace among ASCII bytes).
+#[inline]
+fn ascii_space_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !matches!(b, b'\t'..=b'\r' | b' '))
+        .unwrap_or(bytes.len())
 }
 
 /// How many bytes at the start of `bytes` surely are in neither stop table: eight at a time
@@ -181,6 +195,32 @@ mod tests {
                         assert_eq!(got, want.min(len - len % 8), "{b:#x} at {at} of {len}");
                     }
                 }
+            }
+        }
+    }
+
+    /// The ASCII whitespace run ends at the first byte `whitespace_at` does not call
+    /// whitespace or that is not ASCII, for every byte after runs of every length.
+    #[test]
+    fn ascii_space_run_ends_where_whitespace_ends() {
+        for b in 0..=255u8 {
+            for len in 0..12 {
+                let mut bytes: Vec<u8> = b" \t\n\r\x0b\x0c"
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(len)
+                    .collect();
+                bytes.extend([b, b' ']);
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let want = (0..text.len())
+                    .find(|&i| text.as_bytes()[i] >= 0x80 || !super::whitespace_at(&text, i).0)
+                    .unwrap_or(text.len());
+                assert_eq!(
+                    super::ascii_space_run(text.as_bytes()),
+                    want,
+                    "{b:#x} after {len}"
+                );
             }
         }
     }

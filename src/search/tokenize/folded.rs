@@ -125,12 +125,12 @@ impl Folding {
         while i < bytes.len() {
             match bytes[i] {
                 b @ 0..=0x7F => match ASCII_CLASS[b as usize] {
-                    Class::Word => {
-                        if b.is_ascii_uppercase() {
-                            self.change(text, scratch, i, 1, Some((b | 0x20) as char));
-                        }
+                    Class::Word if b.is_ascii_uppercase() => {
+                        self.change(text, scratch, i, 1, Some((b | 0x20) as char));
                         i += 1;
                     }
+                    // At least this byte, and most often the rest of an English word.
+                    Class::Word => i += plain_ascii_run(&bytes[i..]),
                     Class::Joiner => {
                         self.run.joined = true;
                         i += 1;
@@ -204,6 +204,23 @@ fn folded_class(c: char) -> Class {
 /// test), two bytes at a time: most of a Russian or Kazakh word.
 #[inline]
 fn small_cyrillic_end(bytes: &[u8], mut i: usize) -> usize {
+    // Four letters at a time first: a pair is `D0 B0`–`D0 BF` or `D1 80`–`D1 8F`, i.e. its
+    // bits under `F0FF` are `B0D0`, less `2FFF` when the lead's low bit is set (`80D1`).
+    const MASK: u64 = 0xF0FF_F0FF_F0FF_F0FF;
+    const LOW_BITS: u64 = 0x0001_0001_0001_0001;
+    const SMALL_A: u64 = 0xB0D0_B0D0_B0D0_B0D0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) & MASK;
+        // Per 16-bit lane 0 or 0x2FFF, less than 0xB0D0: no lane borrows from the next. A lane
+        // differs from what a letter would be exactly where the pair is not one.
+        let off = x ^ (SMALL_A - (x & LOW_BITS) * 0x2FFF);
+        if off != 0 {
+            return i + 2 * (off.trailing_zeros() / 16) as usize;
+        }
+        i += 8;
+    }
     while let Some(&[a, b]) = bytes.get(i..i + 2) {
         match u16::from_le_bytes([a, b]) & 0xF0FF {
             0xB0D0 | 0x80D1 => i += 2,
@@ -211,6 +228,36 @@ fn small_cyrillic_end(bytes: &[u8], mut i: usize) -> usize {
         }
     }
     i
+}
+
+/// How many bytes at the start of `bytes` are lowercase ASCII letters or digits: word
+/// characters that fold to themselves. Eight at a time (pinned to the byte-by-byte rule by a
+/// test).
+#[inline]
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = bytes.get(n..n + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Seven bits per byte, so adding at most 0x80 never carries into the next byte: the
+        // top bit of `low + 0x80 - c` is set where the byte is `c` or above.
+        let low = x & !HIGH;
+        let at_least = |c: u8| (low + ONES * u64::from(0x80 - c)) & HIGH;
+        let plain = !x & (at_least(b'a') & !at_least(b'{') | at_least(b'0') & !at_least(b':'));
+        let stops = !plain & HIGH;
+        if stops != 0 {
+            return n + (stops.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    let tail = &bytes[n..];
+    n + tail
+        .iter()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+        .unwrap_or(tail.len())
 }
 
 #[cfg(test)]
@@ -256,6 +303,28 @@ mod tests {
         }
     }
 
+    /// The eight-at-a-time run of lowercase letters and digits ends where the byte-by-byte
+    /// rule ends, for every byte at every place of runs of every length.
+    #[test]
+    fn plain_ascii_run_agrees_with_bytes() {
+        for b in 0..=255u8 {
+            for len in 1..=20 {
+                for at in 0..len {
+                    for filler in [b'a', b'z', b'0', b'9'] {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        let want = bytes
+                            .iter()
+                            .position(|x| !(x.is_ascii_lowercase() || x.is_ascii_digit()))
+                            .unwrap_or(len);
+                        let got = super::plain_ascii_run(&bytes);
+                        assert_eq!(got, want, "{b:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
+    }
+
     /// The punctuation folding keeps is neither Han, a word character nor a joiner.
     #[test]
     fn folded_class_agrees_with_class() {
@@ -269,19 +338,29 @@ mod tests {
         }
     }
 
-    /// The two-byte loop ends where `is_small_cyrillic_at` ends, for every pair of bytes.
+    /// The four-letter and two-byte loops end where `is_small_cyrillic_at` ends, for every
+    /// pair of bytes at every place of a run of letters (first, last and inner ones of the
+    /// range), from an even and an odd start.
     #[test]
     fn small_cyrillic_end_agrees_with_is_small_cyrillic_at() {
+        let letters: Vec<u8> = "аряпоб".repeat(2).into_bytes();
         for a in 0..=255u8 {
             for b in 0..=255u8 {
-                let bytes = [0xD0, 0xB0, a, b, 0xD1, 0x80];
-                let mut want = 2;
-                while want < bytes.len()
-                    && crate::search::normalize::is_small_cyrillic_at(&bytes, want)
-                {
-                    want += 2;
+                for at in 0..letters.len() / 2 {
+                    let mut bytes = letters.clone();
+                    bytes[2 * at] = a;
+                    bytes[2 * at + 1] = b;
+                    for start in [0, 1, 2] {
+                        let mut want = start;
+                        while want < bytes.len()
+                            && crate::search::normalize::is_small_cyrillic_at(&bytes, want)
+                        {
+                            want += 2;
+                        }
+                        let got = super::small_cyrillic_end(&bytes, start);
+                        assert_eq!(got, want, "{a:#x} {b:#x} at {at} from {start}");
+                    }
                 }
-                assert_eq!(super::small_cyrillic_end(&bytes, 2), want, "{a:#x} {b:#x}");
             }
         }
     }
