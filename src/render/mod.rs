@@ -4,6 +4,7 @@
 mod filters;
 mod not_found;
 mod offline;
+mod partials;
 mod sharing;
 mod site_files;
 mod structured_data;
@@ -198,6 +199,7 @@ pub(crate) fn render_pages(
     must: &(dyn Fn(usize) -> bool + Sync),
     emit: &(dyn Fn(usize, String) + Sync),
 ) -> Result<RenderedPages, BuildErrors> {
+    theme.partials.start_run();
     let by_lang: BTreeMap<&str, LanguageGlobals> = site
         .config
         .languages
