@@ -65,6 +65,7 @@ impl Partials {
     }
 
     /// How many partials were rendered (not served from the store) since the run started.
+    #[cfg(test)]
     pub(crate) fn renders(&self) -> usize {
         self.renders.load(Ordering::Relaxed)
     }
@@ -139,4 +140,62 @@ fn inner_error(template: &str, e: &tera::Error) -> tera::Error {
         _ => e.to_string(),
     };
     tera::Error::message(format!("{NAME}(template=\"{template}\"): {place}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use scraper::{Html, Selector};
+    use std::path::Path;
+
+    /// Copies the fixture `name` into a temp folder.
+    fn copy(name: &str) -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let dir = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            match entry.file_type().is_dir() {
+                true => std::fs::create_dir_all(&to).unwrap(),
+                false => drop(std::fs::copy(entry.path(), &to).unwrap()),
+            }
+        }
+        dir
+    }
+
+    /// Every page's HTML by URL, and how many partials `cached_include` rendered.
+    fn render(root: &Path) -> (std::collections::BTreeMap<String, String>, usize) {
+        let (site, theme) = crate::render::bench_input(root).unwrap();
+        let all: Vec<usize> = (0..site.pages.len()).collect();
+        let pages = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        let keep = |i: usize, html: String| {
+            pages.lock().unwrap().insert(site.pages[i].url.clone(), html);
+        };
+        let none = crate::build::cache::Memo::none();
+        crate::render::render_pages(&site, &theme, &none, &all, &|_| false, &keep).unwrap();
+        (pages.into_inner().unwrap(), theme.partials.renders())
+    }
+
+    fn facts_box(html: &str) -> String {
+        let doc = Html::parse_document(html);
+        let s = Selector::parse("section.facts").unwrap();
+        doc.select(&s).map(|e| e.html()).collect()
+    }
+
+    /// Two English pages in one folder about the same item share one facts box, rendered once;
+    /// the Russian page about it gets its own: two renders for three boxes.
+    #[test]
+    fn pages_that_share_a_key_render_the_partial_once() {
+        let dir = copy("products");
+        let reading = std::fs::read_to_string(dir.path().join("content/en/reading.md")).unwrap();
+        let second = reading.replace("Reading at night", "Reading in bed");
+        std::fs::write(dir.path().join("content/en/bed.md"), second).unwrap();
+        let (pages, renders) = render(dir.path());
+        let (night, bed) = (facts_box(&pages["en/reading/"]), facts_box(&pages["en/bed/"]));
+        assert!(night.contains("12 EUR"), "{night}");
+        assert_eq!(night, bed);
+        assert!(facts_box(&pages["ru/reading/"]).contains("12 евро"));
+        assert_eq!(renders, 2);
+    }
 }
