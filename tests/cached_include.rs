@@ -8,7 +8,9 @@ use common::*;
 fn site_calling(call: &str) -> TestSite {
     let site = TestSite::fixture("products");
     let page = built_in("templates/page.html");
-    let start = page.find("{{ cached_include(").expect("page.html calls cached_include");
+    let start = page
+        .find("{{ cached_include(")
+        .expect("page.html calls cached_include");
     let end = start + page[start..].find("}}").unwrap() + 2;
     site.write(
         "themes/default/templates/page.html",
@@ -60,20 +62,24 @@ fn an_error_inside_the_partial_names_its_line() {
     let err = failed(&site);
     assert!(
         err.contains("error: themes/default/templates/page.html:3:")
-            && err.contains(r#"cached_include(template="partials/facts.html"): partials/facts.html:"#),
+            && err.contains(
+                r#"cached_include(template="partials/facts.html"): partials/facts.html:"#
+            ),
         "{err}"
     );
 }
 
 #[test]
 fn a_partial_that_calls_itself_is_an_error() {
-    let site = site_calling(
-        r#"{{ cached_include(template="partials/loop.html", key=[1], page=page) }}"#,
-    );
+    let site =
+        site_calling(r#"{{ cached_include(template="partials/loop.html", key=[1], page=page) }}"#);
     site.write(
         "themes/default/templates/partials/loop.html",
         r#"x{{ cached_include(template="partials/loop.html", key=[2], page=page) }}"#,
     );
     let err = failed(&site);
-    assert!(err.contains("'partials/loop.html' includes itself"), "{err}");
+    assert!(
+        err.contains("'partials/loop.html' includes itself"),
+        "{err}"
+    );
 }

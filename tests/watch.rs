@@ -756,7 +756,11 @@ fn a_cached_facts_box_follows_data_and_string_edits() {
     let page = "public/en/reading/index.html";
     let facts = || texts(&site.html(page), "section.facts td");
     let heading = || texts(&site.html(page), "section.facts h2");
-    assert!(facts().iter().any(|t| t.contains("12 EUR")), "{:?}", facts());
+    assert!(
+        facts().iter().any(|t| t.contains("12 EUR")),
+        "{:?}",
+        facts()
+    );
     assert_eq!(heading(), ["Desk lamp: Key facts"]);
     let lamp = site.read("data/products/desk-lamp.yaml");
     site.write(

@@ -120,7 +120,9 @@ impl Partials {
             true => Err(tera::Error::message(format!(
                 "{NAME}: '{template}' includes itself, directly or through others"
             ))),
-            false => tera.render(template, &context).map_err(|e| inner_error(template, &e)),
+            false => tera
+                .render(template, &context)
+                .map_err(|e| inner_error(template, &e)),
         };
         RENDERING.with_borrow_mut(|r| r.pop());
         self.renders.fetch_add(1, Ordering::Relaxed);
@@ -134,7 +136,12 @@ fn inner_error(template: &str, e: &tera::Error) -> tera::Error {
     let place = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
-            let at = format!("{}:{}:{}", r.filename(), span.start_line, span.start_col + 1);
+            let at = format!(
+                "{}:{}:{}",
+                r.filename(),
+                span.start_line,
+                span.start_col + 1
+            );
             format!("{at}: {}", r.message())
         }
         _ => e.to_string(),
@@ -170,7 +177,10 @@ mod tests {
         let all: Vec<usize> = (0..site.pages.len()).collect();
         let pages = std::sync::Mutex::new(std::collections::BTreeMap::new());
         let keep = |i: usize, html: String| {
-            pages.lock().unwrap().insert(site.pages[i].url.clone(), html);
+            pages
+                .lock()
+                .unwrap()
+                .insert(site.pages[i].url.clone(), html);
         };
         let none = crate::build::cache::Memo::none();
         crate::render::render_pages(&site, &theme, &none, &all, &|_| false, &keep).unwrap();
@@ -192,7 +202,10 @@ mod tests {
         let second = reading.replace("Reading at night", "Reading in bed");
         std::fs::write(dir.path().join("content/en/bed.md"), second).unwrap();
         let (pages, renders) = render(dir.path());
-        let (night, bed) = (facts_box(&pages["en/reading/"]), facts_box(&pages["en/bed/"]));
+        let (night, bed) = (
+            facts_box(&pages["en/reading/"]),
+            facts_box(&pages["en/bed/"]),
+        );
         assert!(night.contains("12 EUR"), "{night}");
         assert_eq!(night, bed);
         assert!(facts_box(&pages["ru/reading/"]).contains("12 евро"));
