@@ -745,3 +745,34 @@ fn polling_sees_an_edit_that_keeps_the_file_time() {
     );
     assert_matches_fresh_build(&site);
 }
+
+/// `cached_include` stores a partial for one run only: after a data edit and after a UI-string
+/// edit (which keeps the loaded theme, and with it the function's store), the facts box of a page
+/// about the item (page.html renders it with `cached_include`) shows the new text.
+#[test]
+fn a_cached_facts_box_follows_data_and_string_edits() {
+    let site = TestSite::fixture("products");
+    let w = Watch::start(&site, &["--no-serve"]);
+    let page = "public/en/reading/index.html";
+    let facts = || texts(&site.html(page), "section.facts td");
+    let heading = || texts(&site.html(page), "section.facts h2");
+    assert!(
+        facts().iter().any(|t| t.contains("12 EUR")),
+        "{:?}",
+        facts()
+    );
+    assert_eq!(heading(), ["Desk lamp: Key facts"]);
+    let lamp = site.read("data/products/desk-lamp.yaml");
+    site.write(
+        "data/products/desk-lamp.yaml",
+        lamp.replace("\"12 EUR\"", "\"13 EUR\""),
+    );
+    wait_for("the data edit", || {
+        facts().iter().any(|t| t.contains("13 EUR"))
+    });
+    assert!(facts().iter().all(|t| !t.contains("12 EUR")));
+    site.write("i18n/en.yaml", "item_facts: Main facts\n");
+    wait_for("the string edit", || heading() == ["Desk lamp: Main facts"]);
+    assert!(w.stderr_text().lines().all(|l| !l.starts_with("error:")));
+    assert_matches_fresh_build(&site);
+}

@@ -4,6 +4,8 @@
 mod filters;
 mod not_found;
 mod offline;
+mod partials;
+mod shared_values;
 mod sharing;
 mod site_files;
 mod structured_data;
@@ -21,6 +23,7 @@ use crate::site::Site;
 use crate::urls::file_of;
 use rayon::prelude::*;
 use serde::Serialize;
+use shared_values::SharedValues;
 use std::collections::BTreeMap;
 use views::Views;
 
@@ -66,8 +69,9 @@ fn globals(site: &Site, lang: &str) -> LanguageGlobals {
 /// The template context of a page's view, field by field: the same values as
 /// `Context::from_serialize(view)`, without building the whole view as one map first, and with the
 /// page's item taken ready-made from `Views` (shared by every page about it) instead of serialised
-/// again on each page.
-fn context(view: &views::PageContext) -> tera::Context {
+/// again on each page, and its navigation, links and collections as values shared with the pages
+/// whose parts are equal (`shared`).
+fn context(view: &views::PageContext, shared: &SharedValues) -> tera::Context {
     let mut page = tera::Value::from_serializable(&view.page)
         .into_map()
         .unwrap_or_default();
@@ -77,13 +81,13 @@ fn context(view: &views::PageContext) -> tera::Context {
     ctx.insert_value("page", page.into());
     ctx.insert("root", &view.root);
     ctx.insert("home", &view.home);
-    ctx.insert("nav", &view.nav);
-    ctx.insert("breadcrumbs", &view.breadcrumbs);
+    ctx.insert_value("nav", shared.nav(&view.nav));
+    ctx.insert_value("breadcrumbs", shared.links(&view.breadcrumbs));
     ctx.insert("translations", &view.translations);
     ctx.insert("alternates", &view.alternates);
-    ctx.insert("prev", &view.prev);
-    ctx.insert("next", &view.next);
-    ctx.insert("collections", &view.collections);
+    ctx.insert_value("prev", shared.link(view.prev.as_ref()));
+    ctx.insert_value("next", shared.link(view.next.as_ref()));
+    ctx.insert_value("collections", shared.collections(&view.collections));
     ctx
 }
 
@@ -198,6 +202,7 @@ pub(crate) fn render_pages(
     must: &(dyn Fn(usize) -> bool + Sync),
     emit: &(dyn Fn(usize, String) + Sync),
 ) -> Result<RenderedPages, BuildErrors> {
+    theme.partials.start_run();
     let by_lang: BTreeMap<&str, LanguageGlobals> = site
         .config
         .languages
@@ -206,12 +211,13 @@ pub(crate) fn render_pages(
         .collect();
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views::new(site, &theme.assets);
+    let shared = SharedValues::default();
     // A memo that keeps nothing can never match: skip the fingerprints.
     let structure = memo.keeps().then(|| structure_fingerprints(site));
     let render = |index: usize, view: &views::PageContext| -> Result<String, Diagnostic> {
         let page = &site.pages[index];
         let g = &by_lang[page.lang.as_str()];
-        let mut ctx = context(view);
+        let mut ctx = context(view, &shared);
         ctx.insert_value("site", g.site.clone());
         ctx.insert_value("lang", g.lang.clone());
         ctx.insert_value("t", g.t.clone());
@@ -364,8 +370,10 @@ mod tests {
             .collect()
     }
 
-    /// The context built field by field, with shared item values, holds exactly what serialising
-    /// each page's whole view, its item built for it alone, gives.
+    /// The context built field by field, with shared item, navigation and link values (one
+    /// store for every page of a fixture, so later pages take values made for earlier ones),
+    /// holds exactly what serialising each page's whole view, its item built for it alone,
+    /// gives.
     #[test]
     fn a_context_is_the_whole_view_serialised() {
         for fixture in ["basic", "products", "fallback"] {
@@ -375,6 +383,7 @@ mod tests {
             let site = crate::build::build_site(&root, false, None).unwrap().site;
             let assets = std::collections::BTreeMap::new();
             let views = Views::new(&site, &assets);
+            let shared = SharedValues::default();
             let mut items = 0;
             for i in 0..site.pages.len() {
                 let body = site.pages[i].rendered.html.text().unwrap();
@@ -386,7 +395,7 @@ mod tests {
                 let item = tera::Value::from_serializable(&item);
                 page.insert(tera::value::Key::Str("item"), item);
                 expected.insert_value("page", page.into());
-                assert!(context(&view) == expected, "{}", site.pages[i].url);
+                assert!(context(&view, &shared) == expected, "{}", site.pages[i].url);
             }
             assert!(fixture != "basic" || items > 1, "no page about an item");
         }

@@ -5,6 +5,7 @@
 //! Static files get a content hash in their name (`static/style.1a2b3c4d.css`) so hosts can cache
 //! them forever; templates reach them through the `assets` map.
 
+use super::partials::Partials;
 use crate::config::{Config, decode_utf8};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
@@ -14,7 +15,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub struct Theme {
-    pub tera: tera::Tera,
+    /// Shared with `cached_include`, which renders partials with it (see `partials`).
+    pub tera: std::sync::Arc<tera::Tera>,
+    /// The partials `cached_include` rendered in this run.
+    pub(crate) partials: std::sync::Arc<Partials>,
     /// `themes/<theme>`, relative to the site root, for messages.
     pub dir: PathBuf,
     /// Static file name (`style.css`) → hashed path from the output root (`static/style.1a2b3c4d.css`).
@@ -45,10 +49,13 @@ impl Theme {
             .under("templates")
             .map(|(name, f)| (name.to_owned(), f.shown.clone()))
             .collect();
-        let (tera, sources) = load_templates(&files, &shown)?;
+        let (tera, partials, sources) = load_templates(&files, &shown)?;
+        let tera = std::sync::Arc::new(tera);
+        partials.attach(&tera);
         let (assets, static_files) = load_static(&files);
         Ok(Theme {
             tera,
+            partials,
             dir: files.dir,
             assets,
             static_files,
@@ -147,12 +154,15 @@ fn include_cycle(
     }
 }
 
+type Templates = (tera::Tera, std::sync::Arc<Partials>, Sources);
+
 fn load_templates(
     files: &ThemeFiles,
     shown: &BTreeMap<String, PathBuf>,
-) -> Result<(tera::Tera, Sources), BuildErrors> {
+) -> Result<Templates, BuildErrors> {
     let mut tera = tera::Tera::new();
     super::filters::register(&mut tera);
+    let partials = Partials::register(&mut tera);
     let mut sources = Sources::new();
     for (name, file) in files.under("templates") {
         sources.insert(
@@ -162,7 +172,7 @@ fn load_templates(
     }
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| template_error(shown, &sources, &e, ""))?;
-    Ok((tera, sources))
+    Ok((tera, partials, sources))
 }
 
 /// Static files with hashed names.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, PartialEq, Eq, Clone)]
 pub struct LinkView {
     pub title: String,
     pub href: String,
@@ -17,7 +17,7 @@ pub struct LinkView {
     pub current: bool,
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, PartialEq, Eq, Clone)]
 pub struct NavItem {
     pub title: String,
     pub href: String,
@@ -89,7 +89,7 @@ impl Hash for SharedItem {
 }
 
 /// A collection with links to its index and items, for the home page's chooser.
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, PartialEq, Eq, Clone)]
 pub struct CollectionView {
     pub name: String,
     pub title: String,
