@@ -7,7 +7,6 @@
 //! times on a shared machine are noise, while one thread's CPU time over the same bytes in
 //! memory repeats within a few per cent.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use steppe::search::{SearchPage, analyse};
@@ -23,16 +22,9 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let pages = match common::read_pages(Path::new(&dir)) {
-        Ok(pages) if !pages.is_empty() => pages,
-        Ok(_) => {
-            eprintln!("error: no index.html under {dir}");
-            return ExitCode::FAILURE;
-        }
-        Err(e) => {
-            eprintln!("error: reading {dir}: {e}");
-            return ExitCode::FAILURE;
-        }
+    let pages = match common::pages_or_exit(&dir) {
+        Ok(pages) => pages,
+        Err(code) => return code,
     };
     let bytes: usize = pages.iter().map(|p| p.html.len()).sum();
     println!(

@@ -8,7 +8,6 @@
 //! what the target (≤ 0.4 s at 10k) is about.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -26,16 +25,9 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let pages = match common::read_pages(Path::new(&dir)) {
-        Ok(pages) if !pages.is_empty() => pages,
-        Ok(_) => {
-            eprintln!("error: no index.html under {dir}");
-            return ExitCode::FAILURE;
-        }
-        Err(e) => {
-            eprintln!("error: reading {dir}: {e}");
-            return ExitCode::FAILURE;
-        }
+    let pages = match common::pages_or_exit(&dir) {
+        Ok(pages) => pages,
+        Err(code) => return code,
     };
     let by_lang = analysed_by_language(&pages);
     let synonyms = Synonyms::default();

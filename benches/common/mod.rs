@@ -47,6 +47,21 @@ pub fn cpu_ns(clock: libc::clockid_t) -> u128 {
     t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
 }
 
+/// The pages under `dir`, or the exit code after saying why there are none.
+pub fn pages_or_exit(dir: &str) -> Result<Vec<Html>, ExitCode> {
+    match read_pages(Path::new(dir)) {
+        Ok(pages) if !pages.is_empty() => Ok(pages),
+        Ok(_) => {
+            eprintln!("error: no index.html under {dir}");
+            Err(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("error: reading {dir}: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
 /// One built page: its URL (its folder under the output root) and `<title>` text, and its HTML.
 pub struct Html {
     pub url: String,
