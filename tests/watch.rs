@@ -540,6 +540,9 @@ fn deleted_and_restored_folders_are_followed() {
         "7 pages not translated into 'ru'",
         "4 pages not translated into 'ru'",
     );
+    // The first build's warnings come on stderr, read by another thread than the stdout line
+    // `start` waited for: wait for the warning rather than expect it already read.
+    w.wait_count(false, back, 0);
     assert_eq!(w.count(false, back), 1, "{}", w.stderr_text());
     restore("mv", &site.path("content/ru"), &bak("ru"));
     w.wait_count(false, gone, 0);
