@@ -13,6 +13,7 @@ use crate::content::CONTENT_DIR;
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::io::Write;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
@@ -105,46 +106,31 @@ fn walk(dir: &Path) -> walkdir::WalkDir {
         .sort_by_file_name()
 }
 
-/// The line of one entry of a walk, appended to `out`.
+/// The line of one entry of a walk, appended to `out` (writing into a `Vec` cannot fail).
 fn line_of(out: &mut Vec<u8>, root: &Path, entry: walkdir::Result<walkdir::DirEntry>) {
-    match entry {
+    let e = match entry {
         // A folder counts through its files: their paths, and a deleted file's absence.
-        Ok(e) if e.file_type().is_dir() => {}
-        Ok(e) => {
-            let mut h = Lines(out);
-            line(&mut h, root, &e);
+        Ok(e) if e.file_type().is_dir() => return,
+        Ok(e) => e,
+        // An unreadable entry cannot be vouched for: its line names the time, so no stamp
+        // matches it.
+        Err(e) => {
+            let _ = writeln!(out, "unreadable {e} {:?}", std::time::SystemTime::now());
+            return;
         }
-        Err(e) => out.extend_from_slice(unreadable(&e).as_bytes()),
-    }
-}
-
-/// An unreadable entry cannot be vouched for: its line names the time, so no stamp matches it.
-fn unreadable(e: &walkdir::Error) -> String {
-    format!("unreadable {e} {:?}\n", std::time::SystemTime::now())
-}
-
-/// Lines collected for hashing later, in order.
-struct Lines<'a>(&'a mut Vec<u8>);
-
-impl Lines<'_> {
-    fn update(&mut self, text: impl AsRef<[u8]>) {
-        self.0.extend_from_slice(text.as_ref());
-    }
-}
-
-fn line(h: &mut Lines<'_>, root: &Path, e: &walkdir::DirEntry) {
-    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-    let Ok(m) = e.metadata() else {
-        h.update(format!("gone {}\n", rel.display()));
-        return;
     };
-    h.update(format!(
-        "{} {} {} {}\n",
-        rel.display(),
-        m.len(),
-        nanos(&m),
-        inode(&m)
-    ));
+    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+    let _ = match e.metadata() {
+        Ok(m) => writeln!(
+            out,
+            "{} {} {} {}",
+            rel.display(),
+            m.len(),
+            nanos(&m),
+            inode(&m)
+        ),
+        Err(_) => writeln!(out, "gone {}", rel.display()),
+    };
 }
 
 fn nanos(m: &std::fs::Metadata) -> u128 {

@@ -338,7 +338,7 @@ fn discover(content_dir: &Path, config: &Config) -> Result<Vec<Found>, BuildErro
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                errors.push(Diagnostic::new(format!("cannot read: {e}")).in_file(CONTENT_DIR));
+                errors.push(unreadable(&e));
                 continue;
             }
         };
@@ -396,6 +396,11 @@ fn walk(dir: &Path) -> walkdir::WalkDir {
         .min_depth(1)
 }
 
+/// A folder or file under `content/` the walk could not read.
+fn unreadable(e: &walkdir::Error) -> Diagnostic {
+    Diagnostic::new(format!("cannot read: {e}")).in_file(CONTENT_DIR)
+}
+
 /// Whether a walk keeps an entry: not an editor's or the system's file.
 fn kept(e: &walkdir::DirEntry) -> bool {
     !is_ignored_name(&e.file_name().to_string_lossy())
@@ -408,7 +413,7 @@ fn discover_language(content_dir: &Path, dir: &Path) -> (Vec<Found>, Vec<Diagnos
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                errors.push(Diagnostic::new(format!("cannot read: {e}")).in_file(CONTENT_DIR));
+                errors.push(unreadable(&e));
                 continue;
             }
         };

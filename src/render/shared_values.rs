@@ -26,31 +26,33 @@ impl<T> Default for Store<T> {
 impl<T: Hash + Eq + Clone + Serialize> Store<T> {
     /// The values of `parts`, as one array value.
     fn array(&self, parts: &[T]) -> Value {
-        let mut store = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let values: Vec<Value> = parts
-            .iter()
-            .map(|part| match store.get(part) {
-                Some(v) => v.clone(),
-                None => {
-                    let v = Value::from_serializable(part);
-                    store.insert(part.clone(), v.clone());
-                    v
-                }
-            })
-            .collect();
-        Value::from(values)
+        let mut store = self.lock();
+        Value::from(
+            parts
+                .iter()
+                .map(|p| value_of(&mut store, p))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// The value of `part`.
     fn one(&self, part: &T) -> Value {
-        let mut store = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(v) = store.get(part) {
-            return v.clone();
-        }
-        let v = Value::from_serializable(part);
-        store.insert(part.clone(), v.clone());
-        v
+        value_of(&mut self.lock(), part)
     }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<T, Value>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The stored value of `part`, made and stored when it has none yet.
+fn value_of<T: Hash + Eq + Clone + Serialize>(store: &mut HashMap<T, Value>, part: &T) -> Value {
+    if let Some(v) = store.get(part) {
+        return v.clone();
+    }
+    let v = Value::from_serializable(part);
+    store.insert(part.clone(), v.clone());
+    v
 }
 
 /// The stores of one run of the template stage.

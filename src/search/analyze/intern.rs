@@ -56,7 +56,13 @@ fn han_key(b: &[u8], kind: Kind) -> u32 {
 /// hashbrown's tag (high bits) depend on every bit of the key.
 #[inline]
 fn han_hash(key: u32) -> u64 {
-    let m = u128::from(key) * 0x9e37_79b9_7f4a_7c15;
+    folded_multiply(u64::from(key))
+}
+
+/// `x` times a large odd constant in 128 bits, the halves folded together.
+#[inline]
+fn folded_multiply(x: u64) -> u64 {
+    let m = u128::from(x) * 0x9e37_79b9_7f4a_7c15;
     (m as u64) ^ ((m >> 64) as u64)
 }
 
@@ -91,10 +97,9 @@ impl Entry {
     /// The table's hash: a folded 128-bit multiply, so both the low bits (the bucket) and the
     /// high bits (hashbrown's tag) depend on every bit of the key.
     fn hash([lo, hi]: [u64; 2], len: u32) -> u64 {
-        let mixed =
-            lo ^ u64::from(len) ^ hi.rotate_left(23).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        let m = u128::from(mixed) * 0x9e37_79b9_7f4a_7c15;
-        (m as u64) ^ ((m >> 64) as u64)
+        folded_multiply(
+            lo ^ u64::from(len) ^ hi.rotate_left(23).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95),
+        )
     }
 }
 
