@@ -10,6 +10,7 @@
 //! only files at least as old as the manifest, and of the recorded size, are trusted.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 use std::time::SystemTime;
@@ -151,24 +152,20 @@ pub(crate) fn update(
 }
 
 fn render<'a>(files: impl Iterator<Item = (&'a str, u64, &'a Hash)>) -> String {
-    let mut lines: Vec<String> = files
-        // A name with a line break could not be read back; such a file is simply rewritten.
+    // A name with a line break could not be read back; such a file is simply rewritten.
+    let mut files: Vec<(&str, u64, &Hash)> = files
         .filter(|(path, _, _)| !path.contains(['\n', '\r']))
-        .map(|(path, size, hash)| format!("{} {size} {path}", hex(hash)))
         .collect();
-    lines.sort_by(|a, b| after_two_fields(a).cmp(after_two_fields(b)));
-    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 20);
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::with_capacity(files.iter().map(|f| f.0.len() + 60).sum::<usize>());
     text.push_str(HEADER);
     text.push('\n');
-    for line in lines {
-        text.push_str(&line);
-        text.push('\n');
+    // One line per output file (tens of thousands): written in place, no string per line.
+    for (path, size, hash) in files {
+        push_hex(&mut text, hash);
+        let _ = writeln!(text, " {size} {path}");
     }
     text
-}
-
-fn after_two_fields(line: &str) -> &str {
-    line.splitn(3, ' ').nth(2).unwrap_or("")
 }
 
 fn parse(text: &str) -> HashMap<String, (u64, Hash)> {
@@ -186,8 +183,12 @@ fn parse(text: &str) -> HashMap<String, (u64, Hash)> {
         .collect()
 }
 
-fn hex(hash: &Hash) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+fn push_hex(out: &mut String, hash: &Hash) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in hash {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
 }
 
 fn unhex(text: &str) -> Option<Hash> {
@@ -204,6 +205,10 @@ fn unhex(text: &str) -> Option<Hash> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn after_two_fields(line: &str) -> &str {
+        line.splitn(3, ' ').nth(2).unwrap_or("")
+    }
 
     #[test]
     fn saved_manifest_reads_back_and_vouches_only_for_unchanged_files() {
@@ -242,10 +247,14 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("a"), "x").unwrap();
         assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
-        let line = format!("{} 1 a\n", hex(&hash(b"x")));
+        let mut line = String::new();
+        push_hex(&mut line, &hash(b"x"));
+        line.push_str(" 1 a\n");
         std::fs::write(tmp.path().join(MANIFEST), format!("other 9\n{line}")).unwrap();
         assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
         assert_eq!(unhex("zz"), None);
-        assert_eq!(unhex(&hex(&hash(b"x"))), Some(hash(b"x")));
+        let mut hex = String::new();
+        push_hex(&mut hex, &hash(b"x"));
+        assert_eq!(unhex(&hex), Some(hash(b"x")));
     }
 }
