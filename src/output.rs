@@ -491,6 +491,25 @@ mod tests {
         assert_eq!(new.commit().unwrap().linked, 1);
     }
 
+    /// Files of one new folder put from both cores at once: each waits until the folder
+    /// exists (a thread once wrote into a folder another thread had claimed but not yet
+    /// created, and the build failed with "No such file or directory").
+    #[test]
+    fn files_of_one_new_folder_arrive_from_many_threads() {
+        use rayon::prelude::*;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        for round in 0..20 {
+            let new = NewOutput::begin(&out).unwrap();
+            (0..400).into_par_iter().for_each(|i| {
+                let path = format!("r{round}/f{}/deep/{i}.js", i % 4);
+                new.put(OutputFile::new(path, format!("{i}"))).unwrap();
+            });
+            assert_eq!(new.commit().unwrap().written.len(), 400);
+            assert!(out.join(format!("r{round}/f3/deep/399.js")).is_file());
+        }
+    }
+
     #[test]
     fn swap_replaces_and_refuses_unsafe() {
         let tmp = tempfile::tempdir().unwrap();

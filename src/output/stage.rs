@@ -16,9 +16,9 @@ use super::manifest::{self, Hash, Manifest};
 use super::{
     MARKER, MARKER_TEXT, OutputError, OutputFile, RECORD, WriteStats, io_err, is_safe_path,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How one file got into the staging folder.
 enum Placed {
@@ -31,9 +31,28 @@ enum Placed {
 struct Ledger {
     /// path → (size, hash): the manifest to be, and the duplicate check.
     entries: HashMap<String, (u64, Hash)>,
-    /// Folders already created inside the staging folder.
-    dirs: HashSet<String>,
+    /// Folders inside the staging folder, each created once. A thread putting a file into a
+    /// folder another thread is still creating waits for it (files of one folder arrive from
+    /// both cores: a language's search files).
+    dirs: HashMap<String, Arc<OnceLock<Result<(), FolderError>>>>,
     stats: WriteStats,
+}
+
+/// A folder that could not be created, kept for every file that was to go into it
+/// (`io::Error` cannot be cloned).
+#[derive(Debug)]
+struct FolderError(std::io::ErrorKind, String);
+
+impl From<std::io::Error> for FolderError {
+    fn from(e: std::io::Error) -> FolderError {
+        FolderError(e.kind(), e.to_string())
+    }
+}
+
+impl FolderError {
+    fn to_io(&self) -> std::io::Error {
+        std::io::Error::new(self.0, self.1.clone())
+    }
 }
 
 /// A staging folder being filled. Dropped without `finish`, it removes itself.
@@ -82,7 +101,8 @@ impl Staging {
                 .map_err(io_err(&path));
         }
         let size = f.bytes.len() as u64;
-        let new_dir = {
+        let dir = f.path.rsplit_once('/').map(|(d, _)| d);
+        let folder = {
             let mut ledger = self.lock();
             match ledger.entries.insert(f.path.clone(), (size, hash)) {
                 Some(first) if first == (size, hash) => return Ok(hash),
@@ -93,13 +113,17 @@ impl Staging {
                 }
                 None => {}
             }
-            let dir = f.path.rsplit_once('/').map(|(d, _)| d);
-            dir.filter(|d| ledger.dirs.insert((*d).to_owned()))
-                .map(str::to_owned)
+            dir.map(|d| match ledger.dirs.get(d) {
+                Some(made) => made.clone(),
+                None => ledger.dirs.entry(d.to_owned()).or_default().clone(),
+            })
         };
-        if let Some(dir) = new_dir {
+        if let (Some(dir), Some(made)) = (dir, folder) {
             let path = self.dir.join(dir);
-            std::fs::create_dir_all(&path).map_err(io_err(&path))?;
+            let create = || std::fs::create_dir_all(&path).map_err(FolderError::from);
+            if let Err(e) = made.get_or_init(create) {
+                return Err(io_err(&path)(e.to_io()));
+            }
         }
         let placed = self.place(f, size, &hash)?;
         let mut ledger = self.lock();
