@@ -495,7 +495,12 @@ mod tests {
     fn breadcrumbs_are_what_serde_json_writes() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
         let mut site = crate::build::build_site(&root, false, None).unwrap().site;
-        let titles = ["a \"quoted\" \\ title", "tab\tand\u{1}\u{7f}", "</script><!--&", "Қазақ 中文 🙂"];
+        let titles = [
+            "a \"quoted\" \\ title",
+            "tab\tand\u{1}\u{7f}",
+            "</script><!--&",
+            "Қазақ 中文 🙂",
+        ];
         for (i, page) in site.pages.iter_mut().enumerate() {
             page.front.title = format!("{} {i}", titles[i % titles.len()]);
         }
