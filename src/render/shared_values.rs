@@ -8,14 +8,15 @@
 //! `Arc`-backed value changes nothing a template sees.
 
 use super::views::{CollectionView, LinkView, NavItem};
+use crate::search::fxhash::FastMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 use tera::Value;
 
-/// Values by the view part they were made from.
-struct Store<T>(Mutex<HashMap<T, Value>>);
+/// Values by the view part they were made from. The parts are the site's own titles and links:
+/// FxHash, not SipHash (looked up ~30 times per page).
+struct Store<T>(Mutex<FastMap<T, Value>>);
 
 impl<T> Default for Store<T> {
     fn default() -> Self {
@@ -40,13 +41,13 @@ impl<T: Hash + Eq + Clone + Serialize> Store<T> {
         value_of(&mut self.lock(), part)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<T, Value>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<T, Value>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// The stored value of `part`, made and stored when it has none yet.
-fn value_of<T: Hash + Eq + Clone + Serialize>(store: &mut HashMap<T, Value>, part: &T) -> Value {
+fn value_of<T: Hash + Eq + Clone + Serialize>(store: &mut FastMap<T, Value>, part: &T) -> Value {
     if let Some(v) = store.get(part) {
         return v.clone();
     }

@@ -5,9 +5,10 @@
 
 use crate::collections::{fact_view, fact_views};
 use crate::config::{Collection, Item};
+use crate::search::fxhash::FastMap;
 use crate::site::{Kind, Page, Site};
 use crate::urls::{file_of, relative};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 mod types;
@@ -29,9 +30,10 @@ pub struct Views<'a> {
     places: Vec<Place>,
     /// `site.by_key` by borrowed language and path: looked up ~20 times per page, the site's
     /// `BTreeMap<PageKey, _>` costs two allocations and a dozen string comparisons each time.
-    keys: HashMap<(&'a str, &'a str), usize>,
+    /// FxHash: SipHash of the two strings was most of a lookup.
+    keys: FastMap<(&'a str, &'a str), usize>,
     /// Items as pages not their own see them, by `ItemKey`.
-    items: Mutex<HashMap<ItemKey, Arc<SharedItem>>>,
+    items: Mutex<FastMap<ItemKey, Arc<SharedItem>>>,
 }
 
 /// A page's position in its language's reading order and among its parent's children, found
@@ -290,18 +292,18 @@ impl Views<'_> {
             _ => None,
         };
         PageView {
-            title: page.front.title.clone(),
-            description: page.front.description.clone(),
+            title: &page.front.title,
+            description: page.front.description.as_deref(),
             content: body,
-            toc: page.rendered.toc.clone(),
-            url: page.url.clone(),
+            toc: &page.rendered.toc,
+            url: &page.url,
             permalink: self.permalink(&page.url),
             kind: page.kind.name(),
             canonical,
             fallback,
             reviewed: page.front.reviewed.map(|d| d.to_string()),
-            sources: page.front.sources.clone(),
-            extra: page.front.extra.clone(),
+            sources: &page.front.sources,
+            extra: &page.front.extra,
             children: page.children.iter().map(|&i| self.link(page, i)).collect(),
             item,
             comparison,

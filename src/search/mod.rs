@@ -15,7 +15,7 @@ mod docs;
 mod encode;
 mod entities;
 mod extract;
-mod fxhash;
+pub(crate) mod fxhash;
 mod index;
 mod kazakh;
 mod normalize;

@@ -111,14 +111,16 @@ pub struct Comparison {
 
 #[derive(Serialize, Hash)]
 pub struct PageView<'a> {
-    pub title: String,
-    pub description: Option<String>,
+    // What the page's own front matter and Markdown hold is borrowed from the site model, not
+    // copied per page: the template's context makes its own values of them anyway.
+    pub title: &'a str,
+    pub description: Option<&'a str>,
     /// The body's HTML, from the Markdown stage (borrowed: it is the largest value of a view,
     /// and the template's context takes its own copy anyway).
     pub content: &'a str,
-    pub toc: Vec<TocEntry>,
+    pub toc: &'a [TocEntry],
     /// Pretty URL relative to the output root.
-    pub url: String,
+    pub url: &'a str,
     /// Absolute pretty URL, when the site has a `base_url`.
     pub permalink: Option<String>,
     pub kind: &'static str,
@@ -128,8 +130,8 @@ pub struct PageView<'a> {
     /// Set on a page built from the default language because it is not yet translated.
     pub fallback: Option<FallbackView>,
     pub reviewed: Option<String>,
-    pub sources: Vec<Source>,
-    pub extra: BTreeMap<String, serde_yaml::Value>,
+    pub sources: &'a [Source],
+    pub extra: &'a BTreeMap<String, serde_yaml::Value>,
     pub children: Vec<LinkView>,
     /// The item this page is about (`about:` in front matter, or the item's own page). Left out
     /// of the serialised view: the template context takes its ready value (`render::context`).
