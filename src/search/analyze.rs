@@ -388,47 +388,6 @@ mod tests {
         assert!(surfaces.contains(&"新卡".to_string()));
     }
 
-    /// A page analysed after others on the same thread (whose tables it then reuses, one of
-    /// them rolled back to the normaliser, one with more tokens than the tables keep) comes
-    /// out as on a thread that analysed nothing before.
-    #[test]
-    fn a_page_after_others_comes_out_as_the_first() {
-        let big: String = (0x4E00..0x4E00 + 5000)
-            .filter_map(char::from_u32)
-            .chain((0..2000).flat_map(|i| format!(" w{i}").chars().collect::<Vec<_>>()))
-            .collect();
-        let pages = [
-            "<main data-search-body><p>充值卡充值 余额查询</p><h2 id=a>Top up</h2><p>Kaspi.kz</p></main>"
-                .to_string(),
-            "<main data-search-body><p>Alpha ﬁle 中\u{AD}文</p><h2 id=g>Баланс</h2><p>x</p></main>"
-                .to_string(),
-            format!("<main data-search-body><p>{big}</p></main>"),
-            "<main data-search-body><h2 id=b>Balance</h2><p>check balance 余额 сұр тізім</p></main>"
-                .to_string(),
-        ];
-        let analyse = |html: &str| {
-            let (page, _) = super::page(&crate::search::SearchPage {
-                url: "en/a/",
-                title: "T",
-                html,
-            });
-            let surfaces: Vec<String> = page.surfaces.iter().map(String::from).collect();
-            let docs: Vec<_> = page.docs.iter().map(|d| (d.terms.clone(), d.len)).collect();
-            (surfaces, docs)
-        };
-        let fresh: Vec<_> = pages
-            .iter()
-            .map(|html| std::thread::scope(|s| s.spawn(|| analyse(html)).join().unwrap()))
-            .collect();
-        for (k, html) in pages
-            .iter()
-            .enumerate()
-            .chain(pages.iter().enumerate().rev())
-        {
-            assert_eq!(analyse(html), fresh[k], "page {k}");
-        }
-    }
-
     #[test]
     fn surfaces_give_back_each_token_in_order() {
         let tokens = ["续费", "sim", "", "карта", "*111#"];

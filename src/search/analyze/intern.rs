@@ -103,29 +103,10 @@ impl Entry {
     }
 }
 
-thread_local! {
-    /// The tables of the last page analysed on this thread, emptied, for the next one: a
-    /// page's fresh tables were a tenth of its analysis in allocation, growth and the
-    /// kernel's clearing of new pages.
-    static SPARE: std::cell::Cell<Option<Interner>> = const { std::cell::Cell::new(None) };
-}
-
-/// Tables holding more than this many entries are not kept for the next page (emptying one
-/// costs a byte per bucket).
-const SPARE_MAX: usize = 1 << 13;
-
 impl Interner {
     /// An interner for about `han` distinct Han characters and pairs and `others` other
-    /// tokens: this thread's spare one, emptied, when there is one.
+    /// tokens.
     pub(super) fn with_capacity(han: usize, others: usize) -> Interner {
-        let Some(mut spare) = SPARE.take() else {
-            return Interner::new(han, others);
-        };
-        spare.reserve(han, others);
-        spare
-    }
-
-    fn new(han: usize, others: usize) -> Interner {
         let tokens = han + others;
         Interner {
             surfaces: Surfaces {
@@ -136,16 +117,6 @@ impl Interner {
             slots: Vec::with_capacity(tokens),
             han: HashTable::with_capacity(han),
         }
-    }
-
-    /// Room for about `han` and `others` more tokens without growing.
-    fn reserve(&mut self, han: usize, others: usize) {
-        let tokens = han + others;
-        self.surfaces.text.reserve(tokens * 4);
-        self.surfaces.ends.reserve(tokens);
-        self.slots.reserve(tokens);
-        self.table.reserve(others, |e| Entry::hash(e.key, e.len));
-        self.han.reserve(han, |e| han_hash(e.0));
     }
 
     /// The id of `token` (the next one when it is new) with its slot.
@@ -241,21 +212,10 @@ impl Interner {
         self.slots.truncate(len as usize);
     }
 
-    /// The page's surfaces, in buffers of their exact size; the tables, emptied, are kept
-    /// for the thread's next page.
-    pub(super) fn into_surfaces(mut self) -> Surfaces {
-        let surfaces = Surfaces {
-            text: self.surfaces.text.as_str().into(),
-            ends: self.surfaces.ends.as_slice().into(),
-        };
-        if self.table.capacity() <= SPARE_MAX && self.han.capacity() <= SPARE_MAX {
-            self.surfaces.text.clear();
-            self.surfaces.ends.clear();
-            self.slots.clear();
-            self.table.clear();
-            self.han.clear();
-            SPARE.set(Some(self));
-        }
+    pub(super) fn into_surfaces(self) -> Surfaces {
+        let mut surfaces = self.surfaces;
+        surfaces.text.shrink_to_fit();
+        surfaces.ends.shrink_to_fit();
         surfaces
     }
 }
