@@ -18,12 +18,8 @@ mod common;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let (dir, runs) = match common::args("analyse", "DIR") {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
-    let pages = match common::pages_or_exit(&dir) {
-        Ok(pages) => pages,
+    let (pages, runs) = match common::pages_and_runs("analyse") {
+        Ok(input) => input,
         Err(code) => return code,
     };
     let bytes: usize = pages.iter().map(|p| p.html.len()).sum();

@@ -21,12 +21,8 @@ mod common;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let (dir, runs) = match common::args("index", "DIR") {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
-    let pages = match common::pages_or_exit(&dir) {
-        Ok(pages) => pages,
+    let (pages, runs) = match common::pages_and_runs("index") {
+        Ok(input) => input,
         Err(code) => return code,
     };
     let by_lang = analysed_by_language(&pages);

@@ -27,27 +27,31 @@ fn failed(site: &TestSite) -> String {
     stderr(&out)
 }
 
+/// Asserts `err` is an error at page.html's call (line 3) that says `what`.
+fn assert_at_call(err: &str, what: &str) {
+    assert!(
+        err.contains("error: themes/default/templates/page.html:3:") && err.contains(what),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_missing_partial_is_named_at_the_call() {
     let site = site_calling(
         r#"{{ cached_include(template="partials/nope.html", key=[page.item.id], page=page) }}"#,
     );
-    let err = failed(&site);
-    assert!(
-        err.contains("error: themes/default/templates/page.html:3:")
-            && err.contains("template 'partials/nope.html' does not exist"),
-        "{err}"
+    assert_at_call(
+        &failed(&site),
+        "template 'partials/nope.html' does not exist",
     );
 }
 
 #[test]
 fn a_call_without_a_key_is_an_error_naming_the_partial() {
     let site = site_calling(r#"{{ cached_include(template="partials/facts.html", page=page) }}"#);
-    let err = failed(&site);
-    assert!(
-        err.contains("error: themes/default/templates/page.html:3:")
-            && err.contains(r#"cached_include(template="partials/facts.html"): `key` is missing"#),
-        "{err}"
+    assert_at_call(
+        &failed(&site),
+        r#"cached_include(template="partials/facts.html"): `key` is missing"#,
     );
     let site = site_calling(r#"{{ cached_include(key=[1], page=page) }}"#);
     assert!(failed(&site).contains("`template` is missing"));
@@ -59,13 +63,9 @@ fn an_error_inside_the_partial_names_its_line() {
     let site = site_calling(
         r#"{{ cached_include(template="partials/facts.html", key=[page.item.id], page=page, lang=lang) }}"#,
     );
-    let err = failed(&site);
-    assert!(
-        err.contains("error: themes/default/templates/page.html:3:")
-            && err.contains(
-                r#"cached_include(template="partials/facts.html"): partials/facts.html:"#
-            ),
-        "{err}"
+    assert_at_call(
+        &failed(&site),
+        r#"cached_include(template="partials/facts.html"): partials/facts.html:"#,
     );
 }
 

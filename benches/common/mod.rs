@@ -47,6 +47,13 @@ pub fn cpu_ns(clock: libc::clockid_t) -> u128 {
     t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
 }
 
+/// The built pages under the harness's `DIR` and how many runs, from its command line (see
+/// [`args`]), or the exit code after saying why not.
+pub fn pages_and_runs(name: &str) -> Result<(Vec<Html>, usize), ExitCode> {
+    let (dir, runs) = args(name, "DIR")?;
+    Ok((pages_or_exit(&dir)?, runs))
+}
+
 /// The pages under `dir`, or the exit code after saying why there are none.
 pub fn pages_or_exit(dir: &str) -> Result<Vec<Html>, ExitCode> {
     match read_pages(Path::new(dir)) {

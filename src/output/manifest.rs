@@ -210,6 +210,12 @@ mod tests {
         line.splitn(3, ' ').nth(2).unwrap_or("")
     }
 
+    fn hex(hash: &Hash) -> String {
+        let mut out = String::new();
+        push_hex(&mut out, hash);
+        out
+    }
+
     #[test]
     fn saved_manifest_reads_back_and_vouches_only_for_unchanged_files() {
         let tmp = tempfile::tempdir().unwrap();
@@ -247,14 +253,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("a"), "x").unwrap();
         assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
-        let mut line = String::new();
-        push_hex(&mut line, &hash(b"x"));
-        line.push_str(" 1 a\n");
+        let line = format!("{} 1 a\n", hex(&hash(b"x")));
         std::fs::write(tmp.path().join(MANIFEST), format!("other 9\n{line}")).unwrap();
         assert!(!Manifest::load(tmp.path()).vouches("a", 1, &hash(b"x"), &tmp.path().join("a")));
         assert_eq!(unhex("zz"), None);
-        let mut hex = String::new();
-        push_hex(&mut hex, &hash(b"x"));
-        assert_eq!(unhex(&hex), Some(hash(b"x")));
+        assert_eq!(unhex(&hex(&hash(b"x"))), Some(hash(b"x")));
     }
 }

@@ -119,10 +119,10 @@ impl Staging {
             })
         };
         if let (Some(dir), Some(made)) = (dir, folder) {
-            let path = self.dir.join(dir);
-            let create = || std::fs::create_dir_all(&path).map_err(FolderError::from);
+            // Its path is joined only by the thread creating it (or to report its failure).
+            let create = || std::fs::create_dir_all(self.dir.join(dir)).map_err(FolderError::from);
             if let Err(e) = made.get_or_init(create) {
-                return Err(io_err(&path)(e.to_io()));
+                return Err(io_err(&self.dir.join(dir))(e.to_io()));
             }
         }
         let placed = self.place(f, size, &hash)?;
