@@ -578,7 +578,7 @@ mod tests {
         ];
         let first = write_atomic(&out, &files).unwrap();
         assert_eq!((first.written.len(), first.linked), (2, 0));
-        let (a, b) = (ino("a/index.html"), ino("b.txt"));
+        let (a, b, marker) = (ino("a/index.html"), ino("b.txt"), ino(MARKER));
         let kept = std::fs::File::open(out.join("b.txt")).unwrap();
         let files = [
             OutputFile::new("a/index.html", "a"),
@@ -588,6 +588,7 @@ mod tests {
         assert_eq!(second.written, ["b.txt"]);
         assert_eq!((second.linked, second.bytes), (1, 1));
         assert_eq!(ino("a/index.html"), a, "linked, not copied");
+        assert_eq!(ino(MARKER), marker, "the marker is linked too");
         assert_ne!(ino("b.txt"), b, "a changed file is a new file");
         let mut old = String::new();
         std::io::Read::read_to_string(&mut &kept, &mut old).unwrap();

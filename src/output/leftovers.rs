@@ -41,7 +41,8 @@ fn leftover_pid(name: &str, prefix: &str) -> Option<u32> {
     digits.parse().ok().filter(|&pid| pid > 0)
 }
 
-fn has_marker(dir: &Path) -> bool {
+/// Whether `dir` holds steppe's marker, unchanged.
+pub(super) fn has_marker(dir: &Path) -> bool {
     std::fs::read(dir.join(MARKER)).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
 }
 

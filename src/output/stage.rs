@@ -12,6 +12,7 @@
 //! Files are placed as they are handed in, so the pipeline can drop each page's HTML as soon as
 //! it is staged instead of holding the whole site in memory.
 
+use super::leftovers::has_marker;
 use super::manifest::{self, Hash, Manifest};
 use super::{
     MARKER, MARKER_TEXT, OutputError, OutputFile, RECORD, WriteStats, io_err, is_safe_path,
@@ -79,8 +80,13 @@ impl Staging {
             done: false,
         };
         // The marker goes first, so a staging folder a crash leaves behind can be recognised.
+        // It never changes: linked from the output it replaces, like any unchanged file, so a
+        // rebuild creates only the files that changed.
         let marker = staged.dir.join(MARKER);
-        std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        let linked = has_marker(out) && std::fs::hard_link(out.join(MARKER), &marker).is_ok();
+        if !linked {
+            std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        }
         Ok(staged)
     }
 
