@@ -16,6 +16,9 @@
 #   clean      the output folder moved aside first (not timed; see `set_aside` below)
 #   unchanged  a rebuild into that output with nothing changed
 #   one-page   a rebuild after one English page's body got a new sentence
+# The clean and unchanged cases of every size and run come first, the one-page cases after
+# them (see `set_aside`), so the sizes are measured in two rounds. To time 40k pages in a run
+# of its own, start it once the disk is quiet (six minutes after a run that deleted files).
 # Printed per case: median wall time, CPU time (user + system), peak RSS, files and bytes
 # written (counted from a listing of inode + mtime before and after, so a file rewritten in
 # place counts and a hard-linked one does not), the search index's files and bytes, and the
@@ -101,25 +104,19 @@ command_of() {
     esac
 }
 
-# The clean case's old output is moved into $trash, emptied at the end, rather than deleted
-# before the timed build: on ext4 without a journal (this machine's disk) the inode allocator
-# steps over every inode deleted in the last minute, so deleting a tree of 20,000 files right
-# before a build made that build pay for it (`find_inode_bit`/`recently_deleted`: 6-17 % of a
-# 1k clean build's CPU in perf on 2 December 2026, 0.2 % with the old output moved aside).
-# steppe's own rebuilds replace the output and delete the old tree (its folders: 10,000 at
-# 10k); no timed build starts within a minute of that (`settle`), so no tool pays for
-# another's deletions.
+# No timed build may pay for an earlier deletion: on ext4 without a journal (this machine's
+# disk) the inode allocator steps over every inode deleted in the last minute, and in the last
+# six minutes in an inode-table block that is dirty, which a build's own new inodes make it.
+# Deleting 20,000 files right before a clean build cost that build 6-17 % of its CPU at 1k and
+# up to a third of its wall time at 40k (`find_inode_bit`/`recently_deleted` in perf, 2 December
+# 2026). So the clean case's old output is moved into $trash, emptied at the end, and all
+# clean builds (every size, run and tool) come before the one-page rebuilds, in which steppe
+# replaces the output and deletes the old tree's folders.
 trash=$work/trash
 set_aside() {
     [[ -e $1 ]] || return 0
     mkdir -p "$trash"
     mv "$1" "$trash/$(date +%s%N)"
-}
-last_delete=0
-deleted_now() { last_delete=$(date +%s); }
-settle() {
-    local wait=$((last_delete + 61 - $(date +%s)))
-    if [[ $wait -gt 0 ]]; then sleep "$wait"; fi
 }
 
 # "inode mtime size" of every file under $1, one line each.
@@ -196,7 +193,21 @@ watch_latency() {
     done
 }
 
+# The size $1's corpus, results folder, tools and edited page ($corpus, $results, $tools,
+# $page, $is_big).
+use_size() {
+    corpus=$work/corpus-$1
+    results=$work/results-$1
+    # The --big size: steppe alone unless --big-hugo, and no watch (the issue asks 1k and 10k).
+    is_big=0
+    [[ $big -eq 1 && $1 -eq 10000 ]] && is_big=1
+    tools=("${all_tools[@]}")
+    [[ $is_big -eq 1 && $big_hugo -eq 0 ]] && tools=(steppe)
+    page=$(edited_page)
+}
+
 results_dirs=()
+# First, every size: clean builds and rebuilds with nothing changed (neither deletes a file).
 for n in "${sizes[@]}"; do
     corpus=$work/corpus-$n
     if [[ ! -d $corpus/neutral ]]; then
@@ -211,39 +222,32 @@ for n in "${sizes[@]}"; do
         rm -rf "${corpus:?}/neutral/$dir"
         cp -r "$repo/$dir" "$corpus/neutral/$dir"
     done
-    # The --big size: steppe alone unless --big-hugo, and no watch (the issue asks 1k and 10k).
-    is_big=0
-    [[ $big -eq 1 && $n -eq 10000 ]] && is_big=1
-    tools=("${all_tools[@]}")
-    [[ $is_big -eq 1 && $big_hugo -eq 0 ]] && tools=(steppe)
-    page=$(edited_page)
-    results=$work/results-$n
+    use_size "$n"
     rm -rf "$results"
     mkdir -p "$results/stderr"
     echo "$n $runs" > "$results/meta"
     results_dirs+=("$results")
     for ((r = 1; r <= runs; r++)); do
-        settle
         for tool in "${tools[@]}"; do
             set_aside "$(out_of "$tool")"
             measure "$tool" clean "$r"
             measure "$tool" unchanged "$r"
         done
+    done
+done
+# Then, every size: rebuilds after one page changed, and watch latency.
+for n in "${sizes[@]}"; do
+    use_size "$n"
+    for ((r = 1; r <= runs; r++)); do
         edit_page "$r"
-        # steppe last: its rebuild deletes the old tree's folders.
-        for tool in $(printf '%s\n' "${tools[@]}" | grep -v '^steppe$') steppe; do
+        for tool in "${tools[@]}"; do
             measure "$tool" one-page "$r"
         done
-        deleted_now
     done
     for tool in "${tools[@]}"; do
         search_size "$(out_of "$tool")" "$tool" > "$results/search.$tool"
     done
-    if [[ $watch -eq 1 && $is_big -eq 0 ]]; then
-        settle
-        watch_latency
-        deleted_now
-    fi
+    [[ $watch -eq 1 && $is_big -eq 0 ]] && watch_latency
     python3 "$repo/benches/report.py" size "$results"
 done
 python3 "$repo/benches/report.py" summary "${results_dirs[@]}"

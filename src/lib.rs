@@ -7,6 +7,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub(crate) mod cold_io;
 pub mod collections;
 pub mod config;
 pub mod content;

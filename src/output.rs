@@ -297,7 +297,7 @@ fn swap(given: &Path, staging: &Path, out: &Path, rename: &Rename) -> Result<(),
     }
     // Checked above; should it fail anyway, the folder keeps its marker and the next run
     // removes it.
-    let _ = std::fs::remove_dir_all(&old);
+    let _ = crate::cold_io::remove_tree(&old, MARKER);
     Ok(())
 }
 
@@ -353,16 +353,25 @@ pub(crate) fn recorded(out: &Path) -> Option<HashMap<String, Hash>> {
     manifest::Manifest::load(out).hashes()
 }
 
-/// The text of the output's file `name` (the record of the inputs it was built from), if the
-/// output is as steppe left it: every file the manifest lists is there with its size and no
-/// newer time, and there is no other. `None` otherwise: the output needs a build.
+/// What `accept` makes of the output's file `name` (the record of the inputs it was built
+/// from), if it accepts it and the output is as steppe left it: every file the manifest lists
+/// is there with its size and no newer time, and there is no other. `None` otherwise: the
+/// output needs a build. The record is judged first: checking the output `stat`s every file
+/// in it, which a build whose inputs changed does not need.
 /// Also removes what crashed runs left beside the output, as every build does.
-pub fn intact_record(out: &Path, name: &str) -> Option<String> {
+pub fn intact_record<T>(
+    out: &Path,
+    name: &str,
+    accept: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
     if let Ok(abs) = absolute(out) {
         remove_leftovers(&abs);
     }
     let text = std::fs::read_to_string(out.join(name)).ok()?;
-    manifest::Manifest::load(out).is_intact(out).then_some(text)
+    let accepted = accept(&text)?;
+    manifest::Manifest::load(out)
+        .is_intact(out)
+        .then_some(accepted)
 }
 
 /// Brings an existing output folder up to date: writes the files of `new` (each with the hash

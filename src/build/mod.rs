@@ -467,8 +467,8 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = output_dir(opts, &config);
     output::check_destination(&opts.root, &out, opts.force)?;
     let stamp = inputs::stamp(&opts.root, opts.drafts, opts.base_url.as_deref());
-    let recorded = output::intact_record(&out, INPUTS_FILE);
-    if let Some((pages, warnings)) = recorded.and_then(|r| inputs::read_record(&r, &stamp)) {
+    let recorded = output::intact_record(&out, INPUTS_FILE, |r| inputs::read_record(r, &stamp));
+    if let Some((pages, warnings)) = recorded {
         RunStats::start().print(&output::WriteStats::default());
         return Ok(BuildReport {
             pages,

@@ -197,10 +197,8 @@ pub fn load(
             })
             .collect()
     };
-    let fresh = match io_pool(cache.parsed) {
-        Some(pool) => pool.install(read_all),
-        None => read_all(),
-    };
+    // Cold files wait on the disk: read by the I/O pool, unless there are only a handful.
+    let fresh = crate::cold_io::install(cache.parsed, 256, read_all);
     for f in reuse {
         let entry = old.remove(&f.path).expect("reused entries are cached");
         cache.entries.insert(f.path, entry);
@@ -259,21 +257,6 @@ pub fn load(
         })
         .collect();
     Ok(content)
-}
-
-/// Files read with the page cache cold wait on the disk, not the CPU: a few hundred of them
-/// are read by more threads than cores, so the disk has many requests in flight (10k pages
-/// after `drop_caches`: 2.4 s on the two-thread pool). `None` (the global pool) for a handful.
-fn io_pool(files: usize) -> Option<rayon::ThreadPool> {
-    const IO_THREADS: usize = 16;
-    if files < 256 {
-        return None;
-    }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(IO_THREADS)
-        .thread_name(|i| format!("steppe-read-{i}"))
-        .build()
-        .ok()
 }
 
 /// A path under `content/` as names in NFC, so keys, URLs and links agree whichever form the

@@ -216,6 +216,46 @@ mod tests {
         out
     }
 
+    /// A folder is intact when every listed file is there as listed, at any depth, and
+    /// nothing else.
+    #[test]
+    fn intact_means_every_listed_file_as_listed_and_no_other_at_any_depth() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let files = [
+            "a.html",
+            "en/b.html",
+            "en/s/c.html",
+            "en/s/p/d.html",
+            "en/s/p/q/e.html",
+        ];
+        for (i, f) in files.iter().enumerate() {
+            std::fs::create_dir_all(dir.join(f).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(f), "x".repeat(i + 1)).unwrap();
+        }
+        std::fs::create_dir_all(dir.join("en/empty/folder")).unwrap();
+        let h = hash(b"");
+        let listed: Vec<(&str, u64, &Hash)> = (files.iter().enumerate())
+            .map(|(i, f)| (*f, i as u64 + 1, &h))
+            .collect();
+        save(dir, listed.clone().into_iter()).unwrap();
+        assert!(Manifest::load(dir).is_intact(dir));
+        for extra in ["z.html", "en/s/p/q/r/extra.html", "en/s/extra.html"] {
+            std::fs::create_dir_all(dir.join(extra).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(extra), "").unwrap();
+            assert!(!Manifest::load(dir).is_intact(dir), "{extra} is not listed");
+            std::fs::remove_file(dir.join(extra)).unwrap();
+        }
+        assert!(Manifest::load(dir).is_intact(dir));
+        std::fs::remove_file(dir.join("en/s/p/d.html")).unwrap();
+        assert!(!Manifest::load(dir).is_intact(dir), "a listed file is gone");
+        std::fs::write(dir.join("en/s/p/d.html"), "xxx").unwrap();
+        assert!(!Manifest::load(dir).is_intact(dir), "of another size");
+        std::fs::write(dir.join("en/s/p/d.html"), "xxxx").unwrap();
+        save(dir, listed.into_iter()).unwrap();
+        assert!(Manifest::load(dir).is_intact(dir), "as listed again");
+    }
+
     #[test]
     fn saved_manifest_reads_back_and_vouches_only_for_unchanged_files() {
         let tmp = tempfile::tempdir().unwrap();
