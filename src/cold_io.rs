@@ -96,26 +96,34 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_parts_walked_in_order_are_one_walk() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        for file in [
-            "a.md",
-            "en/_index.md",
-            "en/b/1.md",
-            "en/b/c/2.md",
-            "en/b/c/d/3.md",
-            "en/z.md",
-            "ru/a/1.md",
-            "ru/a/2.md",
-            "zz/x/y/z/4.md",
-            "zz/q.md",
-        ] {
+    /// Writes each of `files` (paths under `dir`; folders made as needed), its path its text.
+    fn write_tree(dir: &Path, files: &[&str]) {
+        for file in files {
             let path = dir.join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, file).unwrap();
         }
+    }
+
+    #[test]
+    fn the_parts_walked_in_order_are_one_walk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write_tree(
+            dir,
+            &[
+                "a.md",
+                "en/_index.md",
+                "en/b/1.md",
+                "en/b/c/2.md",
+                "en/b/c/d/3.md",
+                "en/z.md",
+                "ru/a/1.md",
+                "ru/a/2.md",
+                "zz/x/y/z/4.md",
+                "zz/q.md",
+            ],
+        );
         std::fs::create_dir_all(dir.join("empty/inside")).unwrap();
         let walk = |d: &Path| walkdir::WalkDir::new(d).sort_by_file_name().into_iter();
         let whole = files_of(walk(dir).map(Result::unwrap), dir);
@@ -142,17 +150,14 @@ mod tests {
         let outside = tmp.path().join("outside");
         std::fs::create_dir_all(&outside).unwrap();
         std::fs::write(outside.join("keep.md"), "k").unwrap();
-        for file in [
+        let files = [
             "m",
             "a.html",
             "en/b.html",
             "en/s/p/c.html",
             "zh/d/e/f/g.html",
-        ] {
-            let path = dir.join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file).unwrap();
-        }
+        ];
+        write_tree(&dir, &files);
         #[cfg(unix)]
         for link in ["linked", "en/linked", "en/s/linked"] {
             std::os::unix::fs::symlink(&outside, dir.join(link)).unwrap();
