@@ -64,21 +64,35 @@ fn cut(dir: &Path, levels: usize, out: &mut Vec<Part>) {
 
 /// Removes the folder `dir` and all it holds, its parts on the I/O pool (each `unlink` of a
 /// cold file waits for its inode: 1.5 s for the replaced tree at 10k pages on one thread).
-/// The file `last`, directly in `dir`, goes last, with the folders above the cut, so a
-/// removal that fails half-way leaves it there (steppe's marker, by which the next run
-/// recognises the leftover).
+/// The file `last`, directly in `dir`, goes only once everything else is gone, so a removal
+/// that fails half-way leaves it there (steppe's marker, by which the next run recognises
+/// the leftover).
 pub(crate) fn remove_tree(dir: &Path, last: &str) -> std::io::Result<()> {
     let keep = dir.join(last);
     let parts = parts(dir, 2);
     let count = parts.len();
-    // What fails here is left to the last step, which reports it.
+    // What fails here is left to the next step, which reports it.
     let remove = |part: Part| match part {
         Part::Entry(Ok(e)) if e.path() != keep => drop(std::fs::remove_file(e.path())),
         Part::Folder(f) => drop(std::fs::remove_dir_all(f)),
         Part::Entry(_) => {}
     };
     install(count, 4, || parts.into_par_iter().for_each(remove));
-    std::fs::remove_dir_all(dir)
+    // What is left: the folders above the cut (emptied) and whatever failed, then `last`.
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path == keep {
+            continue;
+        }
+        match std::fs::symlink_metadata(&path)?.is_dir() {
+            true => std::fs::remove_dir_all(&path)?,
+            false => std::fs::remove_file(&path)?,
+        }
+    }
+    if std::fs::symlink_metadata(&keep).is_ok() {
+        std::fs::remove_file(&keep)?;
+    }
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(test)]
