@@ -25,7 +25,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use shared_values::SharedValues;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use views::Views;
+
+/// The most a page's buffer reserves for the theme's part around its body: a section page
+/// listing thousands of children must not make every later page reserve as much.
+const MAX_THEME_PART: usize = 64 * 1024;
 
 /// Values every page of one language shares, turned into template values once.
 struct LanguageGlobals {
@@ -212,6 +217,7 @@ pub(crate) fn render_pages(
     let assets = tera::Value::from_serializable(&theme.assets);
     let views = Views::new(site, &theme.assets);
     let shared = SharedValues::default();
+    let theme_part = AtomicUsize::new(16 * 1024);
     // A memo that keeps nothing can never match: skip the fingerprints.
     let structure = memo.keeps().then(|| structure_fingerprints(site));
     let render = |index: usize, view: &views::PageContext| -> Result<String, Diagnostic> {
@@ -235,12 +241,17 @@ pub(crate) fn render_pages(
             return Err(d);
         }
         let place = || format!(" (rendering {})", page.file.display());
-        // The body is most of a page's HTML.
-        let mut html = Vec::with_capacity(view.page.content.len() + 16 * 1024);
+        // The body is most of a page's HTML; the theme's part around it is about the same size
+        // on every page, so the largest seen so far sizes the buffer (a fixed 16 KB was too
+        // little for a page with a facts box, and its one growth copied the whole page).
+        let around = theme_part.load(Ordering::Relaxed);
+        let mut html = Vec::with_capacity(view.page.content.len() + around);
         theme
             .tera
             .render_to(template, &ctx, &mut html)
             .map_err(|e| theme.error(&e, &place()))?;
+        let needed = html.len().saturating_sub(view.page.content.len()) + 1024;
+        theme_part.fetch_max(needed.min(MAX_THEME_PART), Ordering::Relaxed);
         into_text(html)
             .ok_or_else(|| theme.error(&tera::Error::message("output is not UTF-8"), &place()))
     };
