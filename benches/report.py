@@ -7,13 +7,15 @@
                               Markdown table with the issue's targets checked
 
 DIR is one size's results folder, as site.sh writes it:
-  meta                 "<pages per language> <runs>"
+  meta                 "<pages per language> <runs> [<cores>]"
   <tool>.<case>        one line per run: wall_s cpu_s rss_kib files_written bytes_written
+                       [steal_s: other guests' CPU time during the build, or nan]
   stderr/steppe.<case>.<run>   steppe's stderr with STEPPE_TIMINGS=1 (stage lines, write counts)
   search.<tool>        "<files> <bytes>" of the search index
   watch.<tool>         "key=value ..." from benches/watch_latency.py
 Cases: clean, unchanged, one-page. Every figure is the median over the runs.
 """
+import math
 import os
 import re
 import statistics
@@ -40,21 +42,37 @@ class Size:
 
     def __init__(self, folder):
         self.folder = folder
-        n, runs = read(os.path.join(folder, "meta")).split()
-        self.per_lang, self.runs = int(n), int(runs)
+        meta = read(os.path.join(folder, "meta")).split()
+        self.per_lang, self.runs = int(meta[0]), int(meta[1])
+        self.cores = int(meta[2]) if len(meta) > 2 else None
         self.pages = 4 * self.per_lang
         self.tools = [t for t in ("steppe", "hugo", "zola") if self.has(f"{t}.clean")]
 
     def has(self, name):
         return os.path.isfile(os.path.join(self.folder, name))
 
+    def rows(self, tool, case):
+        """Each run's figures as written, [] if not measured."""
+        if not self.has(f"{tool}.{case}"):
+            return []
+        return [list(map(float, line.split())) for line in
+                read(os.path.join(self.folder, f"{tool}.{case}")).splitlines() if line.strip()]
+
     def builds(self, tool, case):
         """Medians of (wall s, cpu s, rss KiB, files, bytes), or None if not measured."""
-        if not self.has(f"{tool}.{case}"):
-            return None
-        rows = [list(map(float, line.split())) for line in
-                read(os.path.join(self.folder, f"{tool}.{case}")).splitlines() if line.strip()]
+        rows = [r[:5] for r in self.rows(tool, case)]
         return [statistics.median(col) for col in zip(*rows)] if rows else None
+
+    def wall_range(self, tool, case):
+        walls = [r[0] for r in self.rows(tool, case)]
+        return (min(walls), max(walls)) if walls else None
+
+    def steals(self):
+        """(steal s, wall s, tool, case, run) of every timed build that recorded its steal."""
+        return [(r[5], r[0], tool, case, run)
+                for tool in self.tools for case in CASES
+                for run, r in enumerate(self.rows(tool, case), 1)
+                if len(r) > 5 and not math.isnan(r[5])]
 
     def search(self, tool):
         if not self.has(f"search.{tool}"):
@@ -90,6 +108,21 @@ class Size:
         return med(times), med(counts), med(resident), med(cpu)
 
 
+def steal_line(sizes):
+    """Other guests' CPU time during the timed builds of `sizes`: in all, and the build that
+    lost the most (its share of the cores' time), or that it was not measured."""
+    steals = [(s, *rest, size) for size in sizes for (s, *rest) in size.steals()]
+    if not steals:
+        return "steal (other guests' CPU time during the timed builds): not measured"
+    total = sum(s[0] for s in steals)
+    steal, wall, tool, case, run, size = max(steals, key=lambda s: s[0])
+    cores = size.cores or os.cpu_count() or 1
+    share = f"{100 * steal / (wall * cores):.0f} %" if wall > 0 else "–"
+    return (f"steal (other guests' CPU time during the timed builds): {total:.1f} s in "
+            f"{len(steals)} builds; at most {steal:.1f} s in one ({size_name(size.pages)} "
+            f"{tool} {case}, run {run}: {share} of {cores} cores over its {wall:.2f} s)")
+
+
 def size_name(pages):
     return f"{pages // 1000}k" if pages % 1000 == 0 else f"{pages:,}"
 
@@ -100,8 +133,8 @@ def ratio(a, b):
 
 def print_size(size):
     print(f"\n## {size.per_lang:,} pages per language ({size.pages:,} pages), medians of {size.runs}")
-    print(f"{'case':<10} {'tool':<7} {'wall s':>9} {'cpu s':>9} {'RSS MiB':>9} {'files':>8} "
-          f"{'bytes MB':>9} {'÷ hugo':>7}")
+    print(f"{'case':<10} {'tool':<7} {'wall s':>9} {'runs s':>13} {'cpu s':>9} {'RSS MiB':>9} "
+          f"{'files':>8} {'bytes MB':>9} {'÷ hugo':>7}")
     for case in CASES:
         hugo = size.builds("hugo", case)
         for tool in size.tools:
@@ -109,8 +142,11 @@ def print_size(size):
             if b is None:
                 continue
             wall, cpu, rss, files, written = b
-            print(f"{case:<10} {tool:<7} {wall:9.2f} {cpu:9.2f} {rss / MIB:9.0f} {files:8.0f} "
-                  f"{written / 1e6:9.1f} {ratio(wall, hugo and hugo[0]):>7}")
+            low, high = size.wall_range(tool, case)
+            print(f"{case:<10} {tool:<7} {wall:9.2f} {f'{low:.2f}–{high:.2f}':>13} {cpu:9.2f} "
+                  f"{rss / MIB:9.0f} {files:8.0f} {written / 1e6:9.1f} "
+                  f"{ratio(wall, hugo and hugo[0]):>7}")
+    print(steal_line([size]))
     for tool in size.tools:
         if s := size.search(tool):
             print(f"search index, {tool}: {s[0]:,} files, {s[1] / 1e6:.1f} MB")
@@ -297,6 +333,7 @@ def print_summary(sizes):
         print(f"- {size_name(size.pages)}: " + "; ".join(
             f"{CASE_NAMES[c]} " + " ".join(f"{k}={v:,.0f}" for k, v in n.items())
             for c, n in counts if n))
+    print("\n" + steal_line(sizes))
     met = [r[-1] for s in sizes for r in build_rows(s, sizes) + other_rows(s)]
     print(f"\nTargets checked: {sum(m == 'yes' for m in met)} met, "
           f"{sum(m == '**no**' for m in met)} not met, {sum(m == 'n/a' for m in met)} not "

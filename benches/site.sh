@@ -19,10 +19,11 @@
 # The clean and unchanged cases of every size and run come first, the one-page cases after
 # them (see `set_aside`), so the sizes are measured in two rounds. To time 40k pages in a run
 # of its own, start it once the disk is quiet (six minutes after a run that deleted files).
-# Printed per case: median wall time, CPU time (user + system), peak RSS, files and bytes
-# written (counted from a listing of inode + mtime before and after, so a file rewritten in
-# place counts and a hard-linked one does not), the search index's files and bytes, and the
-# ratio of steppe's median wall time to Hugo's. Tools alternate within each run, so a noisy
+# Printed per case: median wall time and the range of the runs' wall times, CPU time (user +
+# system), peak RSS, files and bytes written (counted from a listing of inode + mtime before
+# and after, so a file rewritten in place counts and a hard-linked one does not), the search
+# index's files and bytes, and the ratio of steppe's median wall time to Hugo's; and the CPU
+# time other guests of the machine took during the timed builds (steal, from /proc/stat). Tools alternate within each run, so a noisy
 # neighbour slows both. As root, the page cache is dropped before every timed build (said so
 # in the header); otherwise runs start warm.
 # Where the time goes: steppe runs with STEPPE_TIMINGS=1; the median of each stage and its
@@ -93,6 +94,15 @@ drop_cache() {
     echo 3 > /proc/sys/vm/drop_caches
 }
 
+# CPU time the hypervisor gave other guests so far (the `steal` column of /proc/stat, all
+# cores), in clock ticks; `nan` where the kernel does not report it. On a shared virtual
+# machine a build that loses CPU to its neighbours is slower for no fault of its own: each
+# build's steal is recorded beside its times, and the report prints it.
+steal_ticks() {
+    awk '/^cpu / {print (NF >= 9 ? $9 : "nan"); found = 1; exit} END {if (!found) print "nan"}' \
+        /proc/stat 2>/dev/null || echo nan
+}
+
 # The site folder, the output folder and the command of each tool.
 site_of() { echo "$corpus/$([[ $1 == steppe ]] && echo neutral || echo "$1")"; }
 out_of() { echo "$(site_of "$1")/public"; }
@@ -137,11 +147,12 @@ search_size() {
 # One timed build (run $3): appends "wall cpu rss_kb files bytes" to $results/<tool>.<case>
 # and keeps its stderr in $results/stderr/<tool>.<case>.<run> (steppe's stage times).
 measure() {
-    local tool=$1 case=$2 site out before t files bytes wall user sys rss err
+    local tool=$1 case=$2 site out before t files bytes wall user sys rss err steal
     site=$(site_of "$tool") out=$(out_of "$tool") err=$results/stderr/$1.$2.$3
     before=$work/before.list t=$work/time.out
     listing "$out" > "$before"
     drop_cache
+    steal=$(steal_ticks)
     # shellcheck disable=SC2046 # the command is split into words on purpose
     if ! (cd "$site" && /usr/bin/time -f '%e %U %S %M' -o "$t" $(command_of "$tool") \
             >/dev/null 2>"$err"); then
@@ -149,12 +160,14 @@ measure() {
         tail -5 "$err" >&2
         exit 1
     fi
+    steal=$(awk -v a="$steal" -v b="$(steal_ticks)" -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+        'BEGIN {if (a == "nan" || b == "nan") print "nan"; else printf "%.2f\n", (b - a) / hz}')
     # A file whose inode + mtime pair was not there before was written by this build.
     read -r files bytes < <(listing "$out" | awk -v before="$before" '
         BEGIN {while ((getline l < before) > 0) {split(l, f, " "); seen[f[1] " " f[2]] = 1}}
         !(($1 " " $2) in seen) {n++; s += $3} END {print n + 0, s + 0}')
     read -r wall user sys rss < "$t"
-    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $rss $files $bytes" \
+    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $rss $files $bytes $steal" \
         >> "$results/$tool.$case"
 }
 
@@ -225,7 +238,7 @@ for n in "${sizes[@]}"; do
     use_size "$n"
     rm -rf "$results"
     mkdir -p "$results/stderr"
-    echo "$n $runs" > "$results/meta"
+    echo "$n $runs $(nproc)" > "$results/meta"
     results_dirs+=("$results")
     for ((r = 1; r <= runs; r++)); do
         for tool in "${tools[@]}"; do

@@ -205,3 +205,43 @@ fn a_target_against_hugo_is_not_measurable_without_hugo() {
         "yes"
     );
 }
+
+/// Each build's steal (the CPU time other guests of the machine took while it ran, the sixth
+/// figure of a run) is summed and its worst build named, without moving the medians; results
+/// written before steal was recorded say it was not measured.
+#[test]
+fn steal_is_reported_beside_the_medians_and_never_mixed_into_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ten_k = Results::new(tmp.path(), 2500, 3);
+    ten_k
+        .file("meta", "2500 3 2\n")
+        // Walls 1.0, 2.0 and 1.5 s: the median stays 1.5 s; steal 0.5 s, unknown, 1.3 s.
+        .file(
+            "steppe.clean",
+            "1.0 1.5 1024 10 90 0.50\n2.0 3 1024 10 90 nan\n1.5 2 1024 10 90 1.30\n",
+        )
+        .builds("hugo", "clean", &[(8.0, 2000 * MIB, 10078); 3]);
+    let text = report(&[&ten_k]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("steal"))
+        .unwrap_or_else(|| panic!("no steal line in {text}"));
+    assert_eq!(
+        line,
+        "steal (other guests' CPU time during the timed builds): 1.8 s in 2 builds; at most \
+         1.3 s in one (10k steppe clean, run 3: 43 % of 2 cores over its 1.50 s)"
+    );
+    let rows = summary(&[&ten_k]);
+    assert_eq!(
+        rows[&("10k".into(), "clean".into(), "wall time".into())][3],
+        "1.50 s"
+    );
+
+    let old = Results::new(&tmp.path().join("old"), 2500, 1);
+    old.builds("steppe", "clean", &[(1.5, 300 * MIB, 9000)]);
+    let text = report(&[&old]);
+    assert!(
+        text.contains("steal (other guests' CPU time during the timed builds): not measured"),
+        "{text}"
+    );
+}
