@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use crate::output::OutputFile;
 
 pub use synonyms::{FILE as SYNONYMS_FILE, Synonyms, SynonymsError};
-pub use tokenize::tokens;
+pub use tokenize::{distinct_tokens, tokens};
 
 /// One page to index.
 pub struct SearchPage<'a> {

@@ -209,6 +209,19 @@ fn flush<'a>(run: Run, text: &'a str, emit: &mut impl FnMut(&'a str)) {
     }
 }
 
+/// How many distinct tokens [`tokens`] gives of `text`, without a `String` per token: borrowed
+/// from the folded text and counted in an FxHash set.
+pub fn distinct_tokens(text: &str) -> usize {
+    let folded = fold(text);
+    let mut seen: std::collections::HashSet<&str, FastBuild> = Default::default();
+    for_each_token(&folded, |t| {
+        seen.insert(t);
+    });
+    seen.len()
+}
+
+type FastBuild = std::hash::BuildHasherDefault<super::fxhash::FxHasher>;
+
 /// The tokens of raw text: [`fold`], then [`for_each_token`]. For tests and small inputs.
 pub fn tokens(text: &str) -> Vec<String> {
     let folded = fold(text);
@@ -268,6 +281,23 @@ fn emit_short<'a>(token: &'a str, emit: &mut impl FnMut(&'a str)) {
 #[cfg(test)]
 mod tests {
     use super::tokens;
+
+    /// The distinct count is what `tokens` gives, deduplicated: repeats, case, `ё`, Kazakh
+    /// letters typed either way, Han pairs, compounds and HTML as it comes.
+    #[test]
+    fn distinct_tokens_counts_what_tokens_gives_once() {
+        for text in [
+            "",
+            "Top up top UP the balance; top-up",
+            "Ёлка ёлка елка Сұр тізім сур тизим",
+            "注册卡续费 续费 注册",
+            "<p class=\"x\">Kaspi.kz *111# kaspi.kz</p>",
+        ] {
+            let all = tokens(text);
+            let once: std::collections::BTreeSet<&String> = all.iter().collect();
+            assert_eq!(super::distinct_tokens(text), once.len(), "{text}");
+        }
+    }
 
     #[test]
     fn han_runs_give_characters_and_pairs() {
