@@ -116,11 +116,12 @@ def steal_line(sizes):
         return "steal (other guests' CPU time during the timed builds): not measured"
     total = sum(s[0] for s in steals)
     steal, wall, tool, case, run, size = max(steals, key=lambda s: s[0])
-    cores = size.cores or os.cpu_count() or 1
-    share = f"{100 * steal / (wall * cores):.0f} %" if wall > 0 else "–"
+    # site.sh writes the core count with every result that has steal.
+    share = (f": {100 * steal / (wall * size.cores):.0f} % of {size.cores} cores"
+             if wall > 0 and size.cores else "")
     return (f"steal (other guests' CPU time during the timed builds): {total:.1f} s in "
             f"{len(steals)} builds; at most {steal:.1f} s in one ({size_name(size.pages)} "
-            f"{tool} {case}, run {run}: {share} of {cores} cores over its {wall:.2f} s)")
+            f"{tool} {case}, run {run}{share} over its {wall:.2f} s)")
 
 
 def size_name(pages):

@@ -23,8 +23,8 @@
 # system), peak RSS, files and bytes written (counted from a listing of inode + mtime before
 # and after, so a file rewritten in place counts and a hard-linked one does not), the search
 # index's files and bytes, and the ratio of steppe's median wall time to Hugo's; and the CPU
-# time other guests of the machine took during the timed builds (steal, from /proc/stat). Tools alternate within each run, so a noisy
-# neighbour slows both. As root, the page cache is dropped before every timed build (said so
+# time other guests of the machine took during the timed builds (steal, from /proc/stat).
+# Tools alternate within each run, so a noisy neighbour slows both. As root, the page cache is dropped before every timed build (said so
 # in the header); otherwise runs start warm.
 # Where the time goes: steppe runs with STEPPE_TIMINGS=1; the median of each stage and its
 # `write counts:` line are printed per case.
@@ -144,7 +144,7 @@ search_size() {
     echo "$files $bytes"
 }
 
-# One timed build (run $3): appends "wall cpu rss_kb files bytes" to $results/<tool>.<case>
+# One timed build (run $3): appends "wall cpu rss_kb files bytes steal_s" to $results/<tool>.<case>
 # and keeps its stderr in $results/stderr/<tool>.<case>.<run> (steppe's stage times).
 measure() {
     local tool=$1 case=$2 site out before t files bytes wall user sys rss err steal

@@ -85,7 +85,8 @@ impl Body {
 }
 
 /// The fingerprint of a content file's bytes (`SourcePage::source_hash`). XXH3, as the output
-/// manifest's hashes: std's SipHash took ten times as long over every file of a build.
+/// manifest's hashes: std's SipHash over every content file was 0.7 % of a 1k build's
+/// instructions (callgrind, 2 December 2026).
 fn fingerprint(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }

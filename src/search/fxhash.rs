@@ -7,6 +7,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// site's own words, not adversarial input, and SipHash was a third of the indexing time.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// The set of [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
+
 #[derive(Default)]
 pub struct FxHasher(u64);
 

@@ -213,14 +213,12 @@ fn flush<'a>(run: Run, text: &'a str, emit: &mut impl FnMut(&'a str)) {
 /// from the folded text and counted in an FxHash set.
 pub fn distinct_tokens(text: &str) -> usize {
     let folded = fold(text);
-    let mut seen: std::collections::HashSet<&str, FastBuild> = Default::default();
+    let mut seen = super::fxhash::FastSet::<&str>::default();
     for_each_token(&folded, |t| {
         seen.insert(t);
     });
     seen.len()
 }
-
-type FastBuild = std::hash::BuildHasherDefault<super::fxhash::FxHasher>;
 
 /// The tokens of raw text: [`fold`], then [`for_each_token`]. For tests and small inputs.
 pub fn tokens(text: &str) -> Vec<String> {
