@@ -35,7 +35,7 @@ mod stage;
 
 use leftovers::remove_leftovers;
 pub(crate) use preflight::folders_writable;
-use preflight::{check_writable, removable};
+use preflight::{check_holder, removable};
 
 /// One file of the built site, held in memory until the writer stages it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,8 +127,17 @@ pub fn absolute(path: &Path) -> io::Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Checks that `out` is a safe place to build into for the site at `root`.
+/// Checks that `out` is a safe place to build into for the site at `root`, and that an
+/// output already there can be replaced.
 pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    check_location(root, out, force)?;
+    check_replaceable(out)
+}
+
+/// [`check_destination`] but the walk of an existing output: where `out` is, what it is, and
+/// that the folder holding it takes new entries. A build with nothing to do stops after this
+/// (it replaces nothing); one that builds calls [`check_replaceable`] before rendering.
+pub fn check_location(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
     let refuse = |why: &str, hint: &str| OutputError::Refused {
         out: out.to_path_buf(),
         why: why.into(),
@@ -168,7 +177,7 @@ pub fn check_destination(root: &Path, out: &Path, force: bool) -> Result<(), Out
             ));
         }
     }
-    check_writable(out, &abs)
+    check_holder(out, &abs)
 }
 
 /// Whether a relative output path stays inside the output directory.
@@ -323,11 +332,13 @@ pub fn write_file(out: &Path, f: &OutputFile) -> Result<(), OutputError> {
     std::fs::rename(&tmp, &path).map_err(io_err(&path))
 }
 
-/// Checks that every folder of the existing output `out` can take new files and lose old ones,
-/// so `write_changes` will not stop halfway. `watch` asks before each rebuild writes anything.
-pub fn check_writable_tree(out: &Path) -> Result<(), OutputError> {
-    match out.is_dir() {
-        true => removable(out, out),
+/// Checks that every folder of an existing output at `out` can take new files and lose old
+/// ones, so the swap (or `watch`'s `write_changes`) will not stop halfway: before a build
+/// renders, and before each `watch` rebuild writes anything.
+pub fn check_replaceable(out: &Path) -> Result<(), OutputError> {
+    let abs = absolute(out).map_err(io_err(out))?;
+    match abs.is_dir() {
+        true => removable(out, &abs),
         false => Ok(()),
     }
 }
@@ -392,7 +403,7 @@ pub(crate) fn write_changes(
             path: bad.path.clone(),
         });
     }
-    check_writable_tree(out)?;
+    check_replaceable(out)?;
     let (record, new): (Vec<_>, Vec<_>) = new.iter().partition(|(f, _)| f.path == RECORD);
     let changed: Vec<(&OutputFile, Hash)> = new
         .into_iter()

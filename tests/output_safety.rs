@@ -163,6 +163,27 @@ fn refused_without_change(args: &[&str], out: &str, locked: &str, named: &str) {
     assert_eq!(leftovers(&parent), Vec::<String>::new());
 }
 
+/// A build with nothing to do replaces nothing, so it does not walk the output for folders the
+/// swap could not delete (with the page cache cold, that walk was most of its time): a locked
+/// folder in an up-to-date output is no error. A build with something to write still refuses
+/// it (`an_unwritable_language_folder_changes_nothing`).
+#[test]
+fn an_up_to_date_build_does_not_walk_the_output_for_the_swap() {
+    let u = Unprivileged::new();
+    assert!(u.steppe(&["build"]).status.success());
+    let before = listing(&u.site.path("public"));
+    u.chmod("public/en", 0o555);
+    let again = u.steppe(&["build"]);
+    u.chmod("public/en", 0o755);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("(up to date: no input changed)"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(listing(&u.site.path("public")), before);
+}
+
 #[test]
 fn an_unwritable_language_folder_changes_nothing() {
     refused_without_change(&["build"], "public", "public/en", "public/en");

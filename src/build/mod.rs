@@ -465,7 +465,7 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let out = output_dir(opts, &config);
-    output::check_destination(&opts.root, &out, opts.force)?;
+    output::check_location(&opts.root, &out, opts.force)?;
     let stamp = inputs::stamp(&opts.root, opts.drafts, opts.base_url.as_deref());
     let recorded = output::intact_record(&out, INPUTS_FILE, |r| inputs::read_record(r, &stamp));
     if let Some((pages, warnings)) = recorded {
@@ -479,6 +479,9 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             up_to_date: true,
         });
     }
+    // Only a build that replaces the output walks it for folders the swap could not delete
+    // (with the page cache cold, that walk was most of a rebuild with nothing changed).
+    output::check_replaceable(&out)?;
     let new = output::NewOutput::begin(&out)?;
     let mut pipeline = Pipeline::new(&opts.root, opts.drafts, opts.base_url.clone(), false);
     let (built, mut stats) = pipeline.run(&Changes::everything(), &new, Some(stamp))?;

@@ -40,7 +40,7 @@ impl<'a, 's> Collect<'a, 's> {
     where
         'a: 's,
     {
-        let check = scope.spawn(move || output::check_writable_tree(out));
+        let check = scope.spawn(move || output::check_replaceable(out));
         Collect {
             out,
             last,
