@@ -7,7 +7,8 @@
 //! manifest (`.steppe-manifest`: path, size, hash of every file), so the next build hard-links
 //! the files that did not change from the current output instead of writing them again.
 //!
-//! A failed build never changes the output: `check_destination` finds, before anything is
+//! A failed build never changes the output: `check_destination` (`check_location`, then
+//! `check_replaceable`, which a build with nothing to do skips) finds, before anything is
 //! rendered, folders the swap could not write, move or delete; the swap checks again and puts
 //! the old tree back if a step fails. Staging and old folders that a crashed run left behind are
 //! removed by the next run, but only those named by the pattern above that hold steppe's marker.
