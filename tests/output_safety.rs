@@ -163,18 +163,25 @@ fn refused_without_change(args: &[&str], out: &str, locked: &str, named: &str) {
     assert_eq!(leftovers(&parent), Vec::<String>::new());
 }
 
+/// Builds once, then runs `args` while `public/en` is read-only: the site, the output's
+/// listing before the run, and what the run gave.
+fn run_with_locked_language(args: &[&str]) -> (Unprivileged, Vec<String>, Output) {
+    let u = Unprivileged::new();
+    assert!(u.steppe(&["build"]).status.success());
+    let before = listing(&u.site.path("public"));
+    u.chmod("public/en", 0o555);
+    let out = u.steppe(args);
+    u.chmod("public/en", 0o755);
+    (u, before, out)
+}
+
 /// A build with nothing to do replaces nothing, so it does not walk the output for folders the
 /// swap could not delete (with the page cache cold, that walk was most of its time): a locked
 /// folder in an up-to-date output is no error. A build with something to write still refuses
 /// it (`an_unwritable_language_folder_changes_nothing`).
 #[test]
 fn an_up_to_date_build_does_not_walk_the_output_for_the_swap() {
-    let u = Unprivileged::new();
-    assert!(u.steppe(&["build"]).status.success());
-    let before = listing(&u.site.path("public"));
-    u.chmod("public/en", 0o555);
-    let again = u.steppe(&["build"]);
-    u.chmod("public/en", 0o755);
+    let (u, before, again) = run_with_locked_language(&["build"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
         stdout(&again).contains("(up to date: no input changed)"),
@@ -211,12 +218,7 @@ fn an_unwritable_site_folder_changes_nothing() {
 
 #[test]
 fn watch_refuses_an_unwritable_output_before_building() {
-    let u = Unprivileged::new();
-    assert!(u.steppe(&["build"]).status.success());
-    let before = listing(&u.site.path("public"));
-    u.chmod("public/en", 0o555);
-    let out = u.steppe(&["watch", "--no-serve"]);
-    u.chmod("public/en", 0o755);
+    let (u, before, out) = run_with_locked_language(&["watch", "--no-serve"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("public/en is not writable"), "{err}");
