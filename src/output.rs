@@ -226,7 +226,7 @@ impl NewOutput {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         remove_leftovers(&out);
-        let staging = stage::Staging::create(sibling(&out, "staging"), &out)?;
+        let staging = stage::Staging::create(sibling(&out, "staging"), &out, true)?;
         Ok(NewOutput {
             given: given.to_path_buf(),
             out,
@@ -251,7 +251,7 @@ impl NewOutput {
 
 impl Sink for NewOutput {
     fn put(&self, file: OutputFile) -> Result<Hash, OutputError> {
-        self.staging.put(&file)
+        self.staging.put(file)
     }
 }
 
@@ -278,7 +278,7 @@ fn write_atomic_with(
     let new = NewOutput::begin(given)?;
     files
         .par_iter()
-        .try_for_each(|f| new.staging.put(f).map(drop))?;
+        .try_for_each(|f| new.staging.put(f.clone()).map(drop))?;
     new.commit_with(rename)
 }
 
