@@ -20,7 +20,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A one-off build ends within seconds, so the memory it frees (a language's analysed pages,
 /// every page's HTML once written) is kept for what it allocates next instead of being handed
-/// back and faulted in again, zeroed by the kernel: at 40k pages that was 190,000 of 460,000
+/// back and faulted in again, zeroed by the kernel: at 40k pages that was 190,000 of 450,000
 /// page faults and a sixth of the build's system time (on disk, medians of 3: 8.1 → 6.7 s).
 /// `watch` keeps mimalloc's default: it runs for hours and should give back what a large
 /// rebuild took.

@@ -240,7 +240,7 @@ impl NewOutput {
     }
 
     fn commit_with(self, rename: &Rename) -> Result<WriteStats, OutputError> {
-        let dir = self.staging.dir.clone();
+        let dir = self.staging.dir().to_path_buf();
         let stats = self.staging.finish()?;
         swap(&self.given, &dir, &self.out, rename).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&dir);

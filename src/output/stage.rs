@@ -61,7 +61,6 @@ impl FolderError {
 
 /// A staging folder being filled. Dropped without `finish`, it removes itself.
 pub(super) struct Staging {
-    pub(super) dir: PathBuf,
     shared: Arc<Shared>,
     /// The threads that place files behind the callers' backs; `None`: each file is placed by
     /// the thread that hands it in.
@@ -160,17 +159,16 @@ impl Staging {
             shared: Arc::new(Shared {
                 old: Manifest::load(out),
                 out: out.to_path_buf(),
-                dir: staging.clone(),
+                dir: staging,
                 ledger: Mutex::default(),
             }),
-            dir: staging,
             behind: behind.then(WriteBehind::start).flatten(),
             done: false,
         };
         // The marker goes first, so a staging folder a crash leaves behind can be recognised.
         // It never changes: linked from the output it replaces, like any unchanged file, so a
         // rebuild creates only the files that changed.
-        let marker = staged.dir.join(MARKER);
+        let marker = staged.dir().join(MARKER);
         let linked = has_marker(out) && std::fs::hard_link(out.join(MARKER), &marker).is_ok();
         if !linked {
             std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
@@ -188,7 +186,7 @@ impl Staging {
         }
         let hash = manifest::hash(&f.bytes);
         if f.path == RECORD {
-            let path = self.dir.join(RECORD);
+            let path = self.dir().join(RECORD);
             return std::fs::write(&path, &f.bytes)
                 .map(|()| hash)
                 .map_err(io_err(&path));
@@ -237,8 +235,8 @@ impl Staging {
             .entries
             .iter()
             .map(|(path, (size, hash))| (path.as_str(), *size, hash));
-        let list = self.dir.join(manifest::MANIFEST);
-        manifest::save(&self.dir, entries).map_err(io_err(&list))?;
+        let list = self.dir().join(manifest::MANIFEST);
+        manifest::save(self.dir(), entries).map_err(io_err(&list))?;
         self.done = true;
         let mut stats = ledger.stats;
         // Files arrive from many threads: sorted, the report is the same on every run.
@@ -250,6 +248,11 @@ impl Staging {
     #[cfg(test)]
     fn peak_in_flight(&self) -> Option<usize> {
         self.behind.as_ref().map(|b| b.flight.lock().peak)
+    }
+
+    /// The staging folder.
+    pub(super) fn dir(&self) -> &Path {
+        &self.shared.dir
     }
 
     /// Waits for the I/O threads to place every file handed in.
@@ -329,7 +332,7 @@ impl Drop for Staging {
         // Not before the I/O threads are done with it: they would create folders again.
         self.drain();
         if !self.done {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::remove_dir_all(self.dir());
         }
     }
 }
@@ -349,16 +352,15 @@ mod tests {
     /// staging, by the next `put` or by `finish`, and the folder is removed.
     #[test]
     fn a_file_placed_behind_that_fails_fails_the_staging() {
-        let (tmp, _, staged) = staging(true);
+        let (_tmp, _, staged) = staging(true);
         let files = [OutputFile::new("x", "1"), OutputFile::new("x/y.txt", "2")];
-        let dir = staged.dir.clone();
+        let dir = staged.dir().to_path_buf();
         let result = files
             .into_iter()
             .try_for_each(|f| staged.put(f).map(drop))
             .and_then(|()| staged.finish().map(drop));
         assert!(matches!(result, Err(OutputError::Io { .. })), "{result:?}");
         assert!(!dir.exists(), "the staging folder is removed");
-        drop(tmp);
     }
 
     /// Files handed in faster than they are written wait for room: with the I/O threads held
@@ -390,7 +392,7 @@ mod tests {
         });
         let peak = staged.peak_in_flight().unwrap();
         assert_eq!(peak, 3 * size, "bytes in flight at most");
-        let dir = staged.dir.clone();
+        let dir = staged.dir().to_path_buf();
         let stats = staged.finish().unwrap();
         assert_eq!(stats.written.len(), 12);
         for i in 0..12 {
@@ -410,7 +412,7 @@ mod tests {
             for f in &files {
                 staged.put(f.clone()).unwrap();
             }
-            let dir = staged.dir.clone();
+            let dir = staged.dir().to_path_buf();
             let stats = staged.finish().unwrap();
             let mut tree: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&dir)
                 .sort_by_file_name()
