@@ -11,16 +11,16 @@
 #    missing) into target/pgo.profdata;
 # 4. builds steppe again with them (`-Cprofile-use`, into target/pgo/).
 #
-# The training sites are small on purpose and are not the benchmark's corpus: the profile
-# records which branches and calls are hot, which a site of 84 pages shows as well as one of
-# 10,000. Output is byte-identical to `cargo build --release`'s, only faster (README,
-# Performance). Needs: cargo, rustup (for llvm-tools), python3.
+# The training sites are not the benchmark's corpus: the profile records which branches and
+# calls are hot, and one recorded on the corpus being measured would flatter the benchmark
+# (README, Performance). Output is byte-identical to `cargo build --release`'s, only faster.
+# Needs: cargo, rustup (for llvm-tools), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
 case ${1:-} in
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     "") ;;
     *) echo "error: unknown option '$1' (benches/pgo.sh takes none; --help)" >&2; exit 2 ;;
 esac
