@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+source benches/guide_settings.sh
 
 case ${1:-} in
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -34,7 +35,6 @@ fi
 [[ -x $profdata ]] || { echo "error: no llvm-profdata at $profdata" >&2; exit 1; }
 
 data=$repo/target/pgo-data
-rm -rf "$data"
 echo "1/4 instrumented build (target/pgo-generate/)" >&2
 RUSTFLAGS="-Cprofile-generate=$data" cargo build --release --quiet --target-dir target/pgo-generate
 # Build scripts were instrumented too and wrote their profiles while compiling: only steppe's
@@ -47,8 +47,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 benches/gen_corpus.py --pages 3 --layout neutral --out "$work/corpus" >/dev/null
 site=$work/corpus/neutral
-cp site.yaml "$site/"
-for dir in data i18n themes; do cp -r "$dir" "$site/"; done
+guide_settings "$repo" "$site"
 # A failed run stops the script with its output; warnings (the generated site has some) are not shown.
 train() {
     local log

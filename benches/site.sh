@@ -36,6 +36,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/benches/guide_settings.sh"
 sizes=() runs=3 drop=auto keep=0 work="" big=0 big_hugo=0 edits=20 watch=1
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -226,15 +227,8 @@ for n in "${sizes[@]}"; do
     if [[ ! -d $corpus/neutral ]]; then
         python3 "$repo/benches/gen_corpus.py" --pages "$n" --layout all --out "$corpus" >/dev/null
     fi
-    # The issue's setup: the guide's theme and site.yaml in the neutral layout, the guide's
-    # collection items (pages say `about: operators/<id>`) and its UI strings. Copied afresh on
-    # every run, so a corpus kept with --work is built with the repo's current theme (a site's
-    # themes/ folder overrides the binary's built-in theme).
-    cp "$repo/site.yaml" "$corpus/neutral/site.yaml"
-    for dir in themes data i18n; do
-        rm -rf "${corpus:?}/neutral/$dir"
-        cp -r "$repo/$dir" "$corpus/neutral/$dir"
-    done
+    # The issue's setup: the guide's settings in the neutral layout.
+    guide_settings "$repo" "$corpus/neutral"
     use_size "$n"
     rm -rf "$results"
     mkdir -p "$results/stderr"
