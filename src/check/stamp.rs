@@ -7,7 +7,7 @@
 //! source" until a translator updates them and stamps them again with `--fix-translated`.
 
 use crate::config::Config;
-use crate::content::{CONTENT_DIR, parse_file};
+use crate::content::{CONTENT_DIR, PageKey, parse_file};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,16 +28,20 @@ pub(crate) fn of_body(body: &str) -> String {
 /// written, relative to the root; a named file that is no translation is an error.
 pub(crate) fn fix(root: &Path, config: &Config, named: &[PathBuf]) -> Result<Vec<String>, String> {
     let default = &config.default_language().code;
-    let targets: Vec<(String, String, bool)> = if named.is_empty() {
+    // A named file is stamped again even if it has a stamp; the others are found unstamped.
+    let targets: Vec<(PageKey, bool)> = if named.is_empty() {
         unstamped(root, config)
+            .into_iter()
+            .map(|k| (k, false))
+            .collect()
     } else {
         named
             .iter()
-            .map(|p| translation_of(root, config, p).map(|(l, r)| (l, r, true)))
+            .map(|p| translation_of(root, config, p).map(|k| (k, true)))
             .collect::<Result<_, _>>()?
     };
     let mut written = Vec::new();
-    for (lang, rel, overwrite) in targets {
+    for (PageKey { lang, rel }, overwrite) in targets {
         let shown = format!("{CONTENT_DIR}/{lang}/{rel}");
         let source_file = format!("{CONTENT_DIR}/{default}/{rel}");
         let source = read_body(root, &source_file).ok_or_else(|| {
@@ -60,20 +64,20 @@ fn read_body(root: &Path, file: &str) -> Option<std::sync::Arc<str>> {
     parse_file(Path::new(file), &bytes).ok().map(|s| s.body)
 }
 
-/// (lang, rel) of every translation with a source page and no stamp.
-fn unstamped(root: &Path, config: &Config) -> Vec<(String, String, bool)> {
+/// Every translation with a source page and no stamp.
+fn unstamped(root: &Path, config: &Config) -> Vec<PageKey> {
     let pages = super::content::load(root, config).pages;
     let default = &config.default_language().code;
     pages
         .iter()
         .filter(|p| &p.lang != default && p.front.translated_from.is_none())
         .filter(|p| pages.iter().any(|s| &s.lang == default && s.rel == p.rel))
-        .map(|p| (p.lang.clone(), p.rel.clone(), false))
+        .map(|p| PageKey::new(&p.lang, &p.rel))
         .collect()
 }
 
-/// (lang, rel) of a named file, which must be a Markdown page in a non-default language folder.
-fn translation_of(root: &Path, config: &Config, path: &Path) -> Result<(String, String), String> {
+/// The page a named file is, which must be a Markdown page in a non-default language folder.
+fn translation_of(root: &Path, config: &Config, path: &Path) -> Result<PageKey, String> {
     let shown = path.display();
     // As given (relative to the current folder), else relative to the site root, so the paths
     // `check --root DIR` prints work as they are.
@@ -99,7 +103,7 @@ fn translation_of(root: &Path, config: &Config, path: &Path) -> Result<(String, 
             "{shown} is in the default language; stamp its translations instead"
         ));
     }
-    Ok((lang, rel))
+    Ok(PageKey::new(lang, rel))
 }
 
 /// The file's text with `translated_from: <stamp>` in its front matter: an existing stamp is

@@ -6,16 +6,17 @@
 //! links meet the site's `links:` policy.
 
 use crate::config::{Config, Judgement};
+use crate::content::PageKey;
 use crate::safe_url::{UrlKind, classify};
 use crate::urls::{join_normalized, percent_decode, relative};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a body link may point to: every page's URL and every content file, per language.
 pub struct LinkTargets {
-    /// (lang, rel of the .md file) → pretty URL of the built page.
-    pub pages: BTreeMap<(String, String), String>,
-    /// (lang, rel) of every non-Markdown file under content/<lang>/.
-    pub assets: BTreeSet<(String, String)>,
+    /// A page's `.md` file → the pretty URL of the built page.
+    pub pages: BTreeMap<PageKey, String>,
+    /// Every non-Markdown file under `content/<lang>/`, named the way a page is.
+    pub assets: BTreeSet<PageKey>,
 }
 
 /// A link into another page (or this one) whose anchor can only be checked once every page's
@@ -132,45 +133,44 @@ impl LinkSite<'_> {
             ));
         };
         let suffix = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        if target.ends_with(".md") {
-            let key = (self.lang.to_owned(), target.clone());
-            let Some(url) = self.targets.pages.get(&key) else {
+        let target = PageKey::new(self.lang, target);
+        if target.rel.ends_with(".md") {
+            let Some(url) = self.targets.pages.get(&target) else {
                 let hint = crate::diagnostics::did_you_mean(
-                    &target,
+                    &target.rel,
                     self.targets
                         .pages
                         .keys()
-                        .filter(|(l, _)| l == self.lang)
-                        .map(|(_, r)| r.as_str()),
+                        .filter(|k| k.lang == self.lang)
+                        .map(|k| k.rel.as_str()),
                 )
                 .map(|s| format!("did you mean {s}?"))
                 .unwrap_or_else(|| {
                     "check the file name; drafts are not built without --drafts".into()
                 });
                 return Err((
-                    format!("link to a missing page: content/{}/{target}", self.lang),
+                    format!(
+                        "link to a missing page: content/{}/{}",
+                        self.lang, target.rel
+                    ),
                     hint,
                 ));
             };
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                anchors.push(self.anchor(&target, f, line));
+                anchors.push(self.anchor(&target.rel, f, line));
             }
             return Ok(format!("{}{suffix}", relative(self.out_dir, url)));
         }
-        if self
-            .targets
-            .assets
-            .contains(&(self.lang.to_owned(), target.clone()))
-        {
+        if self.targets.assets.contains(&target) {
             return Ok(format!(
                 "{}{suffix}",
-                relative(self.out_dir, &format!("{}/{target}", self.lang))
+                relative(self.out_dir, &format!("{}/{}", self.lang, target.rel))
             ));
         }
         let hint = if path.is_empty() || path.ends_with('/') {
             "link to the page's .md file (a folder is its _index.md)".to_string()
         } else {
-            format!("no file content/{}/{target}", self.lang)
+            format!("no file content/{}/{}", self.lang, target.rel)
         };
         Err((format!("link to a missing file: {dest}"), hint))
     }

@@ -5,7 +5,7 @@
 //! Input: the planned pages of every language. Output: fallback copies, link targets for left-out
 //! pages, and per language the pages that are not translated.
 
-use super::{Kind, PlannedPage as Page};
+use super::{Kind, PageKey, PlannedPage as Page};
 use crate::config::{Config, MissingTranslation};
 use crate::diagnostics::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +65,7 @@ pub(super) fn copies(config: &Config, pages: &[Page]) -> Vec<Page> {
 pub(super) fn omitted_targets<'a, P: AsRef<Page>>(
     pages: &'a [P],
     config: &'a Config,
-) -> impl Iterator<Item = ((String, String), String)> + 'a {
+) -> impl Iterator<Item = (PageKey, String)> + 'a {
     let omit = config.missing_translation == MissingTranslation::Omit;
     config
         .languages
@@ -74,7 +74,7 @@ pub(super) fn omitted_targets<'a, P: AsRef<Page>>(
         .flat_map(move |l| {
             missing_in(pages, config, &l.code)
                 .into_iter()
-                .map(|p| ((l.code.clone(), p.rel.clone()), p.url.clone()))
+                .map(|p| (PageKey::new(&l.code, &p.rel), p.url.clone()))
         })
 }
 

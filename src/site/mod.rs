@@ -352,17 +352,13 @@ pub(crate) fn link_targets<P: AsRef<PlannedPage>>(
             .iter()
             .map(AsRef::as_ref)
             .filter(|p| p.written)
-            .map(|p| ((p.lang.clone(), p.rel.clone()), p.url.clone()))
-            .chain(
-                failed
-                    .iter()
-                    .map(|key| ((key.lang.clone(), key.rel.clone()), String::new())),
-            )
+            .map(|p| (p.key(), p.url.clone()))
+            .chain(failed.iter().map(|key| (key.clone(), String::new())))
             .chain(fallback::omitted_targets(pages, config))
             .collect(),
         assets: assets
             .iter()
-            .map(|a| (a.lang.clone(), a.rel.clone()))
+            .map(|a| PageKey::new(&a.lang, &a.rel))
             .collect(),
     }
 }
