@@ -104,26 +104,6 @@ impl From<Diagnostic> for BuildErrors {
     }
 }
 
-/// Splits results into values and the errors of all that failed, so a stage reports every bad
-/// input at once instead of stopping at the first.
-pub fn collect_all<T>(
-    results: impl IntoIterator<Item = Result<T, BuildErrors>>,
-) -> Result<Vec<T>, BuildErrors> {
-    let mut values = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(v) => values.push(v),
-            Err(BuildErrors(mut e)) => errors.append(&mut e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(values)
-    } else {
-        Err(BuildErrors(errors))
-    }
-}
-
 /// 1-based line and column of a byte offset in `text` (column counted in characters).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

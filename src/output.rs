@@ -258,6 +258,8 @@ impl Sink for NewOutput {
 /// Writes `files` into a staging directory beside `out`, then swaps it in. Files the current
 /// output already holds are hard-linked into the staging directory, not written (see
 /// `stage.rs`). On any error the staging directory is removed and `out` is left as it was.
+/// The build streams into a [`NewOutput`] instead; this whole-list form is for tests.
+#[cfg(test)]
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
     write_atomic_with(out, files, &|from, to| std::fs::rename(from, to))
 }
@@ -265,6 +267,7 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Outp
 /// How the swap moves folders; tests put a failing one in.
 type Rename = dyn Fn(&Path, &Path) -> io::Result<()>;
 
+#[cfg(test)]
 fn write_atomic_with(
     given: &Path,
     files: &[OutputFile],
@@ -351,7 +354,7 @@ pub struct WriteStats {
     pub written: Vec<String>,
     /// Files of the last output that are gone.
     pub deleted: Vec<String>,
-    /// Files hard-linked from the last output instead of written (`write_atomic` only).
+    /// Files hard-linked from the last output instead of written (a staged [`NewOutput`] only).
     pub linked: usize,
     /// Bytes of the files written.
     pub bytes: u64,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
 use steppe::config::Config;
+use steppe::content::PageKey;
 use steppe::markdown::{DataSource, LinkSite, LinkTargets, PageInput, render};
 
 const SITE: &str = "title: Fuzz\nlinks: {external: allowlist, allowed_domains: [example.org]}\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n  - {code: kk, tag: kk, name: Қазақша}\n";
@@ -30,12 +31,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let pages = BTreeMap::from([
-        (("en".into(), "faq.md".into()), "en/faq/".into()),
-        (("en".into(), "steps/online.md".into()), "en/steps/online/".into()),
+        (PageKey::new("en", "faq.md"), "en/faq/".into()),
+        (PageKey::new("en", "steps/online.md"), "en/steps/online/".into()),
     ]);
     let targets = LinkTargets {
         pages,
-        assets: BTreeSet::from([("en".into(), "img/a.png".into())]),
+        assets: BTreeSet::from([PageKey::new("en", "img/a.png")]),
     };
     let site = LinkSite {
         config: &CONFIG,

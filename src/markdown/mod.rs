@@ -14,7 +14,7 @@ mod raw_html;
 mod shortcodes;
 mod ussd;
 
-pub use body_html::{BodyHtml, BodyLost};
+pub use body_html::BodyHtml;
 pub use headings::slugify;
 pub use links::{AnchorRef, Checked, LinkSite, LinkTargets};
 pub use shortcodes::DataSource;
