@@ -9,6 +9,7 @@
 use crate::config::Config;
 use crate::content::{CONTENT_DIR, PageKey, parse_file};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -68,10 +69,16 @@ fn read_body(root: &Path, file: &str) -> Option<std::sync::Arc<str>> {
 fn unstamped(root: &Path, config: &Config) -> Vec<PageKey> {
     let pages = super::content::load(root, config).pages;
     let default = &config.default_language().code;
+    // A set, not a scan of every page per translation: quadratic on a large site.
+    let sources: BTreeSet<&str> = pages
+        .iter()
+        .filter(|s| &s.lang == default)
+        .map(|s| s.rel.as_str())
+        .collect();
     pages
         .iter()
         .filter(|p| &p.lang != default && p.front.translated_from.is_none())
-        .filter(|p| pages.iter().any(|s| &s.lang == default && s.rel == p.rel))
+        .filter(|p| sources.contains(p.rel.as_str()))
         .map(|p| PageKey::new(&p.lang, &p.rel))
         .collect()
 }
