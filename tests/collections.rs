@@ -80,6 +80,53 @@ fn page_about_an_item_shows_its_facts_box() {
     assert_eq!(texts(&doc, ".facts th").len(), 3);
 }
 
+/// Search reads an item's facts box on the item's own page only: a page about the item keeps
+/// the box out of its index, so a fact finds one section, and the page's opening paragraph,
+/// which follows the box, stays in the page's own first section instead of the box's.
+#[test]
+fn search_reads_the_facts_box_on_the_items_own_page_only() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/en/guide/intro.md",
+        "---\ntitle: Intro\nabout: operators/activ\n---\nOpening words here.\n\n## Later\n\nMore.\n",
+    );
+    site.build();
+    let about = site.html("public/en/guide/intro/index.html");
+    assert_eq!(attrs(&about, ".facts", "data-search-ignore"), [""]);
+    let own = site.html("public/en/operators/activ/index.html");
+    assert_eq!(texts(&own, ".facts h2"), ["Key facts"]);
+    assert!(attrs(&own, ".facts", "data-search-ignore").is_empty());
+    let (docs, _) = search_docs(&site.path("public"), "en");
+    let of = |url: &str| -> Vec<(String, Option<String>)> {
+        docs.iter()
+            .filter(|d| d.url == url)
+            .map(|d| (d.heading.clone(), d.anchor.clone()))
+            .collect()
+    };
+    assert!(
+        of("en/operators/activ/")
+            .iter()
+            .any(|(h, _)| h == "Key facts"),
+        "{:?}",
+        of("en/operators/activ/")
+    );
+    for url in ["en/guide/intro/", "en/guide/topup/"] {
+        let headings = of(url);
+        assert!(!headings.is_empty(), "{url} is indexed");
+        assert!(
+            !headings.iter().any(|(h, _)| h.contains("Key facts")),
+            "{url}: {headings:?}"
+        );
+    }
+    assert_eq!(
+        of("en/guide/intro/"),
+        [
+            ("Intro".to_owned(), Some("top".to_owned())),
+            ("Later".to_owned(), None)
+        ]
+    );
+}
+
 #[test]
 fn collection_index_compares_side_by_side() {
     let site = TestSite::fixture("basic");

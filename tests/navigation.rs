@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestSite, attrs, sel, stderr, texts};
+use common::{TestSite, attrs, search_docs, sel, stderr, texts};
 
 /// Every h2–h4 of a page's content ends with an empty link to its own id, named in the page's
 /// language; h1 and h5 get none.
@@ -86,16 +86,9 @@ fn anchors_add_nothing_to_the_search_index() {
     site.build();
     let mut headings = Vec::new();
     for lang in ["en", "ru", "zh"] {
-        let dir = site.path(&format!("public/search/{lang}"));
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("d."))
-            .collect();
-        files.sort();
-        assert!(!files.is_empty(), "{lang}: no document shards");
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
+        let (docs, chunks) = search_docs(&site.path("public"), lang);
+        assert!(!chunks.is_empty(), "{lang}: no document chunks");
+        for text in &chunks {
             // Nor do back-to-top and the "On this page" summary (data-search-ignore; their zh
             // words, which the fixture's text does not use).
             for label in [
@@ -105,28 +98,18 @@ fn anchors_add_nothing_to_the_search_index() {
                 "回到顶部",
                 "本页内容",
             ] {
-                assert!(!text.contains(label), "{}: {label}", file.display());
+                assert!(!text.contains(label), "{lang}: {label}");
             }
-            let shard = shard_json(&text);
-            for doc in shard["d"].as_array().unwrap() {
-                // [page, heading, parents, text, anchor?] (src/search/README.md)
-                let heading = doc[1].as_str().unwrap();
-                assert!(!heading.contains('#'), "{heading}");
-                headings.push(heading.to_owned());
-            }
+        }
+        for doc in docs {
+            assert!(!doc.heading.contains('#'), "{}", doc.heading);
+            headings.push(doc.heading);
         }
     }
     assert!(
         headings.iter().any(|h| h == "Can I top up from abroad?"),
         "{headings:?}"
     );
-}
-
-/// The JSON payload of a `__steppeSearch("<name>", {...})` shard.
-fn shard_json(text: &str) -> serde_json::Value {
-    let start = text.find(",{").expect("payload") + 1;
-    let end = text.rfind(')').expect("call end");
-    serde_json::from_str(&text[start..end]).expect("shard JSON")
 }
 
 /// The header works without script and is ready for it: a menu link and a menu button both

@@ -195,3 +195,44 @@ pub fn broken_links(out: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// One section of a built site's search index, as its document chunk records it.
+pub struct SearchDoc {
+    /// The page's URL, relative to the output (`en/guide/topup/`).
+    pub url: String,
+    pub heading: String,
+    /// The anchor when the chunk writes one (it leaves out an anchor that is the heading's slug).
+    pub anchor: Option<String>,
+}
+
+/// Every section in the document chunks (`search/<lang>/d.*.js`) of the output `out`, and the
+/// raw text of each chunk, in file-name order.
+pub fn search_docs(out: &Path, lang: &str) -> (Vec<SearchDoc>, Vec<String>) {
+    let dir = out.join("search").join(lang);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("d."))
+        .collect();
+    files.sort();
+    let (mut docs, mut texts) = (Vec::new(), Vec::new());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // `__steppeSearch("<lang>/<name>", {"p": [[url, title]…], "d": [[page, heading,
+        // parents, text, anchor?]…]})` (src/search/README.md).
+        let start = text.find(",{").expect("payload") + 1;
+        let end = text.rfind(')').expect("call end");
+        let chunk: serde_json::Value = serde_json::from_str(&text[start..end]).expect("JSON");
+        let pages = chunk["p"].as_array().unwrap();
+        for doc in chunk["d"].as_array().unwrap() {
+            let page = &pages[doc[0].as_u64().unwrap() as usize];
+            docs.push(SearchDoc {
+                url: page[0].as_str().unwrap().to_owned(),
+                heading: doc[1].as_str().unwrap().to_owned(),
+                anchor: doc.get(4).and_then(|a| a.as_str()).map(str::to_owned),
+            });
+        }
+        texts.push(text);
+    }
+    (docs, texts)
+}
