@@ -230,7 +230,7 @@ impl<'a> Scanner<'a> {
 /// The index after the start tag whose attributes begin at byte `i`: where
 /// [`Scanner::past_start_tag`] ends, by the same rules ([`name_end`], [`value_at`]), without
 /// making the attributes' names and values. Stepping over the head of every page and over
-/// ignored elements (the facts box on every page about an item) was 8 % of a build's
+/// ignored elements (the facts box on every page about an item) was about 7 % of a build's
 /// instructions.
 fn step_over_attributes(bytes: &[u8], mut i: usize) -> usize {
     while let Some(&b) = bytes.get(i) {
