@@ -172,3 +172,41 @@ fn math_becomes_mathml_unmangled() {
         stderr(&out)
     );
 }
+
+/// A page's view holds only the parts its template can read (`src/render/reads.rs`): the
+/// built-in `page.html` names no `collections`, so an ordinary page's view has none. A
+/// `page.html` that reads them through a partial it includes must still get every item, each
+/// linked relative to the page: the parts a template reads include its includes'.
+#[test]
+fn a_template_that_names_collections_through_a_partial_gets_them() {
+    let site = TestSite::fixture("products");
+    let chooser = "<ul class=\"chooser\">{% for c in collections %}{% for o in c.items %}\
+                   <li><a href=\"{{ o.href }}\">{{ o.title }}</a></li>{% endfor %}{% endfor %}</ul>";
+    site.write("themes/default/templates/partials/chooser.html", chooser);
+    let page = built_in("templates/page.html");
+    assert!(
+        !page.contains("collections"),
+        "the built-in page.html reads no collections"
+    );
+    let with_partial = page.replacen(
+        "{% block content %}",
+        "{% block content %}{% include \"partials/chooser.html\" %}",
+        1,
+    );
+    assert_ne!(page, with_partial, "page.html has a content block");
+    site.write("themes/default/templates/page.html", &with_partial);
+    assert!(site.build().status.success());
+    let reading = site.html("public/en/reading/index.html");
+    let hrefs = attrs(&reading, "ul.chooser a", "href");
+    assert_eq!(hrefs.len(), 3, "the fixture's three products: {hrefs:?}");
+    let out = site.path("public");
+    for href in &hrefs {
+        let file = resolve_link(&out, "en/reading/index.html", href).unwrap();
+        assert!(file.is_file(), "{href} from en/reading/ does not resolve");
+    }
+    assert!(
+        texts(&reading, "ul.chooser a")
+            .iter()
+            .any(|t| t == "Night light")
+    );
+}

@@ -5,6 +5,7 @@ mod filters;
 mod not_found;
 mod offline;
 mod partials;
+mod reads;
 mod shared_values;
 mod sharing;
 mod site_files;
@@ -13,6 +14,7 @@ mod theme;
 pub mod views;
 
 pub(crate) use offline::render as offline_files;
+pub use reads::Reads;
 pub use theme::{Theme, content_hash};
 
 use crate::build::cache::Memo;
@@ -271,7 +273,7 @@ pub(crate) fn render_pages(
                 .html
                 .text()
                 .map_err(|e| Diagnostic::new(e.to_string()).in_file(&page.file))?;
-            let view = views.page_context(index, &body);
+            let view = views.page_context(index, &body, theme.reads(page.template()));
             let full = match memo.keeps() {
                 true => crate::site::hash_of(&(&view, page.body_key, page.template())),
                 false => 0,
@@ -375,7 +377,7 @@ mod tests {
         (0..site.pages.len())
             .map(|i| {
                 let body = site.pages[i].rendered.html.text().unwrap();
-                let view = crate::site::hash_of(&views.page_context(i, &body));
+                let view = crate::site::hash_of(&views.page_context(i, &body, Reads::ALL));
                 (view, quick_fingerprint(&structure, &site.pages[i]))
             })
             .collect()
@@ -398,7 +400,7 @@ mod tests {
             let mut items = 0;
             for i in 0..site.pages.len() {
                 let body = site.pages[i].rendered.html.text().unwrap();
-                let view = views.page_context(i, &body);
+                let view = views.page_context(i, &body, Reads::ALL);
                 let mut expected = tera::Context::from_serialize(&view).unwrap();
                 let mut page = expected.remove("page").unwrap().into_map().unwrap();
                 let item = views.fresh_item(i);

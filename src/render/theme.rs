@@ -6,6 +6,7 @@
 //! them forever; templates reach them through the `assets` map.
 
 use super::partials::Partials;
+use super::reads::Reads;
 use crate::config::{Config, decode_utf8};
 use crate::diagnostics::{BuildErrors, Diagnostic};
 use crate::output::OutputFile;
@@ -28,6 +29,8 @@ pub struct Theme {
     shown: BTreeMap<String, PathBuf>,
     /// Template name → source, to place errors Tera reports without a line (include cycles).
     sources: Sources,
+    /// Template name → the parts of a page's context it can read (see `reads`).
+    reads: BTreeMap<String, Reads>,
 }
 
 type Sources = BTreeMap<String, String>;
@@ -53,6 +56,7 @@ impl Theme {
         let tera = std::sync::Arc::new(tera);
         partials.attach(&tera);
         let (assets, static_files) = load_static(&files);
+        let reads = super::reads::by_template(&tera, sources.values());
         Ok(Theme {
             tera,
             partials,
@@ -61,7 +65,14 @@ impl Theme {
             static_files,
             shown,
             sources,
+            reads,
         })
+    }
+
+    /// The parts of a page's context that `template` can read (all of them for a name the
+    /// theme lacks: rendering it reports that).
+    pub(crate) fn reads(&self, template: &str) -> Reads {
+        self.reads.get(template).copied().unwrap_or(Reads::ALL)
     }
 
     /// Turns a Tera error into a diagnostic naming the template file, line and column.

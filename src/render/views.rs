@@ -3,6 +3,7 @@
 //! Every link in a view is already relative to the page being rendered, so templates never
 //! compute paths and the output works from any host path and from disk.
 
+use super::Reads;
 use crate::collections::{fact_view, fact_views};
 use crate::config::{Collection, Item};
 use crate::search::fxhash::FastMap;
@@ -17,6 +18,11 @@ pub use types::*;
 /// How many entries of one section the sidebar lists around the current page; a section with
 /// thousands of pages would otherwise put thousands of links on every page.
 const NAV_WINDOW: usize = 12;
+
+/// `part()` where the template reads it, else nothing.
+fn when<T>(read: bool, part: impl FnOnce() -> Vec<T>) -> Vec<T> {
+    if read { part() } else { Vec::new() }
+}
 
 /// What a page's view of an item depends on besides the item's own page: language, collection,
 /// item id and the link from the page to the item.
@@ -118,12 +124,18 @@ impl Views<'_> {
         }
     }
 
-    /// The context of page `index`'s template; `body` is its body HTML, unpacked.
-    pub fn page_context<'a>(&'a self, index: usize, body: &'a str) -> PageContext<'a> {
+    /// The context of page `index`'s template; `body` is its body HTML, unpacked. The parts
+    /// its template cannot read (`reads`) are left empty.
+    pub fn page_context<'a>(
+        &'a self,
+        index: usize,
+        body: &'a str,
+        reads: Reads,
+    ) -> PageContext<'a> {
         let site = self.site;
         let page = &site.pages[index];
         let order = &site.reading_order[&page.lang];
-        let pos = self.places[index].reading;
+        let pos = self.places[index].reading.filter(|_| reads.prev_next);
         let prev = pos
             .filter(|&p| p > 0)
             .map(|p| self.link(page, order[p - 1]));
@@ -134,13 +146,13 @@ impl Views<'_> {
             page: self.page_view(index, body),
             root: crate::urls::root_prefix(&page.url),
             home: relative(&page.url, &site.pages[self.home_of(&page.lang)].url),
-            nav: self.nav(index),
-            breadcrumbs: self.breadcrumbs(index),
-            translations: self.translations(page),
-            alternates: self.alternates(page),
+            nav: when(reads.nav, || self.nav(index)),
+            breadcrumbs: when(reads.breadcrumbs, || self.breadcrumbs(index)),
+            translations: when(reads.translations, || self.translations(page)),
+            alternates: when(reads.alternates, || self.alternates(page)),
             prev,
             next,
-            collections: self.collections(page),
+            collections: when(reads.collections, || self.collections(page)),
         }
     }
 
