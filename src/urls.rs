@@ -37,18 +37,35 @@ pub fn relative(from_dir: &str, target: &str) -> String {
         None => (None, target),
     };
     // Walk the folders both paths share; `shared` is how many bytes of `dir` they cover.
-    let mut from = from_dir.split('/').filter(|s| !s.is_empty());
-    let mut to = dir.into_iter().flat_map(|d| d.split('/'));
-    let (mut shared, mut ups) = (0, 0);
+    // Byte by byte: segments are a few bytes long, where `split`'s searcher cost more than the
+    // walk (~2 % of a build's instructions went to this function).
+    let from = from_dir.as_bytes();
+    let mut to = dir.map(str::as_bytes);
+    let (mut at, mut shared, mut ups) = (0, 0, 0);
     loop {
-        match (from.next(), to.next()) {
-            (Some(a), Some(b)) if a == b => shared += b.len() + 1,
-            (Some(_), _) => {
-                ups = 1 + from.count();
-                break;
-            }
-            (None, _) => break,
+        // `from_dir`'s next folder; empty ones (a doubled or trailing `/`) do not count.
+        while from.get(at) == Some(&b'/') {
+            at += 1;
         }
+        if at == from.len() {
+            break;
+        }
+        let end = segment_end(from, at);
+        // `dir`'s next folder, empty ones included.
+        let next = to.map(|rest| {
+            let e = segment_end(rest, 0);
+            to = rest.get(e + 1..);
+            &rest[..e]
+        });
+        if next != Some(&from[at..end]) {
+            ups = 1 + from[end..]
+                .split(|&b| b == b'/')
+                .filter(|s| !s.is_empty())
+                .count();
+            break;
+        }
+        shared += end - at + 1;
+        at = end;
     }
     // The folders of `dir` after the shared ones (none when it had none or all were shared).
     let down = dir.and_then(|d| d.get(shared..));
@@ -64,6 +81,14 @@ pub fn relative(from_dir: &str, target: &str) -> String {
     }
     out.push_str(name);
     out
+}
+
+/// Where the path segment starting at `start` ends: its next `/`, or the end.
+fn segment_end(path: &[u8], start: usize) -> usize {
+    path[start..]
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(path.len(), |i| start + i)
 }
 
 /// Joins a `/`-separated relative path onto a folder, resolving `.` and `..`. `None` when the
@@ -157,6 +182,13 @@ mod tests {
             "faq/",
             "en/faq/faq/",
             "sw.js",
+            "/",
+            "//",
+            "en//faq/",
+            "en/fa/",
+            "en/faqs/",
+            "e/faq/",
+            "en/faq/x/y/index.html",
         ];
         for from in paths {
             let from_dir = dir_of(from);

@@ -26,24 +26,51 @@ fn safe(value: &tera::Value, _: Kwargs, _: &State) -> tera::Value {
 }
 
 /// The same five escapes as tera's `escape_html` (`& < > " '`), written as runs: tera's own
-/// writes every byte with its own `write_all`, about 5 % of a 10k-page build's CPU.
+/// writes every byte with its own `write_all`, about 5 % of a 10k-page build's CPU. Eight bytes
+/// are looked at at once: most escaped text (titles, links, UI strings) has none of the five.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut done = 0;
-    for (i, byte) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match byte {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if !has_escaped_byte(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let escaped: &[u8] = match bytes[i] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
             b'\'' => b"&#39;",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.write_all(&bytes[done..i])?;
         out.write_all(escaped)?;
-        done = i + 1;
+        i += 1;
+        done = i;
     }
     out.write_all(&bytes[done..])
+}
+
+/// Whether any of the eight bytes of `word` is one `escape_html` escapes. For each of the five,
+/// a byte equal to it is a zero byte of `word ^ that byte in every lane`, and
+/// `(x - 0x01…) & !x & 0x80…` is non-zero exactly when `x` has a zero byte.
+fn has_escaped_byte(word: u64) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_where = |byte: u8| {
+        let x = word ^ (LOW * u64::from(byte));
+        x.wrapping_sub(LOW) & !x & HIGH
+    };
+    (zero_where(b'&') | zero_where(b'<') | zero_where(b'>') | zero_where(b'"') | zero_where(b'\''))
+        != 0
 }
 
 thread_local! {
@@ -123,6 +150,41 @@ mod tests {
             super::escape_html(input, &mut ours).unwrap();
             tera::escape_html(input, &mut teras).unwrap();
             assert_eq!(ours, teras, "{input}");
+        }
+    }
+
+    /// The eight-byte look: every byte value at every place of strings up to 19 bytes long,
+    /// among plain ASCII and among multi-byte letters, escapes as tera does.
+    #[test]
+    fn escapes_any_byte_at_any_place_as_tera_does() {
+        let mut checked = 0;
+        for len in 0..20 {
+            for at in 0..len {
+                for c in (0u8..128).map(char::from).chain(['é', 'қ', '中']) {
+                    for filler in ['a', 'ж'] {
+                        let input: String =
+                            (0..len).map(|i| if i == at { c } else { filler }).collect();
+                        let (mut ours, mut teras) = (Vec::new(), Vec::new());
+                        super::escape_html(&input, &mut ours).unwrap();
+                        tera::escape_html(&input, &mut teras).unwrap();
+                        assert_eq!(ours, teras, "{input:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 40_000);
+    }
+
+    #[test]
+    fn the_eight_byte_test_finds_each_escaped_byte_in_every_lane() {
+        for lane in 0..8 {
+            for byte in 0u8..=255 {
+                let mut word = [b'a'; 8];
+                word[lane] = byte;
+                let found = super::has_escaped_byte(u64::from_le_bytes(word));
+                assert_eq!(found, b"&<>\"'".contains(&byte), "{byte} in lane {lane}");
+            }
         }
     }
 }
