@@ -412,28 +412,24 @@ mod tests {
     /// Asserts that [`super::Scanner::next_named`] from `start` gives the items named `name`
     /// that [`super::Scanner::next`] gives, at the same positions.
     fn agree(html: &str, name: &str, start: usize) {
-        {
-            {
-                let mut general = super::Scanner { html, pos: start };
-                let mut want = Vec::new();
-                while let Some(item) = general.next() {
-                    let named = match &item {
-                        super::Item::Start(t) => t.name == name,
-                        super::Item::End(n) => n == name,
-                        super::Item::Text(_) => false,
-                    };
-                    if named {
-                        want.push(seen(&item, general.pos));
-                    }
-                }
-                let mut fast = super::Scanner { html, pos: start };
-                let mut got = Vec::new();
-                while let Some(item) = fast.next_named(name) {
-                    got.push(seen(&item, fast.pos));
-                }
-                assert_eq!(got, want, "{name} from {start}");
-                assert_eq!(fast.pos, html.len());
+        let mut general = super::Scanner { html, pos: start };
+        let mut want = Vec::new();
+        while let Some(item) = general.next() {
+            let named = match &item {
+                super::Item::Start(t) => t.name == name,
+                super::Item::End(n) => n == name,
+                super::Item::Text(_) => false,
+            };
+            if named {
+                want.push(seen(&item, general.pos));
             }
         }
+        let mut fast = super::Scanner { html, pos: start };
+        let mut got = Vec::new();
+        while let Some(item) = fast.next_named(name) {
+            got.push(seen(&item, fast.pos));
+        }
+        assert_eq!(got, want, "{name} from {start}");
+        assert_eq!(fast.pos, html.len());
     }
 }
