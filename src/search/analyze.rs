@@ -388,6 +388,36 @@ mod tests {
         assert!(surfaces.contains(&"新卡".to_string()));
     }
 
+    /// Sections keep the page's whitespace: every kind of whitespace, doubled, between words
+    /// of every script gives the page that single spaces give, ids, terms and lengths.
+    #[test]
+    fn raw_whitespace_counts_as_one_space() {
+        let page = |space: &str| {
+            let html = format!(
+                "<main data-search-body><p>{space}Alpha{space}{space}beta{space}СИМ{space}\
+                 карта 中{space}文{space}kaspi.kz{space}</p><h2 id=h>Head</h2>\
+                 <p data-search-weight=low>{space}low{space}{space}words{space}</p></main>"
+            );
+            let (page, _) = super::page(&crate::search::SearchPage {
+                url: "en/a/",
+                title: "T",
+                html: &html,
+            });
+            let surfaces: Vec<String> = page.surfaces.iter().map(String::from).collect();
+            let docs: Vec<_> = page.docs.iter().map(|d| (d.terms.clone(), d.len)).collect();
+            (surfaces, docs)
+        };
+        let want = page(" ");
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            assert_eq!(page(&c.to_string()), want, "U+{:04X}", c as u32);
+        }
+        assert_eq!(page("\n    "), want);
+        assert_eq!(page("&nbsp;"), want);
+    }
+
     #[test]
     fn surfaces_give_back_each_token_in_order() {
         let tokens = ["续费", "sim", "", "карта", "*111#"];

@@ -111,7 +111,7 @@ impl PageRecord {
             }
         }
         self.docs.push_str("],");
-        push_str_lit(&mut self.docs, snippet_text(&s.text));
+        push_str_lit(&mut self.docs, &snippet(&s.text));
         let slug = if slug_into(&s.heading, slug) {
             slug.as_str()
         } else {
@@ -268,25 +268,67 @@ fn weight(text: &str) -> usize {
     text.chars().map(|c| if is_han(c) { HAN } else { 1 }).sum()
 }
 
-/// The first [`SNIPPET_COLUMNS`] columns of `text`, cut after a word where possible.
-pub fn snippet_text(text: &str) -> &str {
+/// The snippet of a section's raw text ([`Section::text`]): [`snippet_text`] of its collapsed
+/// form (`split_whitespace` joined by single spaces), in one pass that collapses only as much
+/// as the snippet reads (pinned by a test).
+fn snippet(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(2 * SNIPPET_COLUMNS);
     let mut columns = 0;
-    for (i, c) in text.char_indices() {
-        columns += if is_han(c) { 2 } else { 1 };
-        if columns > SNIPPET_COLUMNS {
-            let head = &text[..i];
-            return head
-                .rfind(' ')
-                .filter(|&at| at > i / 2)
-                .map_or(head, |at| &head[..at]);
+    // Where the word being read starts (its bytes are copied whole), and whether a space is
+    // due before the next word.
+    let mut word: Option<usize> = None;
+    let mut space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (white, width, wide) = match bytes[i] {
+            b @ 0..=0x7F => (matches!(b, b'\t'..=b'\r' | b' '), 1, false),
+            _ => match raw[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8(), is_han(c)),
+                None => break,
+            },
+        };
+        if white {
+            if let Some(start) = word.take() {
+                out.push_str(&raw[start..i]);
+                space = true;
+            }
+        } else {
+            if word.is_none() {
+                if space {
+                    columns += 1;
+                    if columns > SNIPPET_COLUMNS {
+                        return cut_after_word(out);
+                    }
+                    out.push(' ');
+                }
+                word = Some(i);
+            }
+            columns += if wide { 2 } else { 1 };
+            if columns > SNIPPET_COLUMNS {
+                out.push_str(&raw[word.unwrap_or(i)..i]);
+                return cut_after_word(out);
+            }
         }
+        i += width;
     }
-    text
+    if let Some(start) = word {
+        out.push_str(&raw[start..]);
+    }
+    out
+}
+
+/// A snippet cut at its column limit: back to its last space, unless that loses more than half.
+fn cut_after_word(mut out: String) -> String {
+    let at = out.len();
+    let cut = out.rfind(' ').filter(|&space| space > at / 2);
+    out.truncate(cut.unwrap_or(at));
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Chunk, PageRecord, SNIPPET_COLUMNS, slug_into, snippet_text, weight};
+    use super::{Chunk, PageRecord, SNIPPET_COLUMNS, is_han, slug_into, snippet, weight};
     use crate::search::extract::Section;
 
     fn section(heading: &str, parents: &[&str], text: &str) -> Section {
@@ -391,14 +433,60 @@ mod tests {
     #[test]
     fn snippets_are_cut_by_columns_after_a_word() {
         let latin = "word ".repeat(100);
-        let cut = snippet_text(&latin);
+        let cut = snippet(&latin);
         assert!(
             cut.len() <= SNIPPET_COLUMNS && cut.len() > SNIPPET_COLUMNS - 6,
             "{cut}"
         );
         assert!(cut.ends_with("word"));
         let han = "充值".repeat(100);
-        assert_eq!(snippet_text(&han).chars().count(), SNIPPET_COLUMNS / 2);
-        assert_eq!(snippet_text("short"), "short");
+        assert_eq!(snippet(&han).chars().count(), SNIPPET_COLUMNS / 2);
+        assert_eq!(snippet(" short\n"), "short");
+    }
+
+    /// The snippet rule on collapsed text: the first [`SNIPPET_COLUMNS`] columns (a Han
+    /// character takes two), cut after a word where possible.
+    fn snippet_text(text: &str) -> &str {
+        let mut columns = 0;
+        for (i, c) in text.char_indices() {
+            columns += if is_han(c) { 2 } else { 1 };
+            if columns > SNIPPET_COLUMNS {
+                let head = &text[..i];
+                return head
+                    .rfind(' ')
+                    .filter(|&at| at > i / 2)
+                    .map_or(head, |at| &head[..at]);
+            }
+        }
+        text
+    }
+
+    /// The one-pass snippet of raw text is the rule's snippet of its collapsed form, for
+    /// whitespace of every kind and length, Han and Latin, a space or a word at every column
+    /// around the cut.
+    #[test]
+    fn a_snippet_of_raw_text_is_the_snippet_of_its_collapsed_text() {
+        let spaces = [" ", "\n  ", "\u{a0}", "\t\u{3000} ", "\u{2028}"];
+        let mut texts = vec![String::new(), "   ".into(), "中".into()];
+        for lead in 0..4 {
+            for space in spaces {
+                for word in ["w", "word", "中文", "слово", "wordy中"] {
+                    for n in 0..=90 {
+                        let mut text = space.repeat(lead);
+                        for k in 0..n {
+                            text.push_str(if k % 7 == 3 { "x" } else { word });
+                            text.push_str(space);
+                        }
+                        texts.push(text.clone());
+                        text.push_str("end");
+                        texts.push(text);
+                    }
+                }
+            }
+        }
+        for text in &texts {
+            let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(snippet(text), snippet_text(&collapsed), "{text:?}");
+        }
     }
 }

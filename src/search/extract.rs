@@ -31,10 +31,12 @@ pub struct Section {
     pub heading: String,
     /// The texts of the headings above this one, outermost first.
     pub parents: Vec<String>,
-    /// The body text, whitespace collapsed (as `split_whitespace` joined by single spaces).
+    /// The body text, character references decoded and whitespace left as the page has it: the
+    /// tokenizer splits at any whitespace, so collapsing all of it would only serve the
+    /// snippet, and [`super::docs::snippet`] collapses just the snippet's start.
     pub text: String,
     /// Text marked `data-search-weight="low"` (source lists, unconfirmed rows): indexed at the
-    /// lowest weight, never shown in snippets.
+    /// lowest weight, never shown in snippets; raw as `text` is.
     pub low: String,
 }
 
@@ -131,8 +133,8 @@ fn is_block(name: &str) -> bool {
 
 /// Assembles sections from the items inside `<main>`.
 ///
-/// Text is collapsed as it arrives ([`push_collapsed`]), so a section's text is final when the
-/// section ends but for one trailing space ([`end_text`]).
+/// A heading's text is collapsed as it arrives ([`push_collapsed`]), so it is final when the
+/// heading ends but for one trailing space ([`end_text`]); body text is only decoded.
 #[derive(Default)]
 struct Builder<'a> {
     done: Vec<Section>,
@@ -167,9 +169,7 @@ impl<'a> Builder<'a> {
             return;
         }
         match item {
-            Item::Text(text) => {
-                push_text(self.buffer(), text);
-            }
+            Item::Text(text) => self.push_text(text),
             Item::Start(tag) => {
                 if let Some((name, depth)) = &mut self.low
                     && tag.name == *name
@@ -195,12 +195,22 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Where text goes now: the heading being read, the low-weight text, or the current body.
-    fn buffer(&mut self) -> &mut String {
+    /// Appends HTML text where text goes now: collapsed to the heading being read, or decoded
+    /// to the low-weight text or the current body.
+    fn push_text(&mut self, text: &str) {
         match (&mut self.heading, &self.low) {
-            (Some((_, _, text)), _) => text,
-            (None, Some(_)) => &mut self.current.low,
-            (None, None) => &mut self.current.text,
+            (Some((_, _, heading)), _) => push_text(heading, text),
+            (None, Some(_)) => decode_into(text, &mut self.current.low),
+            (None, None) => decode_into(text, &mut self.current.text),
+        }
+    }
+
+    /// Appends a separator (a space, or a table's punctuation) where text goes now.
+    fn push_separator(&mut self, separator: &str) {
+        match (&mut self.heading, &self.low) {
+            (Some((_, _, heading)), _) => push_collapsed(heading, separator),
+            (None, Some(_)) => self.current.low.push_str(separator),
+            (None, None) => self.current.text.push_str(separator),
         }
     }
 
@@ -234,7 +244,7 @@ impl<'a> Builder<'a> {
             self.cells = 0;
             self.rows += 1;
             let separator = if self.rows > 1 { "; " } else { " " };
-            push_collapsed(self.buffer(), separator);
+            self.push_separator(separator);
         } else if name == "td" || name == "th" {
             self.cells += 1;
             let separator = match self.cells {
@@ -242,9 +252,9 @@ impl<'a> Builder<'a> {
                 2 => ": ",
                 _ => ", ",
             };
-            push_collapsed(self.buffer(), separator);
+            self.push_separator(separator);
         } else if is_block(name) {
-            push_collapsed(self.buffer(), " ");
+            self.push_separator(" ");
         }
     }
 
@@ -258,7 +268,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if is_block(name) {
-            push_collapsed(self.buffer(), " ");
+            self.push_separator(" ");
         }
     }
 
@@ -277,10 +287,9 @@ impl<'a> Builder<'a> {
         };
     }
 
-    fn push_done(&mut self, mut section: Section) {
-        end_text(&mut section.text);
-        end_text(&mut section.low);
-        if !section.text.is_empty() || !section.heading.is_empty() || !section.low.is_empty() {
+    fn push_done(&mut self, section: Section) {
+        let has_words = |t: &str| !t.chars().all(char::is_whitespace);
+        if has_words(&section.text) || !section.heading.is_empty() || has_words(&section.low) {
             self.done.push(section);
         }
     }
@@ -309,7 +318,30 @@ fn heading_level(name: &str) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Section, sections};
+    use super::Section;
+
+    /// The sections of `html` with their raw texts collapsed (as snippets read them), so the
+    /// expected texts need not spell out the page's line breaks.
+    fn sections(html: &str) -> Vec<Section> {
+        let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out = super::sections(html);
+        for s in &mut out {
+            s.text = collapse(&s.text);
+            s.low = collapse(&s.low);
+        }
+        out
+    }
+
+    /// A section's text keeps the page's whitespace (the tokenizer splits at it), decoded; a
+    /// section with nothing but whitespace and no heading is left out.
+    #[test]
+    fn body_text_stays_raw_and_whitespace_alone_is_no_section() {
+        let html = "<main data-search-body>\n  <div>\n\t&nbsp;</div>\n<h2 id=a>A \n B</h2>\n<p>x&amp;\n  y</p>\n</main>";
+        let got = super::sections(html);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].heading, "A B");
+        assert_eq!(got[0].text, "\n x&\n  y \n");
+    }
 
     fn sec(anchor: &str, heading: &str, parents: &[&str], text: &str) -> Section {
         Section {

@@ -187,12 +187,15 @@ pub(super) fn is_fast_punctuation(c: char) -> bool {
 }
 
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
-/// cheap to know: ASCII, Cyrillic, Han, common punctuation, full-width ASCII. The ranges are
+/// cheap to know: ASCII, Cyrillic, Han, common punctuation and spaces, full-width ASCII. The ranges are
 /// checked against the real normaliser, character by character, in the tests below.
 fn fast_nfkc(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7F}' | '\u{400}'..='\u{4FF}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
         c if is_fast_punctuation(c) => Some(c),
+        // Spaces NFKC makes a plain space: sections keep their whitespace raw, and a no-break
+        // space (`&nbsp;`) would otherwise send its section to the normaliser.
+        '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
         // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
         _ => None,
