@@ -82,15 +82,15 @@ impl IdAllocator {
 /// The levels whose headings get an anchor link: those a reader links to (h1 is the page).
 pub(crate) const ANCHOR_LEVELS: std::ops::RangeInclusive<u8> = 2..=4;
 
-/// The link a heading ends with, to its own id (issue 12): empty, named by `label` (the page
+/// Appends the link a heading ends with, to its own id (issue 12): empty, named by `label` (the page
 /// language's "link to this section"), its visible mark drawn by the theme's CSS, so the link
 /// adds no text to the search index, a copied heading or the table of contents.
-pub(crate) fn anchor(id: &str, label: &str) -> String {
-    format!(
-        "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\"></a>",
-        super::escape(id),
-        super::escape(label)
-    )
+pub(crate) fn push_anchor(out: &mut String, id: &str, label: &str) {
+    out.push_str("<a class=\"anchor\" href=\"#");
+    super::escape_into(out, id);
+    out.push_str("\" aria-label=\"");
+    super::escape_into(out, label);
+    out.push_str("\"></a>");
 }
 
 #[cfg(test)]
@@ -140,6 +140,11 @@ mod tests {
 
     #[test]
     fn anchors_link_to_their_heading_and_escape() {
+        let anchor = |id: &str, label: &str| {
+            let mut out = String::from("x");
+            push_anchor(&mut out, id, label);
+            out.split_off(1)
+        };
         assert_eq!(
             anchor("как-пополнить", "Ссылка на этот раздел"),
             "<a class=\"anchor\" href=\"#как-пополнить\" aria-label=\"Ссылка на этот раздел\"></a>"
