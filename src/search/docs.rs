@@ -268,9 +268,10 @@ fn weight(text: &str) -> usize {
     text.chars().map(|c| if is_han(c) { HAN } else { 1 }).sum()
 }
 
-/// The snippet of a section's raw text ([`Section::text`]): [`snippet_text`] of its collapsed
-/// form (`split_whitespace` joined by single spaces), in one pass that collapses only as much
-/// as the snippet reads (pinned by a test).
+/// The snippet of a section's raw text ([`Section::text`]): the first [`SNIPPET_COLUMNS`]
+/// columns of its collapsed form (`split_whitespace` joined by single spaces; a Han character
+/// takes two columns), cut after a word where possible. One pass, which collapses only as much
+/// as the snippet reads (pinned to the rule on collapsed text by a test).
 fn snippet(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(2 * SNIPPET_COLUMNS);
