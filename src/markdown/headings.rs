@@ -82,9 +82,9 @@ impl IdAllocator {
 /// The levels whose headings get an anchor link: those a reader links to (h1 is the page).
 pub(crate) const ANCHOR_LEVELS: std::ops::RangeInclusive<u8> = 2..=4;
 
-/// Appends the link a heading ends with, to its own id (issue 12): empty, named by `label` (the page
-/// language's "link to this section"), its visible mark drawn by the theme's CSS, so the link
-/// adds no text to the search index, a copied heading or the table of contents.
+/// Appends the link a heading ends with, to its own id (issue 12): empty, named by `label` (the
+/// page language's "link to this section"), its visible mark drawn by the theme's CSS, so the
+/// link adds no text to the search index, a copied heading or the table of contents.
 pub(crate) fn push_anchor(out: &mut String, id: &str, label: &str) {
     out.push_str("<a class=\"anchor\" href=\"#");
     super::escape_into(out, id);

@@ -10,8 +10,9 @@
 //! every page of every build. Content of `script`, `style`, `template`, `textarea`, `noscript` and `svg`,
 //! `nav` elements (breadcrumbs, tables of contents) and any element marked `data-search-ignore`
 //! is skipped. Block elements and table cells become
-//! separators, so words of neighbouring cells do not run together. Text is decoded and its
-//! whitespace collapsed as it is read ([`collapse`]).
+//! separators, so words of neighbouring cells do not run together. Text is decoded as it is
+//! read; a heading's whitespace is collapsed on the way ([`collapse`]), a body's is left for
+//! the tokenizer (see [`Section::text`]).
 
 use std::borrow::Cow;
 

@@ -187,8 +187,8 @@ pub(super) fn is_fast_punctuation(c: char) -> bool {
 }
 
 /// The NFKC form of `c` when it is one character that does not depend on its neighbours and is
-/// cheap to know: ASCII, Cyrillic, Han, common punctuation and spaces, full-width ASCII. The ranges are
-/// checked against the real normaliser, character by character, in the tests below.
+/// cheap to know: ASCII, Cyrillic, Han, common punctuation and spaces, full-width ASCII. The
+/// ranges are checked against the real normaliser, character by character, in the tests below.
 fn fast_nfkc(c: char) -> Option<char> {
     match c {
         '\0'..='\u{7F}' | '\u{400}'..='\u{4FF}' | '\u{4E00}'..='\u{9FFF}' => Some(c),

@@ -1,8 +1,8 @@
 //! Text collapsing for [`super`]: pieces of HTML text in, one line of words out.
 //!
 //! Whitespace runs become one space as text arrives, and character references are decoded in
-//! the same pass, so a section's text is final when the section ends (but for one trailing
-//! space, dropped by [`end_text`]).
+//! the same pass, so a heading's text is final when the heading ends (but for one trailing
+//! space, dropped by [`end_text`]). Section bodies stay raw ([`super::Section::text`]).
 
 use super::super::entities::reference;
 
