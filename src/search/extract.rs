@@ -34,7 +34,7 @@ pub struct Section {
     pub parents: Vec<String>,
     /// The body text, character references decoded and whitespace left as the page has it: the
     /// tokenizer splits at any whitespace, so collapsing all of it would only serve the
-    /// snippet, and [`crate::search::docs::snippet`] collapses just the snippet's start.
+    /// snippet, and `snippet` in `docs.rs` collapses just the snippet's start.
     pub text: String,
     /// Text marked `data-search-weight="low"` (source lists, unconfirmed rows): indexed at the
     /// lowest weight, never shown in snippets; raw as `text` is.
