@@ -21,6 +21,7 @@ pub mod render;
 mod safe_url;
 pub mod search;
 pub(crate) mod site;
+pub(crate) mod swar;
 pub(crate) mod theme_files;
 pub mod urls;
 pub mod watch;

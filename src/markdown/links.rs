@@ -8,15 +8,28 @@
 use crate::config::{Config, Judgement};
 use crate::content::PageKey;
 use crate::safe_url::{UrlKind, classify};
+use crate::search::fxhash::{FastMap, FastSet};
 use crate::urls::{join_normalized, percent_decode, relative};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// What a body link may point to: every page's URL and every content file, per language.
 pub struct LinkTargets {
-    /// A page's `.md` file → the pretty URL of the built page.
-    pub pages: BTreeMap<PageKey, String>,
+    /// A page's `.md` file → the pretty URL of the built page. Hashed: every relative link
+    /// of every page looks a target up, and a `BTreeMap` of 10,000 keys took a dozen string
+    /// comparisons a look-up.
+    pub pages: FastMap<PageKey, String>,
     /// Every non-Markdown file under `content/<lang>/`, named the way a page is.
-    pub assets: BTreeSet<PageKey>,
+    pub assets: FastSet<PageKey>,
+}
+
+impl LinkTargets {
+    /// A fingerprint of the targets that does not depend on the maps' order: the sum of each
+    /// entry's hash, with the counts.
+    pub fn fingerprint(&self) -> u64 {
+        let sum = |hashes: &mut dyn Iterator<Item = u64>| hashes.fold(0u64, u64::wrapping_add);
+        let pages = sum(&mut self.pages.iter().map(|e| crate::site::hash_of(&e)));
+        let assets = sum(&mut self.assets.iter().map(|k| crate::site::hash_of(&k)));
+        crate::site::hash_of(&(pages, self.pages.len(), assets, self.assets.len()))
+    }
 }
 
 /// A link into another page (or this one) whose anchor can only be checked once every page's
@@ -136,18 +149,18 @@ impl LinkSite<'_> {
         let target = PageKey::new(self.lang, target);
         if target.rel.ends_with(".md") {
             let Some(url) = self.targets.pages.get(&target) else {
-                let hint = crate::diagnostics::did_you_mean(
-                    &target.rel,
-                    self.targets
-                        .pages
-                        .keys()
-                        .filter(|k| k.lang == self.lang)
-                        .map(|k| k.rel.as_str()),
-                )
-                .map(|s| format!("did you mean {s}?"))
-                .unwrap_or_else(|| {
-                    "check the file name; drafts are not built without --drafts".into()
-                });
+                // In path order, so that of two equally close names the same one is named
+                // whatever the map's order.
+                let mut names: Vec<&str> = (self.targets.pages.keys())
+                    .filter(|k| k.lang == self.lang)
+                    .map(|k| k.rel.as_str())
+                    .collect();
+                names.sort_unstable();
+                let hint = crate::diagnostics::did_you_mean(&target.rel, names)
+                    .map(|s| format!("did you mean {s}?"))
+                    .unwrap_or_else(|| {
+                        "check the file name; drafts are not built without --drafts".into()
+                    });
                 return Err((
                     format!(
                         "link to a missing page: content/{}/{}",
@@ -195,8 +208,8 @@ mod tests {
         ))
         .unwrap();
         let targets = LinkTargets {
-            pages: BTreeMap::new(),
-            assets: BTreeSet::new(),
+            pages: Default::default(),
+            assets: Default::default(),
         };
         let site = LinkSite {
             config: &config,

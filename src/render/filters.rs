@@ -32,15 +32,10 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     let bytes = input.as_bytes();
     let mut done = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            if !has_escaped_byte(word) {
-                i += 8;
-                continue;
-            }
-        }
-        let escaped: &[u8] = match bytes[i] {
+    loop {
+        i = crate::swar::skip_plain(bytes, i, escaped_bytes);
+        let Some(&b) = bytes.get(i) else { break };
+        let escaped: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
@@ -59,18 +54,14 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     out.write_all(&bytes[done..])
 }
 
-/// Whether any of the eight bytes of `word` is one `escape_html` escapes. For each of the five,
-/// a byte equal to it is a zero byte of `word ^ that byte in every lane`, and
-/// `(x - 0x01…) & !x & 0x80…` is non-zero exactly when `x` has a zero byte.
-fn has_escaped_byte(word: u64) -> bool {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_where = |byte: u8| {
-        let x = word ^ (LOW * u64::from(byte));
-        x.wrapping_sub(LOW) & !x & HIGH
-    };
-    (zero_where(b'&') | zero_where(b'<') | zero_where(b'>') | zero_where(b'"') | zero_where(b'\''))
-        != 0
+/// Flags the bytes of `word` that `escape_html` escapes.
+fn escaped_bytes(word: u64) -> u64 {
+    use crate::swar::equal;
+    equal(word, b'&')
+        | equal(word, b'<')
+        | equal(word, b'>')
+        | equal(word, b'"')
+        | equal(word, b'\'')
 }
 
 thread_local! {
@@ -182,7 +173,7 @@ mod tests {
             for byte in 0u8..=255 {
                 let mut word = [b'a'; 8];
                 word[lane] = byte;
-                let found = super::has_escaped_byte(u64::from_le_bytes(word));
+                let found = super::escaped_bytes(u64::from_le_bytes(word)) != 0;
                 assert_eq!(found, b"&<>\"'".contains(&byte), "{byte} in lane {lane}");
             }
         }

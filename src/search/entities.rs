@@ -14,7 +14,9 @@ pub fn decode_into(text: &str, out: &mut String) {
 /// (extract collapses whitespace on the way) without a buffer in between.
 pub fn decode_with(text: &str, mut sink: impl FnMut(&str)) {
     let mut rest = text;
-    while let Some(amp) = rest.find('&') {
+    // `memchr` itself: `str::find` with a `char` costs about twice as much per call, and this
+    // runs once per text node of every page.
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         if amp > 0 {
             sink(&rest[..amp]);
         }

@@ -12,7 +12,7 @@
 
 mod analyze;
 mod docs;
-mod encode;
+pub(crate) mod encode;
 mod entities;
 mod extract;
 pub(crate) mod fxhash;

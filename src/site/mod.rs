@@ -256,7 +256,7 @@ pub(crate) fn render_bodies(
 ) -> Result<Bodies, BuildErrors> {
     let targets = link_targets(&pages, config, assets, failed);
     // Any page added, removed or moved can change how every link resolves.
-    let targets_hash = hash_of(&(&targets.pages, &targets.assets));
+    let targets_hash = targets.fingerprint();
     let keys: Vec<u64> = pages
         .iter()
         .map(|p| {

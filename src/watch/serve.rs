@@ -273,20 +273,13 @@ fn inject(html: Vec<u8>, status: &Status) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// `s` as a string literal that is safe inside an inline `<script>`: the index files' literal
+/// with `<` escaped too, so no `</script>` can end the element early. A literal's escapes
+/// never write a `<`, so every `<` of the literal is one of the text's.
 fn js_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '<' => out.push_str("\\u003c"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    let mut out = String::new();
+    crate::search::encode::push_str_lit(&mut out, s);
+    out.replace('<', "\\u003c")
 }
 
 #[cfg(test)]

@@ -17,19 +17,72 @@ use crate::search::normalize::is_main_han_at;
 /// never read the token's copy.
 ///
 /// Han characters and pairs of the main block (U+4E00–U+9FFF), two tokens per character of a
-/// Chinese page and half its analysis, skip that table: they are keyed by their code points in
+/// Chinese page and half its analysis, skip that table. A pair is keyed by its code points in
 /// a `u32` ([`han_key`]), 8 bytes an entry where the general one takes 24, with no bytes to
-/// pack. (A table indexed by code point, 84 KB zeroed per page, cost more in the kernel's
-/// page clearing than it saved.) Which table holds a token depends only on its bytes, so ids
-/// are what one table would give (pinned by a test against a map).
+/// pack. A character is looked up by its code point in its thread's [`HanChars`], which
+/// pages share (zeroing such a table for each page cost more in the kernel's page clearing
+/// than it saved). Which table holds a token depends only on its bytes, so ids are what one
+/// table would give (pinned by a test against a map).
 pub(super) struct Interner {
     /// The distinct tokens, in id order.
     surfaces: Surfaces,
     table: HashTable<Entry>,
     /// Per id: index into the current document's `terms`, or `u32::MAX`.
     slots: Vec<u32>,
-    /// Main-block Han characters and pairs: ([`han_key`], id).
+    /// Main-block Han pairs: ([`han_key`], id).
     han: HashTable<(u32, u32)>,
+    /// Main-block Han characters, borrowed from the thread for this interner's life.
+    chars: Box<HanChars>,
+}
+
+/// Per main-block Han character (by [`han_offset`]): the stamp of the interner that gave it
+/// an id, and that id. An entry whose stamp is not the current interner's is empty, so a new
+/// interner only takes a new stamp instead of clearing 168 KB.
+struct HanChars {
+    entries: Vec<(u32, u32)>,
+    /// The stamp of the interner holding the table; 0 marks no entry.
+    stamp: u32,
+}
+
+thread_local! {
+    /// Each thread's [`HanChars`], out while an interner of the thread holds it.
+    static HAN_CHARS_OF_THREAD: std::cell::Cell<Option<Box<HanChars>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+impl HanChars {
+    /// The thread's table (a new one if it has none, or another interner holds it) under a
+    /// fresh stamp.
+    fn take() -> Box<HanChars> {
+        let mut chars = HAN_CHARS_OF_THREAD.take().unwrap_or_else(|| {
+            Box::new(HanChars {
+                entries: vec![(0, 0); HAN_CHARS],
+                stamp: 0,
+            })
+        });
+        chars.stamp = chars.stamp.wrapping_add(1);
+        if chars.stamp == 0 {
+            // After 2³² interners on this thread: the old stamps would come round again.
+            chars.entries.fill((0, 0));
+            chars.stamp = 1;
+        }
+        chars
+    }
+}
+
+impl Drop for Interner {
+    fn drop(&mut self) {
+        let chars = std::mem::replace(
+            &mut self.chars,
+            Box::new(HanChars {
+                entries: Vec::new(),
+                stamp: 0,
+            }),
+        );
+        if chars.entries.len() == HAN_CHARS {
+            HAN_CHARS_OF_THREAD.set(Some(chars));
+        }
+    }
 }
 
 /// Main-block Han characters: U+4E00–U+9FFF.
@@ -115,7 +168,9 @@ impl Interner {
             },
             table: HashTable::with_capacity(others),
             slots: Vec::with_capacity(tokens),
+            // About as many distinct pairs as characters (they share the estimate).
             han: HashTable::with_capacity(han),
+            chars: HanChars::take(),
         }
     }
 
@@ -131,8 +186,18 @@ impl Interner {
 
     #[inline]
     fn han_id(&mut self, token: &str, kind: Kind) -> u32 {
-        let key = han_key(token.as_bytes(), kind);
         let next = self.len();
+        if kind == Kind::HanChar {
+            let stamp = self.chars.stamp;
+            let entry = &mut self.chars.entries[han_offset(token.as_bytes()) as usize];
+            if entry.0 == stamp {
+                return entry.1;
+            }
+            *entry = (stamp, next);
+            self.push(token);
+            return next;
+        }
+        let key = han_key(token.as_bytes(), kind);
         match self
             .han
             .entry(han_hash(key), |e| e.0 == key, |e| han_hash(e.0))
@@ -195,6 +260,7 @@ impl Interner {
                         entry.remove();
                     }
                 }
+                Kind::HanChar => self.chars.entries[han_offset(b) as usize].0 = 0,
                 han => {
                     let key = han_key(b, han);
                     if let Ok(entry) = self.han.find_entry(han_hash(key), |e| e.0 == key) {
@@ -212,8 +278,8 @@ impl Interner {
         self.slots.truncate(len as usize);
     }
 
-    pub(super) fn into_surfaces(self) -> Surfaces {
-        let mut surfaces = self.surfaces;
+    pub(super) fn into_surfaces(mut self) -> Surfaces {
+        let mut surfaces = std::mem::take(&mut self.surfaces);
         surfaces.text.shrink_to_fit();
         surfaces.ends.shrink_to_fit();
         surfaces
@@ -334,6 +400,32 @@ mod tests {
             let next = map.len() as u32;
             let want = *map.entry(w.as_str()).or_insert(next);
             assert_eq!(interner.id(w).0, want, "{w:?}");
+        }
+    }
+
+    /// Interners one after another on a thread share its Han table, and two alive at once
+    /// use two: none sees another's characters, and ids start from 0 in each.
+    #[test]
+    fn interners_of_one_thread_do_not_share_characters() {
+        let words = ["充", "值", "充值", "卡", "a"];
+        let ids = |interner: &mut super::Interner| -> Vec<u32> {
+            words.iter().map(|w| interner.id(w).0).collect()
+        };
+        let mut first = super::Interner::with_capacity(2, 2);
+        assert_eq!(ids(&mut first), [0, 1, 2, 3, 4]);
+        let mut second = super::Interner::with_capacity(2, 2);
+        second.id("卡");
+        assert_eq!(ids(&mut second), [1, 2, 3, 0, 4]);
+        drop(first);
+        drop(second);
+        for _ in 0..3 {
+            let mut next = super::Interner::with_capacity(2, 2);
+            next.id("值");
+            assert_eq!(ids(&mut next), [1, 0, 2, 3, 4]);
+            assert_eq!(
+                next.into_surfaces().iter().collect::<Vec<_>>(),
+                ["值", "充", "充值", "卡", "a"]
+            );
         }
     }
 }
