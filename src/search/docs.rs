@@ -260,12 +260,31 @@ fn slug_into(heading: &str, out: &mut String) -> bool {
 /// (2 December 2026): a Latin or Cyrillic character of a chunk costs 0.36–0.41 gzipped bytes, a
 /// Han character about 1.5, so four to one (at eight, Chinese chunks came out at two thirds of
 /// the others' gzipped size, and there were nearly twice as many: 1,441 against 749).
+///
+/// Counted on bytes (a character is a byte that does not continue one), which the compiler
+/// does many at a time; only characters of three or four bytes, where Han lives, are decoded.
 fn weight(text: &str) -> usize {
     const HAN: usize = 4;
-    if text.is_ascii() {
-        return text.len();
+    let bytes = text.as_bytes();
+    let chars = bytes.iter().filter(|&&b| !is_continuation(b)).count();
+    // Han characters start with a byte E3 (U+3400) or above.
+    if !bytes.iter().any(|&b| b >= 0xE3) {
+        return chars;
     }
-    text.chars().map(|c| if is_han(c) { HAN } else { 1 }).sum()
+    let mut han = 0;
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b >= 0xE3) {
+        let mut tail = rest[at..].chars();
+        han += usize::from(tail.next().is_some_and(is_han));
+        rest = tail.as_str();
+    }
+    chars + (HAN - 1) * han
+}
+
+/// Whether `b` continues a UTF-8 character (10xxxxxx).
+#[inline]
+fn is_continuation(b: u8) -> bool {
+    (b as i8) < -0x40
 }
 
 /// The snippet of a section's raw text ([`Section::text`]): the first [`SNIPPET_COLUMNS`]
@@ -329,6 +348,64 @@ fn cut_after_word(mut out: String) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The weight's rule one character at a time, as [`super::weight`] must count it.
+    fn weight_by_char(text: &str) -> usize {
+        text.chars()
+            .map(|c| if super::is_han(c) { 4 } else { 1 })
+            .sum()
+    }
+
+    /// Every kind of character at every place of short texts, and Han's block edges, weigh
+    /// what the rule one character at a time gives.
+    #[test]
+    fn weight_counts_like_the_rule_by_character() {
+        let chars = [
+            'a',
+            'é',
+            'я',
+            '—',
+            '\u{33FF}',
+            '\u{3400}',
+            '\u{4DBF}',
+            '\u{4DC0}',
+            '\u{4DFF}',
+            '中',
+            '\u{9FFF}',
+            '\u{A000}',
+            '\u{F8FF}',
+            '\u{F900}',
+            '\u{FAFF}',
+            '\u{FB00}',
+            '\u{1F600}',
+            '\u{20000}',
+            '\u{323AF}',
+            '\u{323B0}',
+        ];
+        let mut checked = 0;
+        for len in 0..12 {
+            for at in 0..len.max(1) {
+                for &c in &chars {
+                    for &d in &chars {
+                        let text: String = (0..len)
+                            .map(|i| {
+                                if i == at {
+                                    c
+                                } else if i % 3 == 0 {
+                                    d
+                                } else {
+                                    'x'
+                                }
+                            })
+                            .collect();
+                        assert_eq!(super::weight(&text), weight_by_char(&text), "{text:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 4_000);
+    }
+
     use super::{Chunk, PageRecord, SNIPPET_COLUMNS, is_han, slug_into, snippet, weight};
     use crate::search::extract::Section;
 
