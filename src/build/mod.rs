@@ -174,6 +174,24 @@ impl Pipeline {
     /// run). Pages whose view is unchanged since the last run are not rendered or handed over.
     /// `stamp`: the inputs' stamp when the caller already took it (a one-off `build` compares
     /// it with the output's record first); `None`, and the run takes its own.
+    /// The first run of a new pipeline, with the config its caller already loaded from the
+    /// same root and base URL: [`Pipeline::run`] with every change but site.yaml's, so the
+    /// config and its data files are not read and parsed a second time (0.6 % of a 1k build's
+    /// instructions, on the main thread while the other core waits).
+    fn run_with_config(
+        &mut self,
+        config: Config,
+        sink: &dyn Sink,
+        stamp: Option<String>,
+    ) -> Result<(Built, RunStats), BuildFailure> {
+        self.cache.config = Some(config);
+        let changes = Changes {
+            config: false,
+            ..Changes::everything()
+        };
+        self.run(&changes, sink, stamp)
+    }
+
     pub(crate) fn run(
         &mut self,
         changes: &Changes,
@@ -484,7 +502,7 @@ pub fn run(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     output::check_replaceable(&out)?;
     let new = output::NewOutput::begin(&out)?;
     let mut pipeline = Pipeline::new(&opts.root, opts.drafts, opts.base_url.clone(), false);
-    let (built, mut stats) = pipeline.run(&Changes::everything(), &new, Some(stamp))?;
+    let (built, mut stats) = pipeline.run_with_config(config, &new, Some(stamp))?;
     let written = new.commit()?;
     stats.lap("swap");
     stats.print(&written);
