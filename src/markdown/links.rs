@@ -238,6 +238,42 @@ mod tests {
         }
     }
 
+    /// Links to pages resolve through the hashed targets, and a missing page's hint names the
+    /// first of two equally close names in path order, whatever order the map holds them in.
+    #[test]
+    fn page_links_resolve_and_hint_the_first_close_name_in_path_order() {
+        let config = Config::parse(
+            "title: T\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n",
+        )
+        .unwrap();
+        for names in [["guide.md", "guida.md"], ["guida.md", "guide.md"]] {
+            let mut targets = LinkTargets {
+                pages: Default::default(),
+                assets: Default::default(),
+            };
+            for name in names.iter().chain(&["other.md"]) {
+                let url = format!("en/{}/", name.trim_end_matches(".md"));
+                targets.pages.insert(PageKey::new("en", *name), url);
+            }
+            targets
+                .pages
+                .insert(PageKey::new("ru", "guidb.md"), "ru/guidb/".into());
+            let site = LinkSite {
+                config: &config,
+                targets: &targets,
+                lang: "en",
+                rel: "faq.md",
+                out_dir: "en/faq/",
+            };
+            let (mut anchors, mut warnings) = (Vec::new(), Vec::new());
+            let mut resolve = |dest| site.resolve(dest, false, 1, &mut anchors, &mut warnings);
+            assert_eq!(resolve("guide.md#a"), Ok("../guide/index.html#a".into()));
+            let (message, hint) = resolve("guidx.md").unwrap_err();
+            assert_eq!(message, "link to a missing page: content/en/guidx.md");
+            assert_eq!(hint, "did you mean guida.md?");
+        }
+    }
+
     #[test]
     fn external_links_meet_the_policy() {
         let warn = "links: {external: warn, allowed_domains: [kcell.kz]}\n";
