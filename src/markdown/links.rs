@@ -151,7 +151,10 @@ impl LinkSite<'_> {
             let Some(url) = self.targets.pages.get(&target) else {
                 // In path order, so that of two equally close names the same one is named
                 // whatever the map's order.
-                let mut names: Vec<&str> = (self.targets.pages.keys())
+                let mut names: Vec<&str> = self
+                    .targets
+                    .pages
+                    .keys()
                     .filter(|k| k.lang == self.lang)
                     .map(|k| k.rel.as_str())
                     .collect();

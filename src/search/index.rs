@@ -542,8 +542,9 @@ impl Entry {
 pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
     // Byte order is code point order; UTF-16 differs from it only between a character above
     // U+FFFF (lead byte F0–F4) and one in U+E000–U+FFFF (lead byte EE or EF), so only the
-    // first differing characters can disagree. The dictionary's sort calls this about 20
-    // times per key, so the common prefix is found eight bytes at a time.
+    // first differing characters can disagree. The dictionary's sort calls this about log₂ of
+    // the key count times per key (17 for 100,000 keys), so the common prefix is found eight
+    // bytes at a time.
     let (x, y) = (a.as_bytes(), b.as_bytes());
     let at = common_prefix(x, y);
     let (Some(&p), Some(&q)) = (x.get(at), y.get(at)) else {

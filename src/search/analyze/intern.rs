@@ -71,6 +71,8 @@ impl HanChars {
 }
 
 impl Drop for Interner {
+    /// Hands the Han table back to the thread (an empty stand-in takes its place, so that it
+    /// can move out).
     fn drop(&mut self) {
         let chars = std::mem::replace(
             &mut self.chars,
@@ -168,7 +170,7 @@ impl Interner {
             },
             table: HashTable::with_capacity(others),
             slots: Vec::with_capacity(tokens),
-            // About as many distinct pairs as characters (they share the estimate).
+            // The estimate counts characters and pairs; a page's distinct pairs are most of it.
             han: HashTable::with_capacity(han),
             chars: HanChars::take(),
         }
