@@ -12,6 +12,7 @@ use crate::search::fxhash::{FastMap, FastSet};
 use crate::urls::{join_normalized, percent_decode, relative};
 
 /// What a body link may point to: every page's URL and every content file, per language.
+#[derive(Default)]
 pub struct LinkTargets {
     /// A page's `.md` file → the pretty URL of the built page. Hashed: every relative link
     /// of every page looks a target up, and a `BTreeMap` of 10,000 keys took a dozen string
@@ -205,23 +206,28 @@ impl LinkSite<'_> {
 mod tests {
     use super::*;
 
-    fn check(config_links: &str, url: &str, image: bool) -> Result<Checked, Problem> {
-        let config = Config::parse(&format!(
+    /// A one-language site's config with `config_links` added.
+    fn config(config_links: &str) -> Config {
+        Config::parse(&format!(
             "title: T\nlanguages:\n  - {{code: en, tag: en, name: English, default: true}}\n{config_links}"
         ))
-        .unwrap();
-        let targets = LinkTargets {
-            pages: Default::default(),
-            assets: Default::default(),
-        };
-        let site = LinkSite {
-            config: &config,
-            targets: &targets,
+        .unwrap()
+    }
+
+    /// Links written in content/en/faq.md.
+    fn faq_site<'a>(config: &'a Config, targets: &'a LinkTargets) -> LinkSite<'a> {
+        LinkSite {
+            config,
+            targets,
             lang: "en",
             rel: "faq.md",
             out_dir: "en/faq/",
-        };
-        site.check_url(url, image)
+        }
+    }
+
+    fn check(config_links: &str, url: &str, image: bool) -> Result<Checked, Problem> {
+        let config = config(config_links);
+        faq_site(&config, &LinkTargets::default()).check_url(url, image)
     }
 
     #[test]
@@ -245,15 +251,9 @@ mod tests {
     /// first of two equally close names in path order, whatever order the map holds them in.
     #[test]
     fn page_links_resolve_and_hint_the_first_close_name_in_path_order() {
-        let config = Config::parse(
-            "title: T\nlanguages:\n  - {code: en, tag: en, name: English, default: true}\n",
-        )
-        .unwrap();
+        let config = config("");
         for names in [["guide.md", "guida.md"], ["guida.md", "guide.md"]] {
-            let mut targets = LinkTargets {
-                pages: Default::default(),
-                assets: Default::default(),
-            };
+            let mut targets = LinkTargets::default();
             for name in names.iter().chain(&["other.md"]) {
                 let url = format!("en/{}/", name.trim_end_matches(".md"));
                 targets.pages.insert(PageKey::new("en", *name), url);
@@ -261,13 +261,7 @@ mod tests {
             targets
                 .pages
                 .insert(PageKey::new("ru", "guidb.md"), "ru/guidb/".into());
-            let site = LinkSite {
-                config: &config,
-                targets: &targets,
-                lang: "en",
-                rel: "faq.md",
-                out_dir: "en/faq/",
-            };
+            let site = faq_site(&config, &targets);
             let (mut anchors, mut warnings) = (Vec::new(), Vec::new());
             let mut resolve = |dest| site.resolve(dest, false, 1, &mut anchors, &mut warnings);
             assert_eq!(resolve("guide.md#a"), Ok("../guide/index.html#a".into()));
