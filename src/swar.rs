@@ -15,13 +15,15 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
     Some(u64::from_le_bytes(chunk))
 }
 
-/// The first index from `i` on, in steps of eight, where the word of eight bytes holds one
-/// `flags` flags, or where fewer than eight bytes are left: the bytes before it need no look.
+/// The index of the first byte from `i` on that `flags` flags, read eight bytes at a time, or
+/// where fewer than eight bytes are left: the bytes before it need no look. (The lowest flagged
+/// lane of a word is always a true one.)
 #[inline]
-pub(crate) fn skip_plain(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> usize {
+pub(crate) fn first_flagged(bytes: &[u8], mut i: usize, flags: impl Fn(u64) -> u64) -> usize {
     while let Some(word) = word_at(bytes, i) {
-        if flags(word) != 0 {
-            break;
+        let flagged = flags(word);
+        if flagged != 0 {
+            return i + (flagged.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
@@ -64,6 +66,9 @@ mod tests {
             }
         }
         assert_eq!(super::word_at(b"1234567", 0), None);
+        let quote = |w| super::equal(w, b'"');
+        assert_eq!(super::first_flagged(b"0123456789\"bcdefgh\"", 1, quote), 10);
+        assert_eq!(super::first_flagged(b"0123456789abc\"", 0, quote), 8);
         assert_eq!(super::word_at(b"x12345678", 1), Some(0x3837_3635_3433_3231));
     }
 }

@@ -26,10 +26,16 @@ impl LinkTargets {
     /// A fingerprint of the targets that does not depend on the maps' order: the sum of each
     /// entry's hash, with the counts.
     pub fn fingerprint(&self) -> u64 {
-        let sum = |hashes: &mut dyn Iterator<Item = u64>| hashes.fold(0u64, u64::wrapping_add);
-        let pages = sum(&mut self.pages.iter().map(|e| crate::site::hash_of(&e)));
-        let assets = sum(&mut self.assets.iter().map(|k| crate::site::hash_of(&k)));
-        crate::site::hash_of(&(pages, self.pages.len(), assets, self.assets.len()))
+        use crate::site::hash_of;
+        let pages = self
+            .pages
+            .iter()
+            .fold(0u64, |sum, e| sum.wrapping_add(hash_of(&e)));
+        let assets = self
+            .assets
+            .iter()
+            .fold(0u64, |sum, k| sum.wrapping_add(hash_of(k)));
+        hash_of(&(pages, self.pages.len(), assets, self.assets.len()))
     }
 }
 

@@ -33,7 +33,7 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     let mut done = 0;
     let mut i = 0;
     loop {
-        i = crate::swar::skip_plain(bytes, i, escaped_bytes);
+        i = crate::swar::first_flagged(bytes, i, escaped_bytes);
         let Some(&b) = bytes.get(i) else { break };
         let escaped: &[u8] = match b {
             b'&' => b"&amp;",

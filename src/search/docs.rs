@@ -267,12 +267,9 @@ fn weight(text: &str) -> usize {
     const HAN: usize = 4;
     let bytes = text.as_bytes();
     let chars = bytes.iter().filter(|&&b| !is_continuation(b)).count();
-    // Han characters start with a byte E3 (U+3400) or above.
-    if !bytes.iter().any(|&b| b >= 0xE3) {
-        return chars;
-    }
     let mut han = 0;
     let mut rest = text;
+    // Han characters start with a byte E3 (U+3400) or above.
     while let Some(at) = rest.bytes().position(|b| b >= 0xE3) {
         let mut tail = rest[at..].chars();
         han += usize::from(tail.next().is_some_and(is_han));

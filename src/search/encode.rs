@@ -19,13 +19,13 @@ pub fn push_str_lit(out: &mut String, s: &str) {
     let mut plain = 0;
     let mut i = 0;
     loop {
-        i = crate::swar::skip_plain(bytes, i, needs_look);
-        let Some(&b) = bytes.get(i) else { break };
+        i = crate::swar::first_flagged(bytes, i, needs_look);
+        let at = i;
+        let Some(&b) = bytes.get(at) else { break };
         i += 1;
         if b >= 0x20 && b != b'"' && b != b'\\' && b != 0xE2 {
             continue;
         }
-        let at = i - 1;
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",

@@ -552,11 +552,13 @@ pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
     };
     // The lead bytes of the characters the first differing bytes are in: the same byte when
     // they differ after it, which then compares like code points.
-    let lead = |s: &[u8]| s[..=at].iter().rev().find(|&&c| c & 0xC0 != 0x80).copied();
-    match (lead(x), lead(y)) {
-        (Some(lx), Some(ly)) if lx >= 0xF0 && (0xEE..0xF0).contains(&ly) => Ordering::Less,
-        (Some(lx), Some(ly)) if ly >= 0xF0 && (0xEE..0xF0).contains(&lx) => Ordering::Greater,
-        _ => p.cmp(&q),
+    let (lx, ly) = (x[a.floor_char_boundary(at)], y[b.floor_char_boundary(at)]);
+    if lx >= 0xF0 && (0xEE..0xF0).contains(&ly) {
+        Ordering::Less
+    } else if ly >= 0xF0 && (0xEE..0xF0).contains(&lx) {
+        Ordering::Greater
+    } else {
+        p.cmp(&q)
     }
 }
 

@@ -88,27 +88,14 @@ fn ascii_space_run(bytes: &[u8]) -> usize {
 /// the caller looks at them), then up to the first such byte of the last word looked at
 /// (pinned by a test). Cyrillic and Han words are long: this reads them a word at a time.
 fn clear_bytes(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The lowest byte flagged by each of these is exactly the first byte of its kind (a
-    // borrow only runs upwards, into bytes after it).
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let mut n = 0;
-    while let Some(chunk) = bytes.get(n..n + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let stops = x.wrapping_sub(ONES * 0x0E) & !x & HIGH
-            | zero(x ^ (ONES * 0x20))
-            | zero(x ^ (ONES * 0x26))
-            | zero(x ^ (ONES * 0xC2))
-            | zero((x & (ONES * 0xFC)) ^ (ONES * 0xE0));
-        if stops != 0 {
-            return n + (stops.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n
+    use crate::swar::{below, equal};
+    crate::swar::first_flagged(bytes, 0, |x| {
+        below(x, 0x0E)
+            | equal(x, 0x20)
+            | equal(x, 0x26)
+            | equal(x, 0xC2)
+            | equal(x & 0xFCFC_FCFC_FCFC_FCFC, 0xE0)
+    })
 }
 
 /// [`MAY_START_SPACE`] and `&`, which starts a character reference.
