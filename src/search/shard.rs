@@ -10,13 +10,13 @@
 //! - `d.<hash>.js`: a chunk of whole pages' documents ([`super::docs`]).
 //!
 //! Every file is a classic script calling `__steppeSearch("<lang>/<name>", payload)`, so it loads
-//! from `file://` too. `<hash>` is the first 8 hex digits of the SHA-256 of the payload: a changed
-//! shard gets a new name, an unchanged one keeps its name (and the reader's cache).
+//! from `file://` too. `<hash>` is 8 hex digits of the payload's XXH3-128 ([`Files::push_hashed`]): a
+//! changed shard gets a new name, an unchanged one keeps its name (and the reader's cache).
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
 use super::encode::{push_str_lit, push_varint};
 use super::index::Index;
@@ -39,10 +39,7 @@ pub struct DocChunks<'a> {
 
 /// Writes the document chunks of the pages' records (`(url, record)` in id order).
 pub fn doc_chunks<'a>(lang: &'a str, pages: &[(&str, &docs::PageRecord)]) -> DocChunks<'a> {
-    let mut out = Files {
-        lang,
-        files: Vec::new(),
-    };
+    let mut out = Files::new(lang);
     let chunks = docs::chunks(&mut out, pages);
     DocChunks { out, chunks }
 }
@@ -51,11 +48,7 @@ pub fn doc_chunks<'a>(lang: &'a str, pages: &[(&str, &docs::PageRecord)]) -> Doc
 pub fn files(lang: &str, index: &Index, docs: DocChunks<'_>) -> Vec<OutputFile> {
     // The dictionary and the typo table are independent: built side by side (this runs on the
     // pipeline's thread while the render threads wait).
-    let files = || Files {
-        lang,
-        files: Vec::new(),
-    };
-    let (mut out, mut typo_out) = (files(), files());
+    let (mut out, mut typo_out) = (Files::new(lang), Files::new(lang));
     let (dict, typos) = rayon::join(
         || dictionary(&mut out, index),
         || typo_files(&mut typo_out, index),
@@ -119,33 +112,59 @@ fn typo_files(out: &mut Files<'_>, index: &Index) -> Vec<(char, usize, String)> 
         .collect()
 }
 
+/// Files of one kind or more (each with its own prefix) of one language's index.
 pub(super) struct Files<'a> {
     lang: &'a str,
     files: Vec<OutputFile>,
+    /// `<prefix>.<hash>` → index in `files`: which payload holds each name given so far.
+    named: HashMap<String, usize>,
 }
 
-impl Files<'_> {
+impl<'a> Files<'a> {
+    fn new(lang: &'a str) -> Files<'a> {
+        Files {
+            lang,
+            files: Vec::new(),
+            named: HashMap::new(),
+        }
+    }
+
     /// Adds a content-hashed file `<prefix>.<hash>.js`; returns the hash.
+    ///
+    /// The hash is 8 hex digits, a 32-bit window of the payload's XXH3-128: the manifest lists
+    /// every chunk's hash, so names stay short. Two payloads of a kind meet in 32 bits about
+    /// once in 2³² / n pairs (a 40k-page site's Chinese index has some 3,000 document chunks:
+    /// about one build in a thousand), and two files of one path would fail the build. A name
+    /// held by another payload moves on to the hash's next window, then to hashes with a seed,
+    /// in the order the files are added (the same on every run); the same payload again gets
+    /// its name back and no second file.
     pub(super) fn push_hashed(&mut self, prefix: &str, payload: &str) -> String {
-        let (hash, file) = hashed_file(self.lang, prefix, payload);
-        self.files.push(file);
-        hash
+        let digest = xxh3_128(payload.as_bytes());
+        let mut tries = 0u32;
+        loop {
+            let window = match tries {
+                0..4 => (digest >> (96 - 32 * tries)) as u32,
+                _ => (xxh3_128_with_seed(payload.as_bytes(), u64::from(tries)) >> 96) as u32,
+            };
+            tries += 1;
+            let hash = format!("{window:08x}");
+            let name = format!("{prefix}.{hash}");
+            let file = named_file(self.lang, &name, payload);
+            match self.named.get(&name) {
+                Some(&i) if self.files[i].bytes == file.bytes => return hash,
+                Some(_) => continue,
+                None => {
+                    self.named.insert(name, self.files.len());
+                    self.files.push(file);
+                    return hash;
+                }
+            }
+        }
     }
 
     fn push_named(&mut self, name: &str, payload: &str) {
         self.files.push(named_file(self.lang, name, payload));
     }
-}
-
-/// The content-hashed file `<prefix>.<hash>.js` of `payload`, and its hash.
-fn hashed_file(lang: &str, prefix: &str, payload: &str) -> (String, OutputFile) {
-    let digest = Sha256::digest(payload.as_bytes());
-    let mut hash = String::with_capacity(8);
-    for b in &digest[..4] {
-        let _ = write!(hash, "{b:02x}");
-    }
-    let file = named_file(lang, &format!("{prefix}.{hash}"), payload);
-    (hash, file)
 }
 
 /// The file `search/<lang>/<name>.js` registering `payload`.
@@ -161,25 +180,14 @@ fn named_file(lang: &str, name: &str, payload: &str) -> OutputFile {
 
 /// Writes the dictionary shards and big posting files; returns `(first key, hash)` per shard.
 fn dictionary(out: &mut Files<'_>, index: &Index) -> Vec<(String, String)> {
-    // The posting files first, on every core: each is hashed on its own.
-    let posting_files: Vec<Option<(String, OutputFile)>> = index
-        .entries
-        .par_iter()
-        .map(|entry| {
-            let (_, list) = entry.postings.as_ref()?;
-            (list.len() > INLINE_POSTINGS).then(|| {
-                let mut payload = String::with_capacity(list.len() + 2);
-                push_postings_lit(&mut payload, list);
-                hashed_file(out.lang, "p", &payload)
-            })
-        })
-        .collect();
     let mut shards = Vec::new();
     let mut first: Option<&str> = None;
     let mut body = String::from("[");
     // One entry's literal, reused for every entry.
     let mut e = String::new();
-    for (entry, posting_file) in index.entries.iter().zip(posting_files) {
+    // A posting list's own file, when it has one.
+    let mut payload = String::new();
+    for entry in &index.entries {
         e.clear();
         e.push('[');
         push_str_lit(&mut e, &entry.key);
@@ -187,12 +195,13 @@ fn dictionary(out: &mut Files<'_>, index: &Index) -> Vec<(String, String)> {
         push_str_lit(&mut e, entry.alias.as_deref().unwrap_or(""));
         if let Some((df, list)) = &entry.postings {
             let _ = write!(e, ",{df},");
-            match posting_file {
-                Some((hash, file)) => {
-                    out.files.push(file);
-                    let _ = write!(e, "\"\",\"{hash}\"");
-                }
-                None => push_postings_lit(&mut e, list),
+            if list.len() > INLINE_POSTINGS {
+                payload.clear();
+                push_postings_lit(&mut payload, list);
+                let hash = out.push_hashed("p", &payload);
+                let _ = write!(e, "\"\",\"{hash}\"");
+            } else {
+                push_postings_lit(&mut e, list);
             }
         }
         e.push(']');
@@ -228,6 +237,52 @@ fn push_postings_lit(out: &mut String, list: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Two payloads whose hashes share their first 32 bits, found by trying numbered payloads
+    /// (a birthday search: about 2¹⁶ of them).
+    fn meeting_payloads() -> (String, String) {
+        let mut seen = HashMap::new();
+        for i in 0u32.. {
+            let payload = format!("[{i}]");
+            let window = (xxh3_128(payload.as_bytes()) >> 96) as u32;
+            if let Some(earlier) = seen.insert(window, payload.clone()) {
+                return (earlier, payload);
+            }
+        }
+        unreachable!()
+    }
+
+    /// Payloads whose first hash window meets get two names, each file holding its own
+    /// payload; the same payload again gets its name back and no second file.
+    #[test]
+    fn payloads_whose_hashes_meet_get_names_of_their_own() {
+        let (a, b) = meeting_payloads();
+        let mut out = Files::new("zh");
+        let (ha, hb) = (out.push_hashed("d", &a), out.push_hashed("d", &b));
+        assert_ne!(ha, hb);
+        assert_eq!(ha, format!("{:08x}", (xxh3_128(a.as_bytes()) >> 96) as u32));
+        assert_eq!(hb, format!("{:08x}", (xxh3_128(b.as_bytes()) >> 64) as u32));
+        assert!([&ha, &hb].iter().all(|h| h.len() == 8), "{ha} {hb}");
+        assert_eq!(out.push_hashed("d", &b), hb);
+        assert_eq!(out.push_hashed("d", &a), ha);
+        assert_eq!(out.files.len(), 2);
+        for (hash, payload) in [(&ha, &a), (&hb, &b)] {
+            let file = out
+                .files
+                .iter()
+                .find(|f| f.path == format!("search/zh/d.{hash}.js"));
+            let file = file.map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+            assert_eq!(
+                file,
+                Some(format!("__steppeSearch(\"zh/d.{hash}\",{payload});\n"))
+            );
+        }
+        // Another kind does not meet them.
+        assert_eq!(out.push_hashed("t", &a), ha);
+        assert_eq!(out.files.len(), 3);
+    }
+
     #[test]
     fn posting_literals_need_no_escapes() {
         let alphabet = std::str::from_utf8(super::super::encode::ALPHABET).unwrap();
