@@ -20,6 +20,7 @@ use super::entities::decode_into;
 
 mod collapse;
 mod scan;
+mod seen;
 use collapse::{end_text, push_collapsed, push_text};
 use scan::{Item, Scanner, Tag};
 
@@ -53,6 +54,8 @@ pub fn sections(html: &str) -> Vec<Section> {
         }
     }
     let mut builder = Builder::default();
+    // The ignored element being stepped over: where its content starts, and its name.
+    let mut skipping: Option<(usize, Cow<'_, str>)> = None;
     loop {
         // Inside an ignored element only its own name's tags matter (its nesting depth).
         let item = match &builder.ignore {
@@ -64,7 +67,28 @@ pub fn sections(html: &str) -> Vec<Section> {
             Item::End(name) if name.eq_ignore_ascii_case("main") && builder.ignore.is_none() => {
                 break;
             }
-            item => builder.feed(item),
+            item => {
+                let was_ignoring = builder.ignore.is_some();
+                builder.feed(item);
+                match (&builder.ignore, was_ignoring) {
+                    (Some((name, _)), false) => {
+                        let from = scan.pos();
+                        match seen::end_of(html, from, name) {
+                            Some(end) => {
+                                scan.jump_to(end);
+                                builder.ignore = None;
+                            }
+                            None => skipping = Some((from, name.clone())),
+                        }
+                    }
+                    (None, true) => {
+                        if let Some((from, name)) = skipping.take() {
+                            seen::remember(html, from, scan.pos(), &name);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
     builder.finish()
@@ -396,6 +420,57 @@ mod tests {
         let s = &sections(html)[0];
         assert_eq!(s.text, "Balance check: *111#; App: My activ, izi After");
         assert_eq!(s.low, "; Support: not confirmed Kcell terms activ FAQ");
+    }
+
+    /// An ignored element met again with the same bytes is skipped by comparison, with the
+    /// sections a thread that never met it finds; one that only starts the same is read.
+    #[test]
+    fn ignored_elements_met_again_give_what_reading_them_gives() {
+        // Long enough to be kept; the end tag's name inside a comment, a script and a quoted
+        // value, and a nested element of the same name.
+        let facts = format!(
+            "<section data-search-ignore><h2 id=f>Facts</h2><!-- </section> -->\
+             <script>'</section>'</script><a title='</section>'>x</a>\
+             <section><p>{}</p></section></section>",
+            "fact ".repeat(120)
+        );
+        let page = |body: &str, tail: &str| {
+            format!(
+                "<main data-search-body><h2 id=a>A</h2><p>{body}</p>{facts}{tail}<p>after {body}</p></main>"
+            )
+        };
+        let pages = [
+            page("one", ""),
+            page("two", ""),
+            // The same bytes and then more before the element ends: read, not skipped.
+            page("three", "").replacen("</section></section>", "</section><p>in</p></section>", 1),
+            page("four", "<section data-search-ignore>x</section>"),
+        ];
+        let fresh: Vec<_> = pages
+            .iter()
+            .map(|p| {
+                let p = p.clone();
+                std::thread::spawn(move || super::sections(&p))
+                    .join()
+                    .unwrap()
+            })
+            .collect();
+        assert!(fresh[0][0].text.contains("after one"), "{:?}", fresh[0]);
+        assert!(
+            !fresh[0].iter().any(|s| s.text.contains("fact")),
+            "{:?}",
+            fresh[0]
+        );
+        std::thread::spawn(move || {
+            let mut hits = Vec::new();
+            for (page, expected) in pages.iter().zip(&fresh) {
+                assert_eq!(&super::sections(page), expected, "{page}");
+                hits.push(super::seen::hits());
+            }
+            assert_eq!(hits, [0, 1, 1, 2], "skipped by comparison after each page");
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

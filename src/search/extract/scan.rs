@@ -53,6 +53,16 @@ impl<'a> Scanner<'a> {
         Scanner { html, pos: 0 }
     }
 
+    /// The byte offset of the next item.
+    pub(super) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves to `pos`, where an item must start (the end of one already read).
+    pub(super) fn jump_to(&mut self, pos: usize) {
+        self.pos = pos.min(self.html.len());
+    }
+
     fn rest(&self) -> &'a str {
         &self.html[self.pos..]
     }
